@@ -1,0 +1,247 @@
+/**
+ * The HTTP server (Tornado's `tornado.httpserver`), on Node's `node:http` and `node:https`.
+ * @module
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import {
+  createServer as createHttpsServer,
+  type ServerOptions as TlsServerOptions,
+} from "node:https";
+import { type AddressInfo, isIP, type Socket } from "node:net";
+import type { RequestConnectionInfo } from "./httputil/request.ts";
+import { genLog } from "./log.ts";
+
+/** Options of an {@link HTTPServer}; the defaults are safe for a server on the open internet. */
+export interface HTTPServerOptions {
+  /**
+   * Trust `X-Real-Ip` / `X-Forwarded-For` for the client address and `X-Scheme` /
+   * `X-Forwarded-Proto` for the protocol. Only behind a proxy that sets them. Default `false`.
+   */
+  xheaders?: boolean;
+  /** Proxy addresses skipped when reading `X-Forwarded-For` from the right (with `xheaders`). */
+  trustedDownstream?: readonly string[];
+  /** Serve HTTPS with these TLS options (certificate and key). */
+  sslOptions?: TlsServerOptions;
+  /** Close every connection after one response. Default `false`. */
+  noKeepAlive?: boolean;
+  /** The largest request body accepted, in bytes; larger ones get a 413. Default 100 MiB. */
+  maxBodySize?: number;
+  /** The largest header block accepted, in bytes; larger ones get a 431. Default 64 KiB. */
+  maxHeaderSize?: number;
+  /** Seconds an idle keep-alive connection is kept open. Default 5 (Node's; Tornado's is 3600). */
+  idleConnectionTimeout?: number;
+  /** Seconds allowed to receive a request's headers. Default 60. */
+  headerTimeout?: number;
+  /** Seconds allowed to receive a whole request. Default 300. */
+  requestTimeout?: number;
+  /** Overrides the protocol reported for requests (`http` or `https`). */
+  protocol?: string;
+}
+
+/** What an HTTPServer serves: an Application, or anything else that makes Node request listeners. */
+export interface HTTPServerDelegate {
+  /** Makes the listener for requests arriving through a server with these options. */
+  createListener(options: HTTPServerOptions): (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
+export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
+
+/** Strips the IPv4-mapped prefix Node reports on dual-stack sockets (`::ffff:127.0.0.1`). */
+function plainAddress(address: string | undefined): string {
+  if (!address) return "0.0.0.0";
+  return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}
+
+/**
+ * The client address and protocol of a request, with Tornado's `xheaders` rules when turned on:
+ * the right-most `X-Forwarded-For` entry that is not a trusted proxy, overridden by `X-Real-Ip`,
+ * used only when it is a valid IP; the last `X-Scheme` (or `X-Forwarded-Proto`) entry, only when
+ * it is `http` or `https`.
+ */
+export function connectionInfo(
+  req: IncomingMessage,
+  options: HTTPServerOptions,
+): RequestConnectionInfo {
+  const socket = req.socket as Socket & { encrypted?: boolean };
+  let remoteIp = plainAddress(socket.remoteAddress);
+  let protocol = options.protocol ?? (socket.encrypted ? "https" : "http");
+  if (options.xheaders) {
+    const trusted = new Set(options.trustedDownstream ?? []);
+    let candidate = remoteIp;
+    const forwarded = req.headers["x-forwarded-for"];
+    if (forwarded !== undefined) {
+      const hops = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)
+        .split(",")
+        .map((h) => h.trim());
+      while (hops.length > 1 && trusted.has(hops[hops.length - 1]!)) hops.pop();
+      candidate = hops[hops.length - 1] ?? candidate;
+    }
+    const realIp = req.headers["x-real-ip"];
+    if (typeof realIp === "string") candidate = realIp.trim();
+    if (isIP(candidate)) remoteIp = candidate;
+    const scheme = req.headers["x-scheme"] ?? req.headers["x-forwarded-proto"];
+    if (typeof scheme === "string") {
+      const last = scheme.split(",").at(-1)!.trim().toLowerCase();
+      if (last === "http" || last === "https") protocol = last;
+    }
+  }
+  return { remoteIp, protocol };
+}
+
+/**
+ * Reads a request body into memory, refusing more than `maxBodySize` bytes.
+ * Resolves with the body, or rejects with a `BodyTooLargeError`.
+ */
+export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodySize) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new BodyTooLargeError(maxBodySize));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+/** A request body larger than the server accepts (answered with 413). */
+export class BodyTooLargeError extends Error {
+  override readonly name = "BodyTooLargeError";
+  /** The limit that was passed, in bytes. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`Request body larger than ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+/**
+ * An HTTP/1.1 server around an Application (Tornado's `HTTPServer`).
+ *
+ * `listen(port)` serves in this process; `bind(port)` then `start(1)` does the same in two steps.
+ * Requests that Node's parser refuses get `400 Bad Request` (431 for oversized headers) and the
+ * connection is closed, as Tornado does.
+ */
+export class HTTPServer {
+  /** The options in force. */
+  readonly options: Readonly<HTTPServerOptions>;
+  /** Node's server, for what this class does not cover. */
+  readonly nodeServer: Server;
+  #bound: { port: number; address: string | undefined } | undefined;
+  #listening = false;
+
+  constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
+    this.options = { ...options };
+    const listener = delegate.createListener(this.options);
+    const nodeOptions = {
+      maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
+      keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
+      headersTimeout: (options.headerTimeout ?? 60) * 1000,
+      requestTimeout: (options.requestTimeout ?? 300) * 1000,
+    };
+    this.nodeServer = options.sslOptions
+      ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
+      : createHttpServer(nodeOptions, listener);
+    if (options.noKeepAlive) {
+      this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
+        res.shouldKeepAlive = false;
+      });
+    }
+    this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
+      handleClientError(error, socket);
+    });
+  }
+
+  /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
+  listen(port: number, address?: string): Promise<this> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.nodeServer.once("error", onError);
+      this.nodeServer.listen(port, address, () => {
+        this.nodeServer.off("error", onError);
+        this.#listening = true;
+        resolve(this);
+      });
+    });
+  }
+
+  /** Remembers the port (and address) to serve on; `start()` opens it. */
+  bind(port: number, address?: string): void {
+    this.#bound = { port, address };
+  }
+
+  /**
+   * Starts serving on the bound port. `start(1)` (the default) serves in this process; other counts
+   * fork worker processes (see `tornado-ts/process`).
+   */
+  async start(numProcesses = 1): Promise<void> {
+    if (!this.#bound) throw new Error("HTTPServer.start() needs bind(port) first");
+    if (numProcesses !== 1) {
+      throw new Error(
+        `HTTPServer.start(${numProcesses}): multi-process serving is not available in this build`,
+      );
+    }
+    await this.listen(this.#bound.port, this.#bound.address);
+  }
+
+  /** The port the server listens on, once listening. */
+  get port(): number | undefined {
+    const address = this.nodeServer.address();
+    return address !== null && typeof address === "object"
+      ? (address as AddressInfo).port
+      : undefined;
+  }
+
+  /** Whether the server is listening. */
+  get listening(): boolean {
+    return this.#listening && this.nodeServer.listening;
+  }
+
+  /** Stops accepting connections; resolves when every open connection has closed. */
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#listening = false;
+      if (!this.nodeServer.listening) {
+        resolve();
+        return;
+      }
+      this.nodeServer.close(() => resolve());
+      this.nodeServer.closeIdleConnections();
+    });
+  }
+
+  /** Closes every connection at once, including those with requests in progress. */
+  closeAllConnections(): void {
+    this.nodeServer.closeAllConnections();
+  }
+}
+
+function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const ip = plainAddress(socket.remoteAddress);
+  genLog.info(`Malformed HTTP message from ${ip}: ${error.code ?? error.message}`);
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? "431 Request Header Fields Too Large"
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? "408 Request Timeout"
+        : "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  socket.destroySoon();
+}

@@ -1,0 +1,30 @@
+let cachedSecond = -1;
+let cachedDate = "";
+
+/**
+ * Formats a time as an HTTP date (RFC 7231 IMF-fixdate, e.g. `Thu, 02 Jan 2020 03:04:05 GMT`).
+ *
+ * Accepts seconds since the epoch (fractions are dropped) or a `Date`.
+ */
+export function formatTimestamp(ts: number | Date): string {
+  const ms =
+    typeof ts === "number" ? Math.floor(ts) * 1000 : Math.floor(ts.getTime() / 1000) * 1000;
+  return new Date(ms).toUTCString();
+}
+
+/** The current time as an HTTP date, computed at most once per second. */
+export function httpDateNow(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedDate = new Date(second * 1000).toUTCString();
+  }
+  return cachedDate;
+}
+
+/** Parses an HTTP date into seconds since the epoch, or `null` when it cannot be parsed. */
+export function parseHttpDate(value: string): number | null {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}

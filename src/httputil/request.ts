@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { type ArgumentMap, emptyMap, type FileMap, type HTTPFile, parseQsBytes } from "./body.ts";
+import { parseCookie } from "./cookies.ts";
+import { HTTPHeaders } from "./headers.ts";
+
+/** What the server knows about the connection a request came on. */
+export interface RequestConnectionInfo {
+  /** The client's address, after `xheaders` processing. */
+  remoteIp: string;
+  /** `http` or `https`, after `xheaders` processing. */
+  protocol: string;
+}
+
+/**
+ * One HTTP request as the server received it (Tornado's `HTTPServerRequest`).
+ *
+ * `path` and `uri` are as sent, still percent-encoded. Query arguments, headers and cookies are
+ * parsed on first use; body arguments and files are filled in before the handler's `prepare`.
+ */
+export class HTTPServerRequest {
+  /** The HTTP method, e.g. `GET`. */
+  readonly method: string;
+  /** The request target as sent: path plus query, still percent-encoded. */
+  readonly uri: string;
+  /** The part of `uri` before the first `?`, still percent-encoded. */
+  readonly path: string;
+  /** The part of `uri` after the first `?` (empty when there is none). */
+  readonly query: string;
+  /** `HTTP/1.1` or `HTTP/1.0`. */
+  readonly version: string;
+  /** The `Host` header as sent (case kept), or `127.0.0.1` when the request has none. */
+  readonly host: string;
+  /** `host` lower-cased without a trailing `:port`. */
+  readonly hostName: string;
+  /** The client's IP address (see the server's `xheaders` option). */
+  remoteIp: string;
+  /** `http` or `https`. */
+  protocol: string;
+  /** The request body (empty when there is none). */
+  body: Buffer = EMPTY;
+  /** Arguments from a form-urlencoded or multipart body, by name. */
+  readonly bodyArguments: ArgumentMap = emptyMap<Buffer>();
+  /** Files from a multipart body, by form field name. */
+  readonly files: FileMap = emptyMap<HTTPFile>();
+  /** Node's request object, for what this class does not cover. */
+  readonly raw: IncomingMessage;
+  /**
+   * Node's response object for this request. The framework writes through it; writing to it directly
+   * bypasses headers, cookies, ETags and logging.
+   */
+  readonly rawResponse: ServerResponse | undefined;
+  /** When the request object was created, from `performance.now()`. */
+  readonly #start = performance.now();
+  #headers: HTTPHeaders | undefined;
+  #queryArguments: ArgumentMap | undefined;
+  #arguments: ArgumentMap | undefined;
+  #cookies: Record<string, string> | undefined;
+
+  constructor(
+    raw: IncomingMessage,
+    rawResponse: ServerResponse | undefined,
+    info: RequestConnectionInfo,
+  ) {
+    this.raw = raw;
+    this.rawResponse = rawResponse;
+    this.method = raw.method ?? "GET";
+    const uri = raw.url ?? "/";
+    this.uri = uri;
+    const q = uri.indexOf("?");
+    this.path = q < 0 ? uri : uri.slice(0, q);
+    this.query = q < 0 ? "" : uri.slice(q + 1);
+    this.version = `HTTP/${raw.httpVersion}`;
+    const host = raw.headers.host;
+    this.host = host === undefined || host === "" ? "127.0.0.1" : host;
+    this.hostName = hostNameOf(this.host);
+    this.remoteIp = info.remoteIp;
+    this.protocol = info.protocol;
+  }
+
+  /** The request headers. */
+  get headers(): HTTPHeaders {
+    this.#headers ??= HTTPHeaders.fromRaw(this.raw.rawHeaders);
+    return this.#headers;
+  }
+
+  /** Arguments from the query string, by name; values are raw bytes, blank values kept. */
+  get queryArguments(): ArgumentMap {
+    this.#queryArguments ??= parseQsBytes(this.query);
+    return this.#queryArguments;
+  }
+
+  /** Query arguments followed by body arguments, by name. */
+  get arguments(): ArgumentMap {
+    if (this.#arguments === undefined) {
+      const merged = emptyMap<Buffer>();
+      for (const source of [this.queryArguments, this.bodyArguments]) {
+        for (const name in source) {
+          const values = source[name]!;
+          const list = merged[name];
+          if (list) list.push(...values);
+          else merged[name] = [...values];
+        }
+      }
+      this.#arguments = merged;
+    }
+    return this.#arguments;
+  }
+
+  /** Forgets the merged arguments so they are rebuilt after the body has been parsed. */
+  invalidateArguments(): void {
+    this.#arguments = undefined;
+  }
+
+  /** Request cookies by name (parsed from the `Cookie` header on first use). */
+  get cookies(): Record<string, string> {
+    this.#cookies ??= parseCookie(this.headerValue("cookie") ?? "");
+    return this.#cookies;
+  }
+
+  /** One request header by lower-case name, joined with `,` when repeated; fast path for the framework. */
+  headerValue(lowerName: string): string | undefined {
+    const value = this.raw.headers[lowerName];
+    if (value === undefined) return undefined;
+    return Array.isArray(value) ? value.join(",") : value;
+  }
+
+  /** The socket the request came on. */
+  get socket(): Socket {
+    return this.raw.socket;
+  }
+
+  /** The full URL: `protocol://host` plus `uri`. */
+  fullUrl(): string {
+    return `${this.protocol}://${this.host}${this.uri}`;
+  }
+
+  /** Seconds since the request object was created. */
+  requestTime(): number {
+    return (performance.now() - this.#start) / 1000;
+  }
+
+  /** A one-line description, as Tornado's `repr()` of the request. */
+  toString(): string {
+    return `HTTPServerRequest(protocol='${this.protocol}', host='${this.host}', method='${this.method}', uri='${this.uri}', version='${this.version}', remote_ip='${this.remoteIp}')`;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function hostNameOf(host: string): string {
+  return host.toLowerCase().replace(/:\d+$/, "");
+}

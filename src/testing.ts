@@ -1,0 +1,258 @@
+/**
+ * Test helpers (Tornado's `tornado.testing`): start an Application on a free port, fetch from it
+ * over a real socket, send raw bytes, and capture log records. Works with any test runner.
+ * @module
+ */
+import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
+import { HTTPServer, type HTTPServerOptions } from "./httpserver.ts";
+import { HTTPHeaders } from "./httputil/headers.ts";
+import { addLogHandler, getRootLevel, type LogRecord, setRootLevel } from "./log.ts";
+import type { Application } from "./web/application.ts";
+
+/** Options for {@link TestServer.fetch}. */
+export interface TestFetchOptions {
+  /** HTTP method (default `GET`, or `POST` when a body is given). */
+  method?: string;
+  /** Request headers. */
+  headers?: Record<string, string> | readonly (readonly [string, string])[];
+  /** Request body. */
+  body?: string | Uint8Array;
+  /** Follow 3xx responses (default false, so tests see the redirect itself). */
+  followRedirects?: boolean;
+  /** Give up after this many milliseconds (default 10000). */
+  timeout?: number;
+}
+
+/** A response received by {@link TestServer.fetch}. */
+export interface TestResponse {
+  /** Status code. */
+  readonly code: number;
+  /** Reason phrase from the status line. */
+  readonly reason: string;
+  /** Response headers. */
+  readonly headers: HTTPHeaders;
+  /** Header lines exactly as received: names in wire casing, in wire order. */
+  readonly rawHeaders: readonly (readonly [string, string])[];
+  /** Body bytes. */
+  readonly body: Buffer;
+  /** Body as UTF-8 text. */
+  readonly text: string;
+  /** The URL that was fetched last (after redirects). */
+  readonly effectiveUrl: string;
+  /** Body parsed as JSON. */
+  json<T = unknown>(): T;
+}
+
+/**
+ * An Application served on 127.0.0.1 on a free port, for tests.
+ *
+ * ```ts
+ * const server = await TestServer.start(app);
+ * const response = await server.fetch("/");
+ * await server.close();
+ * ```
+ */
+export class TestServer {
+  /** The server. */
+  readonly server: HTTPServer;
+  /** The port it listens on. */
+  readonly port: number;
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  private constructor(server: HTTPServer, port: number) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Starts `app` on 127.0.0.1 on a free port. */
+  static async start(app: Application, options: HTTPServerOptions = {}): Promise<TestServer> {
+    const server = new HTTPServer(app, options);
+    await server.listen(0, "127.0.0.1");
+    return new TestServer(server, server.port!);
+  }
+
+  /** `http://127.0.0.1:PORT` plus `path`. */
+  url(path = "/"): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** Fetches `path` (or an absolute URL) from the server. */
+  async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
+    let target = path.startsWith("http") ? path : this.url(path);
+    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
+    let body = options.body;
+    for (let redirects = 0; ; redirects++) {
+      const response = await sendRequest(
+        target,
+        method,
+        options.headers,
+        body,
+        this.#agent,
+        options.timeout ?? 10_000,
+      );
+      const location = response.headers.get("Location");
+      if (
+        !options.followRedirects ||
+        location === undefined ||
+        response.code < 300 ||
+        response.code > 399
+      ) {
+        return response;
+      }
+      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
+      target = new URL(location, target).toString();
+      if (
+        response.code === 303 ||
+        ((response.code === 301 || response.code === 302) && method === "POST")
+      ) {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  }
+
+  /**
+   * Sends raw bytes on a new connection and collects everything the server sends back until it
+   * closes the connection or `idleMs` passes with no data.
+   */
+  rawRequest(data: string | Uint8Array, options: { idleMs?: number } = {}): Promise<Buffer> {
+    const idleMs = options.idleMs ?? 500;
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.port, "127.0.0.1");
+      const chunks: Buffer[] = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(Buffer.concat(chunks));
+      };
+      const arm = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(done, idleMs);
+      };
+      socket.on("connect", () => {
+        socket.write(data);
+        arm();
+      });
+      socket.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        arm();
+      });
+      socket.on("end", done);
+      socket.on("close", done);
+      socket.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "ECONNRESET") done();
+        else reject(error);
+      });
+    });
+  }
+
+  /** Stops the server and closes every connection. */
+  async close(): Promise<void> {
+    this.#agent.destroy();
+    const stopped = this.server.stop();
+    this.server.closeAllConnections();
+    await stopped;
+  }
+}
+
+function sendRequest(
+  target: string,
+  method: string,
+  headers: TestFetchOptions["headers"],
+  body: string | Uint8Array | undefined,
+  agent: Agent,
+  timeout: number,
+): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const headerPairs: [string, string][] = [];
+    if (headers) {
+      const entries = Array.isArray(headers)
+        ? headers
+        : Object.entries(headers as Record<string, string>);
+      for (const [name, value] of entries) headerPairs.push([name, value]);
+    }
+    if (
+      body !== undefined &&
+      !headerPairs.some(([name]) => name.toLowerCase() === "content-length")
+    ) {
+      headerPairs.push([
+        "Content-Length",
+        String(typeof body === "string" ? Buffer.byteLength(body) : body.length),
+      ]);
+    }
+    const headerObject: Record<string, string | string[]> = {};
+    for (const [name, value] of headerPairs) {
+      const existing = headerObject[name];
+      if (existing === undefined) headerObject[name] = value;
+      else headerObject[name] = [...(Array.isArray(existing) ? existing : [existing]), value];
+    }
+    const req = httpRequest(target, { method, agent, headers: headerObject, timeout });
+    req.on("timeout", () => req.destroy(new Error(`Timed out fetching ${method} ${target}`)));
+    req.on("error", reject);
+    req.on("response", (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const raw: [string, string][] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+          raw.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString("utf8");
+        resolve({
+          code: res.statusCode ?? 0,
+          reason: res.statusMessage ?? "",
+          headers: HTTPHeaders.fromRaw(res.rawHeaders),
+          rawHeaders: raw,
+          body: bytes,
+          text,
+          effectiveUrl: target,
+          json: <T>() => JSON.parse(text) as T,
+        });
+      });
+    });
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/** Log records captured by {@link captureLogs}. */
+export interface LogCapture {
+  /** Every record emitted since the capture started. */
+  readonly records: LogRecord[];
+  /** Records of one logger (`tornado.access`, ...). */
+  of(name: string): LogRecord[];
+  /** Whether some record's message matches `pattern`. */
+  has(pattern: RegExp | string, name?: string): boolean;
+  /** Stops capturing and restores the previous root level. */
+  stop(): void;
+}
+
+/**
+ * Captures every log record (at `level` and above, default DEBUG) until `stop()`. Tests use it to
+ * assert on log lines, and to fail on warnings nobody expected.
+ */
+export function captureLogs(level = 10): LogCapture {
+  const records: LogRecord[] = [];
+  const previous = getRootLevel();
+  setRootLevel(level);
+  const remove = addLogHandler((record) => records.push(record));
+  return {
+    records,
+    of: (name) => records.filter((record) => record.name === name),
+    has: (pattern, name) =>
+      records.some(
+        (record) =>
+          (name === undefined || record.name === name) &&
+          (typeof pattern === "string"
+            ? record.message.includes(pattern)
+            : pattern.test(record.message)),
+      ),
+    stop: () => {
+      remove();
+      setRootLevel(previous);
+    },
+  };
+}

@@ -1,0 +1,365 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  BodyTooLargeError,
+  connectionInfo,
+  DEFAULT_MAX_BODY_SIZE,
+  HTTPServer,
+  type HTTPServerDelegate,
+  type HTTPServerOptions,
+  readBody,
+} from "../httpserver.ts";
+import { HTTPServerRequest } from "../httputil/request.ts";
+import { accessLog, appLog, genLog, Level } from "../log.ts";
+import type { CookieOptions } from "./cookies.ts";
+import { HTTPError } from "./errors.ts";
+import { handlerInternals, type OutputTransform, RequestHandler } from "./request-handler.ts";
+import {
+  type HandlerClass,
+  type InitArgs,
+  type Route,
+  RouteError,
+  type RouteMatch,
+  toURLSpec,
+  type URLSpec,
+} from "./routing.ts";
+
+/**
+ * Application settings (Tornado's `settings`, with camelCase names).
+ *
+ * Keys are checked by the type checker: a misspelt or snake_case key is an error. Add your own
+ * settings by augmenting this interface:
+ * `declare module "tornado-ts/web" { interface ApplicationSettings { db?: Db } }`.
+ */
+export interface ApplicationSettings {
+  /** Development mode: turns on `autoreload`, `serveTraceback`, and turns off `compiledTemplateCache` and `staticHashCache` unless they are set. */
+  debug?: boolean;
+  /** Restart the process when a source file changes. */
+  autoreload?: boolean;
+  /** Cache compiled templates (default true; false under `debug`). */
+  compiledTemplateCache?: boolean;
+  /** Cache static file hashes for `static_url` (default true; false under `debug`). */
+  staticHashCache?: boolean;
+  /** Send the error's stack on error pages (default false; true under `debug`). */
+  serveTraceback?: boolean;
+  /** Folder served under `staticUrlPrefix`. */
+  staticPath?: string;
+  /** URL prefix for static files (default `/static/`). */
+  staticUrlPrefix?: string;
+  /** The handler class for static files. */
+  staticHandlerClass?: HandlerClass;
+  /** Extra init args for the static file handler. */
+  staticHandlerArgs?: InitArgs;
+  /** Folder of templates for `render`. */
+  templatePath?: string;
+  /** The template loader for `render` (instead of one made from `templatePath`). */
+  templateLoader?: unknown;
+  /** The escape function name for `{{ }}` in templates (default `xhtml_escape`; `null` turns escaping off). */
+  autoescape?: string | null;
+  /** Whitespace mode for templates: `all`, `single` or `oneline`. */
+  templateWhitespace?: "all" | "single" | "oneline";
+  /** Secret for signed cookies and XSRF tokens, or `{ keyVersion: secret }` for key rotation. */
+  cookieSecret?: string | Record<number, string>;
+  /** The key version used to sign, with a versioned `cookieSecret`. */
+  keyVersion?: number;
+  /** Check XSRF tokens on POST, PUT, PATCH and DELETE. */
+  xsrfCookies?: boolean;
+  /** XSRF token format (default 2). */
+  xsrfCookieVersion?: 1 | 2;
+  /** Attributes for the XSRF cookie. */
+  xsrfCookieKwargs?: CookieOptions;
+  /** The XSRF cookie's name (default `_xsrf`; `__Host-xsrf` needs `secure` and path `/`). */
+  xsrfCookieName?: string;
+  /** Where `@authenticated` sends anonymous users. */
+  loginUrl?: string;
+  /** Handler class for requests no route matches (default: a 404). */
+  defaultHandlerClass?: HandlerClass;
+  /** Init args for `defaultHandlerClass`. */
+  defaultHandlerArgs?: InitArgs;
+  /** Host whose handlers serve requests for unknown hosts (see `addHandlers`). */
+  defaultHost?: string;
+  /** Compress text responses (gzip, or brotli when the client prefers it). */
+  compressResponse?: boolean;
+  /** UI modules for templates, by name. */
+  uiModules?: Record<string, unknown>;
+  /** UI methods for templates, by name. */
+  uiMethods?: Record<string, unknown>;
+  /** Seconds between WebSocket pings (0 or unset: none). */
+  websocketPingInterval?: number;
+  /** Seconds to wait for a pong before closing. */
+  websocketPingTimeout?: number;
+  /** The largest WebSocket message accepted, in bytes (default 10 MiB). */
+  websocketMaxMessageSize?: number;
+  /** Replaces the access log line: called with each finished handler. */
+  logFunction?: (handler: RequestHandler) => void;
+}
+
+/** Makes the output transforms of one request (one per transform class). */
+export type TransformFactory = (request: HTTPServerRequest) => OutputTransform | null;
+
+interface HostGroup {
+  pattern: RegExp;
+  specs: URLSpec[];
+}
+
+/**
+ * Responds with the given status from `prepare` (Tornado's `ErrorHandler`); also the default 404.
+ * Init args: `{ statusCode }`. Skips the XSRF check.
+ */
+export class ErrorHandler extends RequestHandler {
+  #statusCode = 404;
+
+  override initialize(initArgs: InitArgs): void {
+    this.#statusCode = Number(initArgs["statusCode"] ?? 404);
+  }
+
+  override prepare(): void {
+    throw new HTTPError(this.#statusCode);
+  }
+
+  override checkXsrfCookie(): void {}
+}
+
+/**
+ * A web application: routes, settings, and the entry point for the server (Tornado's `Application`).
+ *
+ * ```ts
+ * const app = new Application([["/", IndexHandler]], { debug: true });
+ * await app.listen(8000);
+ * ```
+ *
+ * Routes are tried in order and the first match wins. It is also a Node request listener
+ * (`http.createServer(app.listener)`).
+ */
+export class Application implements HTTPServerDelegate {
+  /** The settings, with the `debug` defaults applied. */
+  readonly settings: ApplicationSettings;
+  /** Output transforms applied to every response (compression, ...). */
+  readonly transforms: TransformFactory[] = [];
+  readonly #namedSpecs = new Map<string, URLSpec>();
+  readonly #hostGroups: HostGroup[] = [];
+  readonly #defaultGroup: URLSpec[] = [];
+  #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+  constructor(handlers: readonly Route[] = [], settings: ApplicationSettings = {}) {
+    const effective: ApplicationSettings = { ...settings };
+    if (effective.debug) {
+      effective.autoreload ??= true;
+      effective.compiledTemplateCache ??= false;
+      effective.staticHashCache ??= false;
+      effective.serveTraceback ??= true;
+    }
+    this.settings = effective;
+    this.#addSpecs(this.#defaultGroup, handlers);
+  }
+
+  #addSpecs(into: URLSpec[], handlers: readonly Route[]): void {
+    for (const route of handlers) {
+      const spec = toURLSpec(route);
+      into.push(spec);
+      if (spec.name !== undefined) {
+        if (this.#namedSpecs.has(spec.name)) {
+          genLog.warning(`Multiple handlers named ${spec.name}; replacing previous value`);
+        }
+        this.#namedSpecs.set(spec.name, spec);
+      }
+    }
+  }
+
+  /**
+   * Adds routes for requests whose host name matches `hostPattern` (a regex anchored at the end).
+   * Host groups are tried before the routes given to the constructor, in the order added.
+   */
+  addHandlers(hostPattern: string | RegExp, handlers: readonly Route[]): void {
+    let source = typeof hostPattern === "string" ? hostPattern : hostPattern.source;
+    if (!source.endsWith("$")) source += "$";
+    const group: HostGroup = { pattern: new RegExp(source, "y"), specs: [] };
+    this.#addSpecs(group.specs, handlers);
+    this.#hostGroups.push(group);
+  }
+
+  /** Prepends routes (served before everything else), as Tornado does for static files. */
+  protected prependHandlers(handlers: readonly Route[]): void {
+    const specs: URLSpec[] = [];
+    this.#addSpecs(specs, handlers);
+    this.#defaultGroup.unshift(...specs);
+  }
+
+  /**
+   * The URL path for the route named `name`, with `args` URL-escaped into its groups.
+   * Throws a `RouteError` naming the problem for an unknown name or the wrong number of args.
+   */
+  reverseUrl(name: string, ...args: unknown[]): string {
+    const spec = this.#namedSpecs.get(name);
+    if (!spec) throw new RouteError(`${name} not found in named urls`);
+    return spec.reverse(...args);
+  }
+
+  /** Finds the route for a request: host groups first, then the constructor's routes. */
+  findHandler(request: HTTPServerRequest): RouteMatch | null {
+    const path = request.path;
+    if (this.#hostGroups.length > 0) {
+      for (const group of this.#hostGroups) {
+        group.pattern.lastIndex = 0;
+        if (!group.pattern.test(request.hostName)) continue;
+        const match = matchIn(group.specs, path);
+        if (match) return match;
+      }
+    }
+    const match = matchIn(this.#defaultGroup, path);
+    if (match) return match;
+    const defaultHost = this.settings.defaultHost;
+    if (defaultHost !== undefined && request.headerValue("x-real-ip") === undefined) {
+      for (const group of this.#hostGroups) {
+        group.pattern.lastIndex = 0;
+        if (!group.pattern.test(defaultHost)) continue;
+        const fallback = matchIn(group.specs, path);
+        if (fallback) return fallback;
+      }
+    }
+    return null;
+  }
+
+  /** The output transforms for one request. */
+  createTransforms(request: HTTPServerRequest): OutputTransform[] {
+    if (this.transforms.length === 0) return [];
+    const out: OutputTransform[] = [];
+    for (const factory of this.transforms) {
+      const transform = factory(request);
+      if (transform) out.push(transform);
+    }
+    return out;
+  }
+
+  /**
+   * Writes the access log line for a finished request: `200 GET /path (ip) 1.23ms` at INFO below
+   * 400, WARNING for 4xx, ERROR for 5xx; or calls the `logFunction` setting instead.
+   */
+  logRequest(handler: RequestHandler): void {
+    const logFunction = this.settings.logFunction;
+    if (logFunction) {
+      logFunction(handler);
+      return;
+    }
+    const status = handler.getStatus();
+    const level = status < 400 ? Level.INFO : status < 500 ? Level.WARNING : Level.ERROR;
+    if (!accessLog.isEnabledFor(level)) return;
+    const ms = handler.request.requestTime() * 1000;
+    accessLog.log(level, `${status} ${handler.requestSummary()} ${ms.toFixed(2)}ms`);
+  }
+
+  /** Serves one request that has been read (body included). */
+  async handleRequest(request: HTTPServerRequest): Promise<void> {
+    const match = this.findHandler(request);
+    let handlerClass: HandlerClass;
+    let initArgs: InitArgs;
+    if (match) {
+      handlerClass = match.spec.handlerClass;
+      initArgs = match.spec.initArgs;
+    } else if (this.settings.defaultHandlerClass) {
+      handlerClass = this.settings.defaultHandlerClass;
+      initArgs = this.settings.defaultHandlerArgs ?? {};
+    } else {
+      handlerClass = ErrorHandler;
+      initArgs = NOT_FOUND_ARGS;
+    }
+    let handler: RequestHandler;
+    try {
+      handler = new handlerClass(this, request);
+      handler.initialize(initArgs);
+    } catch (error) {
+      appLog.error(
+        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${request.uri}`,
+        error,
+      );
+      const fallback = new ErrorHandler(this, request);
+      fallback.initialize({ statusCode: 500 });
+      await handlerInternals().execute(fallback, [], {});
+      return;
+    }
+    await handlerInternals().execute(handler, match?.args ?? [], match?.kwargs ?? {});
+  }
+
+  /** Makes the Node request listener for a server with these options. */
+  createListener(
+    options: HTTPServerOptions = {},
+  ): (req: IncomingMessage, res: ServerResponse) => void {
+    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    return (req, res) => {
+      const request = new HTTPServerRequest(req, res, connectionInfo(req, options));
+      const length = req.headers["content-length"];
+      const hasBody =
+        (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
+      if (!hasBody) {
+        this.handleRequest(request).catch(reportListenerError);
+        return;
+      }
+      if (length !== undefined && Number(length) > maxBodySize) {
+        refuseBody(res, maxBodySize, request);
+        return;
+      }
+      readBody(req, maxBodySize)
+        .then(
+          (body) => {
+            request.body = body;
+            return this.handleRequest(request);
+          },
+          (error: unknown) => {
+            if (error instanceof BodyTooLargeError) refuseBody(res, maxBodySize, request);
+            else res.destroy();
+          },
+        )
+        .catch(reportListenerError);
+    };
+  }
+
+  /** This application as a Node request listener, for `http.createServer(app.listener)` and test tools. */
+  get listener(): (req: IncomingMessage, res: ServerResponse) => void {
+    this.#listener ??= this.createListener({});
+    return this.#listener;
+  }
+
+  /**
+   * Starts an {@link HTTPServer} for this application on `port` (and `address`); resolves with the
+   * server once it is listening. Options go to the server.
+   */
+  async listen(
+    port: number,
+    address?: string,
+    options: HTTPServerOptions = {},
+  ): Promise<HTTPServer> {
+    const server = new HTTPServer(this, options);
+    await server.listen(port, address);
+    return server;
+  }
+}
+
+const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
+
+function matchIn(specs: readonly URLSpec[], path: string): RouteMatch | null {
+  for (const spec of specs) {
+    const match = spec.match(path);
+    if (match) return match;
+  }
+  return null;
+}
+
+function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {
+  genLog.info(`Request body too large from ${request.remoteIp}: more than ${limit} bytes`);
+  const page =
+    "<html><title>413: Request Entity Too Large</title><body>413: Request Entity Too Large</body></html>";
+  res.shouldKeepAlive = false;
+  res.writeHead(413, "Request Entity Too Large", [
+    "Content-Type",
+    "text/html; charset=UTF-8",
+    "Content-Length",
+    String(page.length),
+    "Connection",
+    "close",
+  ]);
+  res.end(page);
+  accessLog.warning(`413 ${request.method} ${request.uri} (${request.remoteIp}) 0.00ms`);
+}
+
+function reportListenerError(error: unknown): void {
+  appLog.error("Uncaught exception serving a request", error);
+}

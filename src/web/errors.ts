@@ -1,0 +1,62 @@
+import { responses } from "../httputil/responses.ts";
+
+/** Options for {@link HTTPError}. */
+export interface HTTPErrorOptions {
+  /** The reason phrase sent in the status line and on the error page (default: the standard phrase). */
+  reason?: string;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Raise to end a request with an HTTP error status (Tornado's `HTTPError`).
+ *
+ * `logMessage` is written to the log, never sent to the client; the client sees the status code and
+ * the reason phrase (`reason`, or the standard phrase for the code).
+ */
+export class HTTPError extends Error {
+  override readonly name: string = "HTTPError";
+  /** The HTTP status code. */
+  readonly statusCode: number;
+  /** The message for the log (server side only), or `undefined`. */
+  readonly logMessage: string | undefined;
+  /** The reason phrase chosen by the raiser, or `undefined` for the standard one. */
+  readonly reason: string | undefined;
+
+  constructor(statusCode = 500, logMessage?: string, options: HTTPErrorOptions = {}) {
+    const phrase = options.reason ?? responses[statusCode] ?? "Unknown";
+    super(`HTTP ${statusCode}: ${phrase}${logMessage ? ` (${logMessage})` : ""}`, {
+      cause: options.cause,
+    });
+    this.statusCode = statusCode;
+    this.logMessage = logMessage;
+    this.reason = options.reason;
+  }
+}
+
+/** A required argument is missing: a 400 whose log message names it (Tornado's `MissingArgumentError`). */
+export class MissingArgumentError extends HTTPError {
+  override readonly name = "MissingArgumentError";
+  /** The name of the missing argument. */
+  readonly argName: string;
+
+  constructor(argName: string) {
+    super(400, `Missing argument ${argName}`);
+    this.argName = argName;
+  }
+}
+
+/**
+ * Raise to end a request without an error: the response is finished with what was set so far
+ * (status, headers, body), plus `chunk` when given, and nothing is logged (Tornado's `Finish`).
+ */
+export class Finish extends Error {
+  override readonly name = "Finish";
+  /** Written before finishing, when given. */
+  readonly chunk: string | Uint8Array | Record<string, unknown> | undefined;
+
+  constructor(chunk?: string | Uint8Array | Record<string, unknown>) {
+    super("Finish");
+    this.chunk = chunk;
+  }
+}

@@ -1,0 +1,900 @@
+import { createHash } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
+import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
+import { httpDateNow } from "../httputil/dates.ts";
+import { normalizeHeaderName } from "../httputil/headers.ts";
+import type { HTTPServerRequest } from "../httputil/request.ts";
+import { responses } from "../httputil/responses.ts";
+import { appLog, genLog } from "../log.ts";
+import type { Application, ApplicationSettings } from "./application.ts";
+import { type CookieOptions, formatSetCookie } from "./cookies.ts";
+import { Finish, HTTPError, MissingArgumentError } from "./errors.ts";
+import type { InitArgs } from "./routing.ts";
+
+/** What `write()` accepts: text, bytes, or a plain object sent as JSON. */
+export type WriteChunk = string | Uint8Array | Record<string, unknown>;
+
+/** A header value: strings as they are, numbers as decimal, dates as HTTP dates. */
+export type HeaderValue = string | number | Date | Uint8Array;
+
+/** What `sendError` passes on to `writeError`. */
+export interface ErrorInfo {
+  /** The error that caused the response, when one did. */
+  error?: unknown;
+  /** A reason phrase to use instead of the standard one. */
+  reason?: string;
+  /** Anything else the caller of `sendError` passed. */
+  [key: string]: unknown;
+}
+
+/** The server version sent in the `Server` header. */
+export const SERVER_VERSION = "tornado-ts/0.1.0";
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// RFC 9110 section 5.5: field values may hold TAB, visible ASCII and obs-text; CR and LF (and the
+// other controls) would split the header and let a caller inject headers (response splitting).
+const UNSAFE_HEADER_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+// Reason phrases (RFC 9112 section 4): TAB, SP, VCHAR, obs-text; Tornado also refuses "<".
+const SAFE_REASON = /^[\t \x21-\x7e\x80-\xff]+$/;
+const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
+const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+const WRITE_TYPE_ERROR = "write() only accepts bytes, unicode, and dict objects";
+const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
+
+interface HeaderEntry {
+  name: string;
+  values: string[];
+}
+
+type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+function headerValueToString(value: HeaderValue): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) throw new TypeError(`Unsupported header value ${value}`);
+    return String(value);
+  }
+  if (value instanceof Date) return value.toUTCString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("latin1");
+  throw new TypeError(`Unsupported header value ${String(value)}`);
+}
+
+/** Node writes header strings as latin-1; characters above U+00FF are sent as their UTF-8 bytes. */
+function wireValue(value: string): string {
+  return /[^\x00-\xff]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+}
+
+/**
+ * Changes a response on its way out (compression, for instance): one instance per request, made by
+ * the Application. It may change the handler's headers in `transformFirstChunk`.
+ */
+export interface OutputTransform {
+  /** Called with the first chunk; `finishing` is true when it is also the last (nothing was flushed). */
+  transformFirstChunk(
+    handler: RequestHandler,
+    chunk: Buffer | string,
+    finishing: boolean,
+  ): Buffer | string;
+  /** Called with every later chunk. */
+  transformChunk(chunk: Buffer, finishing: boolean): Buffer;
+}
+
+/** Internal access for the Application, which runs handlers; not part of the public API. */
+export interface HandlerInternals {
+  execute(
+    handler: RequestHandler,
+    args: (string | undefined)[],
+    kwargs: Record<string, string | undefined>,
+  ): Promise<void>;
+}
+let internals!: HandlerInternals;
+/** @internal */
+export function handlerInternals(): HandlerInternals {
+  return internals;
+}
+
+/**
+ * Base class for HTTP request handlers (Tornado's `RequestHandler`).
+ *
+ * Subclass it and define the HTTP methods you serve (`get`, `post`, `put`, `delete`, `patch`,
+ * `head`, `options`), plain or `async`; path groups arrive as string arguments. A handler object
+ * serves one request. The lifecycle is Tornado's: `setDefaultHeaders`, `initialize(initArgs)`,
+ * `prepare`, the method, `onFinish`; on an error `setDefaultHeaders` runs again, then `writeError`,
+ * then `onFinish`. A method the handler does not define answers 405 (HEAD included: it is not
+ * mapped to GET, as in Tornado).
+ */
+export class RequestHandler {
+  /** The methods this handler class accepts at all; others get 405 before `prepare`. */
+  static SUPPORTED_METHODS: readonly string[] = [
+    "GET",
+    "HEAD",
+    "POST",
+    "DELETE",
+    "PATCH",
+    "PUT",
+    "OPTIONS",
+  ];
+
+  /** The application serving this request. Redeclare it (`declare readonly application: MyApp`) for a subclass. */
+  readonly application: Application;
+  /** The request being served. */
+  readonly request: HTTPServerRequest;
+  /** Path groups, URL-decoded, in pattern order (as passed to the method). */
+  pathArgs: string[] = [];
+  /** Named path groups by name, URL-decoded (empty for positional patterns). */
+  pathKwargs: Record<string, string> = {};
+
+  #status = 200;
+  #reason = "OK";
+  #headers = new Map<string, HeaderEntry>();
+  #cookies = new Map<string, string>();
+  #chunks: (string | Uint8Array)[] = [];
+  #headersWritten = false;
+  #finished = false;
+  #autoFinish = true;
+  #pendingError: Promise<void> | undefined;
+  #currentUser: unknown;
+  #currentUserLoaded = false;
+  #jsonBody: { value: unknown } | undefined;
+  #connectionClosed = false;
+  #transforms: OutputTransform[] | undefined;
+
+  constructor(application: Application, request: HTTPServerRequest) {
+    this.application = application;
+    this.request = request;
+    this.clear();
+  }
+
+  static {
+    internals = {
+      execute: (handler, args, kwargs) => handler.#execute(args, kwargs),
+    };
+  }
+
+  /** The application's settings. */
+  get settings(): ApplicationSettings {
+    return this.application.settings;
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  /** Receives the route's init args. Called after construction, before `prepare`. */
+  initialize(_initArgs: InitArgs): void {}
+
+  /** Sets headers every response of this handler carries; runs again before an error page. */
+  setDefaultHeaders(): void {}
+
+  /** Runs before the HTTP method; may be async. Finishing the response here skips the method. */
+  prepare(): void | Promise<void> {}
+
+  /** Runs after the response has been sent; for clean-up and logging. May be async. */
+  onFinish(): void | Promise<void> {}
+
+  /**
+   * Called when the client closes the connection before the response is finished (while an async
+   * handler is still working), so long work can stop.
+   */
+  onConnectionClose(): void {}
+
+  /**
+   * Writes the error page. The default is Tornado's page, `<html><title>404: Not Found</title>...`,
+   * or, with `serveTraceback` (on under `debug`) and an error, the error's stack as plain text.
+   * May be async.
+   */
+  writeError(statusCode: number, info: ErrorInfo = {}): void | Promise<void> {
+    if (this.settings.serveTraceback && info.error !== undefined) {
+      this.setHeader("Content-Type", "text/plain");
+      const error = info.error;
+      this.finish(error instanceof Error ? (error.stack ?? String(error)) : String(error));
+      return;
+    }
+    const message = xhtmlEscape(this.#reason);
+    this.finish(
+      `<html><title>${statusCode}: ${message}</title><body>${statusCode}: ${message}</body></html>`,
+    );
+  }
+
+  /** The user for this request; override to authenticate. The default is `null`. */
+  getCurrentUser(): unknown {
+    return null;
+  }
+
+  /** The login URL for `@authenticated`; the `loginUrl` setting by default. */
+  getLoginUrl(): string {
+    const loginUrl = this.settings.loginUrl;
+    if (!loginUrl) {
+      throw new Error(
+        "You must define the 'loginUrl' setting in your application to use @authenticated",
+      );
+    }
+    return loginUrl;
+  }
+
+  /** The current user, from `getCurrentUser()` on first use (cached for the request); assignable. */
+  get currentUser(): unknown {
+    if (!this.#currentUserLoaded) {
+      this.#currentUser = this.getCurrentUser();
+      this.#currentUserLoaded = true;
+    }
+    return this.#currentUser;
+  }
+  set currentUser(user: unknown) {
+    this.#currentUser = user;
+    this.#currentUserLoaded = true;
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  /**
+   * Decodes an argument's raw bytes to a string: strict UTF-8 (a 400 on invalid bytes).
+   * Override to accept another encoding.
+   */
+  decodeArgument(value: Uint8Array, name?: string): string {
+    try {
+      return utf8Strict.decode(value);
+    } catch {
+      throw new HTTPError(
+        400,
+        `Invalid unicode in ${name ?? "url"}: ${JSON.stringify(Buffer.from(value).toString("latin1"))}`,
+      );
+    }
+  }
+
+  #argumentValue(value: Buffer, name: string, strip: boolean): string {
+    let text = this.decodeArgument(value, name);
+    CONTROL_CHARS.lastIndex = 0;
+    if (CONTROL_CHARS.test(text)) text = text.replace(CONTROL_CHARS, " ");
+    return strip ? text.trim() : text;
+  }
+
+  #argument(source: Record<string, Buffer[]>, name: string, rest: unknown[]): unknown {
+    const values = source[name];
+    if (values === undefined || values.length === 0) {
+      if (rest.length === 0) throw new MissingArgumentError(name);
+      return rest[0];
+    }
+    const strip = rest.length > 1 ? rest[1] !== false : true;
+    return this.#argumentValue(values[values.length - 1]!, name, strip);
+  }
+
+  #argumentList(source: Record<string, Buffer[]>, name: string, strip: boolean): string[] {
+    const values = source[name];
+    if (values === undefined) return [];
+    return values.map((value) => this.#argumentValue(value, name, strip));
+  }
+
+  /**
+   * The last value of the query or body argument `name`, decoded and (unless `strip` is false)
+   * trimmed. Without a default a missing argument is a 400 ({@link MissingArgumentError}).
+   */
+  getArgument(name: string): string;
+  getArgument(name: string, defaultValue: string, strip?: boolean): string;
+  getArgument<D>(name: string, defaultValue: D, strip?: boolean): string | D;
+  getArgument(name: string, ...rest: unknown[]): unknown {
+    return this.#argument(this.request.arguments, name, rest);
+  }
+
+  /** Every value of the query or body argument `name` (empty when absent). */
+  getArguments(name: string, strip = true): string[] {
+    return this.#argumentList(this.request.arguments, name, strip);
+  }
+
+  /** As {@link getArgument}, from the query string only. */
+  getQueryArgument(name: string): string;
+  getQueryArgument(name: string, defaultValue: string, strip?: boolean): string;
+  getQueryArgument<D>(name: string, defaultValue: D, strip?: boolean): string | D;
+  getQueryArgument(name: string, ...rest: unknown[]): unknown {
+    return this.#argument(this.request.queryArguments, name, rest);
+  }
+
+  /** As {@link getArguments}, from the query string only. */
+  getQueryArguments(name: string, strip = true): string[] {
+    return this.#argumentList(this.request.queryArguments, name, strip);
+  }
+
+  /** As {@link getArgument}, from the request body only. */
+  getBodyArgument(name: string): string;
+  getBodyArgument(name: string, defaultValue: string, strip?: boolean): string;
+  getBodyArgument<D>(name: string, defaultValue: D, strip?: boolean): string | D;
+  getBodyArgument(name: string, ...rest: unknown[]): unknown {
+    return this.#argument(this.request.bodyArguments, name, rest);
+  }
+
+  /** As {@link getArguments}, from the request body only. */
+  getBodyArguments(name: string, strip = true): string[] {
+    return this.#argumentList(this.request.bodyArguments, name, strip);
+  }
+
+  /**
+   * The request body parsed as JSON (parsed once, then cached). Answers 415 when the content type
+   * is not JSON and 400 when the body is not valid JSON. Keys named `__proto__` are dropped, so the
+   * result can be merged into other objects safely.
+   *
+   * Not in Tornado, where handlers call `json.loads(self.request.body)` themselves.
+   */
+  getJsonBody<T = unknown>(): T {
+    if (this.#jsonBody === undefined) {
+      const type = (this.request.headerValue("content-type") ?? "")
+        .split(";")[0]!
+        .trim()
+        .toLowerCase();
+      if (type !== "application/json" && !type.endsWith("+json")) {
+        throw new HTTPError(415, `Expected a JSON body, got Content-Type ${JSON.stringify(type)}`);
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(this.request.body.toString("utf8"), (key, v) =>
+          key === "__proto__" ? undefined : v,
+        );
+      } catch (error) {
+        throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
+      }
+      this.#jsonBody = { value };
+    }
+    return this.#jsonBody.value as T;
+  }
+
+  /** The request cookie `name`, or `defaultValue` (default `undefined`). */
+  getCookie(name: string): string | undefined;
+  getCookie<D>(name: string, defaultValue: D): string | D;
+  getCookie<D>(name: string, defaultValue?: D): string | D | undefined {
+    const value = this.request.cookies[name];
+    return value === undefined ? defaultValue : value;
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
+  clear(): void {
+    this.#headers.clear();
+    this.#headers.set("server", { name: "Server", values: [SERVER_VERSION] });
+    this.#headers.set("content-type", {
+      name: "Content-Type",
+      values: ["text/html; charset=UTF-8"],
+    });
+    this.#headers.set("date", { name: "Date", values: [httpDateNow()] });
+    this.setDefaultHeaders();
+    this.#chunks = [];
+    this.#status = 200;
+    this.#reason = "OK";
+  }
+
+  /**
+   * Sets the status code and reason phrase. Without a reason the standard phrase is used
+   * (`Unknown` for codes that have none, as in Tornado 6). A reason HTTP cannot carry (control
+   * characters, or `<`) is replaced by `Unknown`, as Tornado does.
+   */
+  setStatus(statusCode: number, reason?: string): void {
+    if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 999) {
+      throw new RangeError(
+        `Invalid HTTP status code ${statusCode}: it must be an integer from 100 to 999`,
+      );
+    }
+    this.#status = statusCode;
+    let phrase = reason ?? responses[statusCode] ?? "Unknown";
+    if (phrase.includes("<") || !SAFE_REASON.test(phrase)) phrase = "Unknown";
+    this.#reason = phrase;
+  }
+
+  /** The response status code. */
+  getStatus(): number {
+    return this.#status;
+  }
+
+  /** The response reason phrase. */
+  get reason(): string {
+    return this.#reason;
+  }
+
+  #checkHeader(name: string, value: HeaderValue): string {
+    if (!HEADER_NAME.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
+    const text = headerValueToString(value);
+    if (UNSAFE_HEADER_VALUE.test(text))
+      throw new Error(`Unsafe header value ${JSON.stringify(text)}`);
+    return text;
+  }
+
+  /**
+   * Sets a response header, replacing earlier values and keeping its position. Values with control
+   * characters (CR, LF, ...) are refused with an error.
+   */
+  setHeader(name: string, value: HeaderValue): void {
+    const text = this.#checkHeader(name, value);
+    const key = name.toLowerCase();
+    if (key === "set-cookie") {
+      this.#setRawCookieHeader([text]);
+      return;
+    }
+    const entry = this.#headers.get(key);
+    if (entry) entry.values = [text];
+    else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
+  }
+
+  /** Adds a response header, keeping earlier values of the same name (several header lines). */
+  addHeader(name: string, value: HeaderValue): void {
+    const text = this.#checkHeader(name, value);
+    const key = name.toLowerCase();
+    if (key === "set-cookie") {
+      this.#setRawCookieHeader([text], true);
+      return;
+    }
+    const entry = this.#headers.get(key);
+    if (entry) entry.values.push(text);
+    else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
+  }
+
+  /** Removes a response header (a default one too). Unknown names are ignored. */
+  clearHeader(name: string): void {
+    this.#headers.delete(name.toLowerCase());
+  }
+
+  /** A response header set so far, several values joined with `,`. */
+  getHeader(name: string): string | undefined {
+    return this.#headers.get(name.toLowerCase())?.values.join(",");
+  }
+
+  #setRawCookieHeader(values: string[], add = false): void {
+    if (!add) this.#cookies.clear();
+    for (const value of values) {
+      const name = value.split("=", 1)[0]!.trim();
+      this.#cookies.delete(name);
+      this.#cookies.set(name, value);
+    }
+  }
+
+  /**
+   * Sets a cookie, with Tornado's `Set-Cookie` layout (`Path=/` by default). Setting a name again
+   * in the same response replaces it. Names and values HTTP cannot carry throw a `CookieError`.
+   */
+  setCookie(name: string, value: string | Uint8Array, options: CookieOptions = {}): void {
+    const text = typeof value === "string" ? value : Buffer.from(value).toString("latin1");
+    const line = formatSetCookie(name, text, options);
+    this.#cookies.delete(name);
+    this.#cookies.set(name, line);
+  }
+
+  /** Deletes a cookie: sets it empty with an expiry a year in the past (same `path` and `domain` needed). */
+  clearCookie(
+    name: string,
+    options: Omit<CookieOptions, "expires" | "maxAge" | "expiresDays"> = {},
+  ): void {
+    this.setCookie(name, "", { ...options, expires: Date.now() / 1000 - 365 * 86400 });
+  }
+
+  /** Deletes every cookie the request brought. */
+  clearAllCookies(options: Omit<CookieOptions, "expires" | "maxAge" | "expiresDays"> = {}): void {
+    for (const name of Object.keys(this.request.cookies)) {
+      if (name !== "") this.clearCookie(name, options);
+    }
+  }
+
+  /** The `Set-Cookie` lines this response will send, in order. */
+  get outgoingCookies(): readonly string[] {
+    return [...this.#cookies.values()];
+  }
+
+  /**
+   * Appends to the response body. A string is sent as UTF-8, bytes as they are, and a plain object
+   * as JSON (Tornado's layout, `</` escaped) with `Content-Type: application/json; charset=UTF-8`.
+   * Arrays are refused, as in Tornado (a JSON array at the top level was once a security risk).
+   */
+  write(chunk: WriteChunk): void {
+    if (this.#finished) throw new Error("Cannot write() after finish()");
+    if (typeof chunk === "string" || chunk instanceof Uint8Array) {
+      if (chunk.length > 0) this.#chunks.push(chunk);
+      return;
+    }
+    if (Array.isArray(chunk)) {
+      throw new TypeError(
+        `${WRITE_TYPE_ERROR}. Lists not accepted for security reasons; see https://www.tornadoweb.org/en/stable/web.html#tornado.web.RequestHandler.write`,
+      );
+    }
+    if (chunk !== null && typeof chunk === "object") {
+      this.#chunks.push(jsonEncode(chunk));
+      this.setHeader("Content-Type", "application/json; charset=UTF-8");
+      return;
+    }
+    throw new TypeError(WRITE_TYPE_ERROR);
+  }
+
+  /** Whether `finish()` has run. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Whether the status line and headers have been sent (after the first `flush()`). */
+  get headersWritten(): boolean {
+    return this.#headersWritten;
+  }
+
+  #bodyLength(): number {
+    let n = 0;
+    for (const chunk of this.#chunks)
+      n += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    return n;
+  }
+
+  #takeBody(): string | Buffer {
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    if (chunks.length === 0) return "";
+    if (chunks.length === 1) {
+      const only = chunks[0]!;
+      return typeof only === "string"
+        ? only
+        : Buffer.from(only.buffer, only.byteOffset, only.byteLength);
+    }
+    return Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
+  }
+
+  /** The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers). */
+  #rawHeaders(): string[] {
+    const out: string[] = [];
+    for (const entry of this.#headers.values()) {
+      for (const value of entry.values) out.push(entry.name, wireValue(value));
+    }
+    for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    return out;
+  }
+
+  /**
+   * The response headers as they stand, in Tornado's order, as `[name, value]` pairs (cookies
+   * last). Output transforms (compression) read and change them through this view.
+   */
+  get responseHeaders(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const entry of this.#headers.values())
+      for (const value of entry.values) out.push([entry.name, value]);
+    return out;
+  }
+
+  #response(): ServerResponse {
+    const res = this.request.rawResponse;
+    if (!res)
+      throw new Error("This request has no response stream (it was not received by a server)");
+    return res;
+  }
+
+  #writeHead(res: ServerResponse): void {
+    res.sendDate = false;
+    res.writeHead(this.#status, this.#reason, this.#rawHeaders());
+    this.#headersWritten = true;
+  }
+
+  /**
+   * Sends what has been written so far; the first call sends the status and headers, and the body
+   * goes out chunked. Resolves once the data has been handed to the socket.
+   */
+  flush(): Promise<void> {
+    if (this.#finished) return Promise.reject(new Error("Cannot flush() after finish()"));
+    const res = this.#response();
+    let data: Buffer | string = this.#takeBody();
+    if (!this.#headersWritten) {
+      this.#transforms = this.application.createTransforms(this.request);
+      for (const transform of this.#transforms)
+        data = transform.transformFirstChunk(this, data, false);
+      this.#writeHead(res);
+    } else if (this.#transforms) {
+      const buffer = typeof data === "string" ? Buffer.from(data) : data;
+      data = buffer;
+      for (const transform of this.#transforms) data = transform.transformChunk(data, false);
+    }
+    if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      res.write(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /**
+   * Finishes the response: adds the automatic ETag (and answers 304 when it matches
+   * `If-None-Match`), sets Content-Length, sends everything, logs the request and runs `onFinish`.
+   */
+  finish(chunk?: WriteChunk): Promise<void> {
+    if (this.#finished) throw new Error("finish() called twice");
+    if (chunk !== undefined && chunk !== null) this.write(chunk);
+    const res = this.#response();
+    let done: Promise<void>;
+    if (!this.#headersWritten) {
+      const method = this.request.method;
+      if (
+        this.#status === 200 &&
+        (method === "GET" || method === "HEAD") &&
+        !this.#headers.has("etag")
+      ) {
+        this.setEtagHeader();
+      }
+      if (this.checkEtagHeader()) {
+        this.#chunks = [];
+        this.setStatus(304);
+      }
+      const status = this.#status;
+      if (status === 204 || status === 304 || (status >= 100 && status < 200)) {
+        if (this.#chunks.length > 0) throw new Error(`Cannot send body with ${status}`);
+        this.#headers.delete("content-encoding");
+        this.#headers.delete("content-language");
+        this.#headers.delete("content-type");
+      } else if (!this.#headers.has("content-length")) {
+        this.#headers.set("content-length", {
+          name: "Content-Length",
+          values: [String(this.#bodyLength())],
+        });
+      }
+      let body: Buffer | string = this.#takeBody();
+      this.#transforms = this.application.createTransforms(this.request);
+      for (const transform of this.#transforms)
+        body = transform.transformFirstChunk(this, body, true);
+      this.#writeHead(res);
+      done = endResponse(res, method === "HEAD" ? "" : body);
+    } else {
+      const body = this.#takeBody();
+      let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
+      for (const transform of this.#transforms ?? []) data = transform.transformChunk(data, true);
+      done = endResponse(res, this.request.method === "HEAD" ? "" : data);
+    }
+    this.#finished = true;
+    this.application.logRequest(this);
+    this.#runOnFinish();
+    return done;
+  }
+
+  #runOnFinish(): void {
+    try {
+      const result = this.onFinish();
+      if (isPromise(result)) {
+        Promise.resolve(result).catch((error: unknown) =>
+          appLog.error("Exception in onFinish", error),
+        );
+      }
+    } catch (error) {
+      appLog.error("Exception in onFinish", error);
+    }
+  }
+
+  /**
+   * Redirects to `url` (302, 301 when `permanent`, or `status`, which must be 3xx) and finishes.
+   * `url` is sent as given; see `isSafeRedirect` for checking a user-supplied `next` URL.
+   */
+  redirect(url: string, permanent = false, status?: number): void {
+    if (this.#headersWritten) throw new Error("Cannot redirect after headers have been written");
+    const code = status ?? (permanent ? 301 : 302);
+    if (!Number.isInteger(code) || code < 300 || code > 399) {
+      throw new RangeError(`Redirect status must be 3xx, got ${code}`);
+    }
+    this.setStatus(code);
+    this.setHeader("Location", url);
+    this.finish();
+  }
+
+  /**
+   * Sends an error response: clears what was written, sets the status and calls `writeError`.
+   * `info.reason` sets the reason phrase; an `HTTPError` in `info.error` gives its own.
+   * After headers were flushed it can only log and finish.
+   */
+  sendError(statusCode = 500, info: ErrorInfo = {}): void {
+    if (this.#headersWritten) {
+      genLog.error("Cannot send error response after headers written");
+      if (!this.#finished) {
+        try {
+          this.finish();
+        } catch (error) {
+          genLog.error("Failed to flush partial response", error);
+        }
+      }
+      return;
+    }
+    this.clear();
+    let reason = info.reason;
+    if (reason === undefined && info.error instanceof HTTPError) reason = info.error.reason;
+    this.setStatus(statusCode, reason);
+    if (statusCode === 304) {
+      this.finish();
+      return;
+    }
+    const complete = (): void => {
+      if (!this.#finished) this.finish();
+    };
+    const fail = (error: unknown): void => {
+      appLog.error("Uncaught exception in writeError", error);
+      if (!this.#finished) {
+        this.#chunks = [];
+        this.finish();
+      }
+    };
+    try {
+      const result = this.writeError(statusCode, info);
+      if (isPromise(result)) {
+        this.#autoFinish = false;
+        this.#pendingError = Promise.resolve(result).then(complete, fail);
+        return;
+      }
+      complete();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  /** The ETag for the buffered body: a quoted SHA-1 hex digest. Return `null` to send none. */
+  computeEtag(): string | null {
+    const hash = createHash("sha1");
+    for (const chunk of this.#chunks) hash.update(chunk);
+    return `"${hash.digest("hex")}"`;
+  }
+
+  /** Sets the `Etag` header from `computeEtag()`, when it gives one. */
+  setEtagHeader(): void {
+    const etag = this.computeEtag();
+    if (etag !== null) this.setHeader("Etag", etag);
+  }
+
+  /**
+   * Whether the response's `Etag` matches the request's `If-None-Match` (weak comparison, `*`
+   * matches anything), meaning a 304 can be sent.
+   */
+  checkEtagHeader(): boolean {
+    const ifNoneMatch = this.request.headerValue("if-none-match");
+    if (!ifNoneMatch) return false;
+    const computed = this.getHeader("Etag");
+    if (!computed) return false;
+    const tokens = ifNoneMatch.match(ETAG_TOKENS);
+    if (!tokens) return false;
+    if (tokens[0] === "*") return true;
+    const strip = (tag: string): string => (tag.startsWith("W/") ? tag.slice(2) : tag);
+    const want = strip(computed);
+    return tokens.some((token) => strip(token) === want);
+  }
+
+  /** The URL for the route named `name` with `args` in its groups. */
+  reverseUrl(name: string, ...args: unknown[]): string {
+    return this.application.reverseUrl(name, ...args);
+  }
+
+  /**
+   * Turns off automatic finishing for the rest of this request: the handler must call `finish()`
+   * itself (for responses completed later by a callback or event).
+   */
+  detach(): void {
+    this.#autoFinish = false;
+  }
+
+  /** Whether the client has gone away before the response was finished. */
+  get connectionClosed(): boolean {
+    return this.#connectionClosed;
+  }
+
+  /** Checks the XSRF token of a form submission; overridden by the security layer. */
+  checkXsrfCookie(): void {}
+
+  /** Whether the XSRF check applies to this request (`xsrfCookies` on and an unsafe method). */
+  protected get xsrfCheckNeeded(): boolean {
+    return (
+      Boolean(this.settings.xsrfCookies) && !FORM_METHODS_WITHOUT_XSRF.has(this.request.method)
+    );
+  }
+
+  // ---- the request lifecycle ---------------------------------------------------------------
+
+  async #execute(
+    rawArgs: (string | undefined)[],
+    rawKwargs: Record<string, string | undefined>,
+  ): Promise<void> {
+    try {
+      const ctor = this.constructor as typeof RequestHandler;
+      const method = this.request.method;
+      if (!ctor.SUPPORTED_METHODS.includes(method)) throw new HTTPError(405);
+      this.#watchConnection();
+      this.#parseBody();
+      this.pathArgs = rawArgs.map((raw) =>
+        raw === undefined
+          ? (undefined as unknown as string)
+          : this.decodeArgument(urlUnescapeToBytes(raw, false), "url"),
+      );
+      const kwargs: Record<string, string> = {};
+      for (const [name, raw] of Object.entries(rawKwargs)) {
+        if (raw !== undefined)
+          kwargs[name] = this.decodeArgument(urlUnescapeToBytes(raw, false), name);
+      }
+      this.pathKwargs = kwargs;
+      if (this.xsrfCheckNeeded) this.checkXsrfCookie();
+      const prepared = this.prepare();
+      if (isPromise(prepared)) await prepared;
+      if (this.#finished) return;
+      const fn = (this as unknown as Record<string, unknown>)[method.toLowerCase()];
+      if (typeof fn !== "function") throw new HTTPError(405);
+      const result = (fn as HandlerMethod).apply(this, this.pathArgs);
+      if (isPromise(result)) await result;
+      if (this.#pendingError) await this.#pendingError;
+      if (this.#autoFinish && !this.#finished) this.finish();
+    } catch (error) {
+      this.#handleException(error);
+      if (this.#pendingError) await this.#pendingError;
+    }
+  }
+
+  #parseBody(): void {
+    const request = this.request;
+    if (request.body.length === 0) return;
+    const contentType = request.headerValue("content-type") ?? "";
+    if (
+      !contentType.startsWith("application/x-www-form-urlencoded") &&
+      !contentType.startsWith("multipart/form-data")
+    ) {
+      return;
+    }
+    try {
+      parseBodyArguments(contentType, request.body, request.bodyArguments, request.files);
+    } catch (error) {
+      if (error instanceof BodyParseError)
+        throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
+      throw error;
+    }
+    request.invalidateArguments();
+  }
+
+  #watchConnection(): void {
+    const res = this.request.rawResponse;
+    if (!res) return;
+    res.once("close", () => {
+      if (this.#finished) return;
+      this.#connectionClosed = true;
+      try {
+        this.onConnectionClose();
+      } catch (error) {
+        appLog.error("Exception in onConnectionClose", error);
+      }
+    });
+  }
+
+  #handleException(error: unknown): void {
+    if (error instanceof Finish) {
+      if (!this.#finished) {
+        try {
+          this.finish(error.chunk);
+        } catch (inner) {
+          appLog.error("Exception finishing the response", inner);
+        }
+      }
+      return;
+    }
+    this.logException(error);
+    if (this.#finished) return;
+    if (this.#connectionClosed && this.request.rawResponse?.destroyed) return;
+    const status = error instanceof HTTPError ? error.statusCode : 500;
+    this.sendError(status, { error });
+  }
+
+  /**
+   * Logs an exception from the handler: an `HTTPError` with a log message as a warning (no stack),
+   * anything else as an error with its stack, as Tornado does.
+   */
+  logException(error: unknown): void {
+    const summary = this.requestSummary();
+    if (error instanceof HTTPError) {
+      if (error.logMessage) genLog.warning(`${error.statusCode} ${summary}: ${error.logMessage}`);
+      return;
+    }
+    appLog.error(`Uncaught exception ${summary}\n${this.request.toString()}`, error);
+  }
+
+  /** `METHOD uri (remote ip)`, as in log lines. */
+  requestSummary(): string {
+    return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
+  }
+}
+
+function endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    res.once("close", resolve);
+    if (body.length === 0) res.end();
+    else res.end(body);
+  });
+}

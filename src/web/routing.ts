@@ -1,0 +1,240 @@
+import { urlEscape } from "../escape.ts";
+import type { HTTPServerRequest } from "../httputil/request.ts";
+import type { Application } from "./application.ts";
+import type { RequestHandler } from "./request-handler.ts";
+
+/** Options passed to a handler's `initialize()`: the third element of a route. */
+// biome-ignore lint/suspicious/noExplicitAny: init args are whatever the user's initialize() accepts.
+export type InitArgs = Record<string, any>;
+
+/** A RequestHandler subclass, as routes name it. */
+export type HandlerClass<H extends RequestHandler = RequestHandler> = new (
+  application: Application,
+  request: HTTPServerRequest,
+) => H;
+
+/** A route as a tuple: `[pattern, Handler, initArgs?, name?]`. */
+export type RouteTuple =
+  | readonly [string | RegExp, HandlerClass]
+  | readonly [string | RegExp, HandlerClass, InitArgs | undefined]
+  | readonly [string | RegExp, HandlerClass, InitArgs | undefined, string | undefined];
+
+/** A route: a tuple or a {@link URLSpec} made with {@link url}. */
+export type Route = RouteTuple | URLSpec;
+
+/** The result of matching a path: raw (still percent-encoded) group values. */
+export interface RouteMatch {
+  readonly spec: URLSpec;
+  /** Captured groups in pattern order; `undefined` for an optional group that did not take part. */
+  readonly args: (string | undefined)[];
+  /** Named groups by name (empty for a pattern without names). */
+  readonly kwargs: Record<string, string | undefined>;
+}
+
+/** An error in a route definition, raised when the Application is built. */
+export class RouteError extends Error {
+  override readonly name = "RouteError";
+}
+
+const META = new Set([..."\\^$.|?*+()[]{}"]);
+
+/** Converts Python regex syntax that JavaScript spells differently. */
+function toJsRegexSource(pattern: string): string {
+  return pattern
+    .replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, "(?<$1>")
+    .replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, "\\k<$1>")
+    .replace(/\\Z/g, "$")
+    .replace(/\\A/g, "^");
+}
+
+/** The literal text every match must start with, used to skip regex work; "" when unknown. */
+function literalPrefix(source: string): { prefix: string; exact: boolean } {
+  let i = source.startsWith("^") ? 1 : 0;
+  let prefix = "";
+  let depth = 0;
+  for (let j = i; j < source.length; j++) {
+    const ch = source[j];
+    if (ch === "\\") j++;
+    else if (ch === "[") depth++;
+    else if (ch === "]") depth = Math.max(0, depth - 1);
+    else if (ch === "|" && depth === 0) return { prefix: "", exact: false };
+  }
+  for (; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === "\\") {
+      const next = source[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      if ("?*{".includes(source[i + 2] ?? "")) break;
+      prefix += next;
+      i++;
+      continue;
+    }
+    if (META.has(ch)) {
+      if ("?*{".includes(ch)) prefix = prefix.slice(0, -1);
+      const exact = ch === "$" && i === source.length - 1;
+      return { prefix, exact };
+    }
+    prefix += ch;
+  }
+  return { prefix, exact: true };
+}
+
+/**
+ * One route: a pattern, the handler class, its init args and an optional name (Tornado's `URLSpec`).
+ *
+ * The pattern is a regular expression matched against the start of the raw path and anchored at
+ * its end with `$` (unless it ends with one), as Tornado does. Python's `(?P<name>...)` is accepted.
+ * Groups must be all named or all positional.
+ */
+export class URLSpec {
+  /** The pattern as written. */
+  readonly pattern: string;
+  /** The compiled, anchored expression. */
+  readonly regex: RegExp;
+  /** The handler class. */
+  readonly handlerClass: HandlerClass;
+  /** Passed to the handler's `initialize()`. */
+  readonly initArgs: InitArgs;
+  /** The name for `reverseUrl`, if any. */
+  readonly name: string | undefined;
+  /** The number of capturing groups. */
+  readonly groupCount: number;
+  /** Named groups in pattern order, empty when the groups are positional. */
+  readonly groupNames: readonly string[];
+  readonly #prefix: string;
+  readonly #exact: boolean;
+  readonly #reverseParts: readonly string[] | null;
+
+  constructor(
+    pattern: string | RegExp,
+    handlerClass: HandlerClass,
+    initArgs?: InitArgs,
+    name?: string,
+  ) {
+    const source = typeof pattern === "string" ? pattern : pattern.source;
+    this.pattern = source;
+    let js = toJsRegexSource(source);
+    if (!js.endsWith("$")) js += "$";
+    try {
+      this.regex = new RegExp(js, "y");
+    } catch (error) {
+      throw new RouteError(
+        `Invalid route pattern ${JSON.stringify(source)}: ${(error as Error).message}`,
+      );
+    }
+    if (typeof handlerClass !== "function") {
+      throw new RouteError(`Route ${JSON.stringify(source)} needs a RequestHandler class`);
+    }
+    this.handlerClass = handlerClass;
+    this.initArgs = initArgs ?? {};
+    this.name = name;
+    this.groupCount = (new RegExp(`${js}|`).exec("")?.length ?? 1) - 1;
+    this.groupNames = [...js.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+    if (this.groupNames.length > 0 && this.groupNames.length !== this.groupCount) {
+      throw new RouteError(
+        `groups in url regexes must either be all named or all positional: ${JSON.stringify(js)}`,
+      );
+    }
+    const { prefix, exact } = literalPrefix(js);
+    this.#prefix = prefix;
+    this.#exact = exact && this.groupCount === 0;
+    this.#reverseParts = reverseParts(js, this.groupCount);
+  }
+
+  /** Matches a raw request path; returns the groups or `null`. */
+  match(path: string): RouteMatch | null {
+    if (this.#exact) {
+      if (path !== this.#prefix) return null;
+      return { spec: this, args: [], kwargs: {} };
+    }
+    if (this.#prefix !== "" && !path.startsWith(this.#prefix)) return null;
+    this.regex.lastIndex = 0;
+    const m = this.regex.exec(path);
+    if (m === null) return null;
+    const args = m.length > 1 ? m.slice(1) : [];
+    return { spec: this, args, kwargs: m.groups ? { ...m.groups } : {} };
+  }
+
+  /**
+   * Builds a path from this pattern with `args` in place of its groups; each is URL-escaped
+   * (`/` kept). Throws when the pattern cannot be reversed or the count of args is wrong.
+   */
+  reverse(...args: unknown[]): string {
+    if (this.#reverseParts === null)
+      throw new RouteError(`Cannot reverse url regex ${this.pattern}`);
+    if (args.length !== this.groupCount) {
+      throw new RouteError(
+        `required number of arguments not found: ${this.name ?? this.pattern} takes ${this.groupCount}, got ${args.length}`,
+      );
+    }
+    let out = this.#reverseParts[0]!;
+    for (let i = 0; i < args.length; i++) {
+      const value = args[i];
+      const text =
+        value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value);
+      out += urlEscape(text, false) + this.#reverseParts[i + 1]!;
+    }
+    return out;
+  }
+}
+
+/** The literal pieces between groups, or `null` when the pattern cannot be reversed. */
+function reverseParts(js: string, groupCount: number): string[] | null {
+  let source = js.startsWith("^") ? js.slice(1) : js;
+  if (source.endsWith("$")) source = source.slice(0, -1);
+  const parts: string[] = [];
+  let current = "";
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === "\\") {
+      const next = source[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return null;
+      current += next;
+      i++;
+    } else if (ch === "(") {
+      if (source[i + 1] === "?" && source[i + 2] !== "<") return null;
+      let depth = 1;
+      let j = i + 1;
+      for (; j < source.length && depth > 0; j++) {
+        if (source[j] === "\\") j++;
+        else if (source[j] === "(") return null;
+        else if (source[j] === ")") depth--;
+      }
+      if (depth !== 0) return null;
+      parts.push(current);
+      current = "";
+      i = j - 1;
+    } else {
+      current += ch;
+    }
+  }
+  parts.push(current);
+  return parts.length - 1 === groupCount ? parts : null;
+}
+
+/** Makes a route with init args and a name (Tornado's `url()`). */
+export function url(
+  pattern: string | RegExp,
+  handlerClass: HandlerClass,
+  initArgs?: InitArgs,
+  name?: string,
+): URLSpec {
+  return new URLSpec(pattern, handlerClass, initArgs, name);
+}
+
+/** Turns a route tuple or spec into a {@link URLSpec}. */
+export function toURLSpec(route: Route): URLSpec {
+  if (route instanceof URLSpec) return route;
+  if (!Array.isArray(route) || route.length < 2 || route.length > 4) {
+    throw new RouteError(
+      `A route is [pattern, Handler, initArgs?, name?] or url(...); got ${String(route)}`,
+    );
+  }
+  const [pattern, handler, initArgs, name] = route as RouteTuple & unknown[];
+  return new URLSpec(
+    pattern as string | RegExp,
+    handler as HandlerClass,
+    initArgs as InitArgs | undefined,
+    name as string | undefined,
+  );
+}
