@@ -547,10 +547,12 @@ export class WebSocketClientConnection implements AsyncIterable<string | Buffer>
   #closeCode: number | null = null;
   #closeReason: string | null = null;
   readonly #stopPinger: (() => void) | undefined;
+  readonly #subprotocol: string | null;
 
   /** @internal Made by {@link websocketConnect}. */
-  constructor(ws: WebSocket, options: WebSocketConnectOptions) {
+  constructor(ws: WebSocket, options: WebSocketConnectOptions, subprotocol: string | null = null) {
     this.#ws = ws;
+    this.#subprotocol = subprotocol;
     this.#callback = options.onMessage;
     ws.on("message", (data, isBinary) => {
       const bytes = toText(data);
@@ -649,7 +651,7 @@ export class WebSocketClientConnection implements AsyncIterable<string | Buffer>
 
   /** The subprotocol the server chose, or `null`. */
   get selectedSubprotocol(): string | null {
-    return this.#ws.protocol === "" ? null : this.#ws.protocol;
+    return this.#subprotocol;
   }
 
   /** The close code the server sent, or `null`. */
@@ -691,9 +693,13 @@ export function websocketConnect(
         : new HTTPHeaders(options.headers as Iterable<readonly [string, string]>);
     for (const [name, value] of extra) headers.add(name, value);
   }
+  const offered = options.subprotocols ?? [];
+  // Offered by header rather than through ws, which fails a handshake where the server picks none
+  // of them; Tornado's client accepts that (RFC 6455 section 4.1 lets the server choose none).
+  if (offered.length > 0) headers.set("Sec-WebSocket-Protocol", offered.join(","));
   const wsUrl = target.replace(/^http(s?):/i, "ws$1:");
   const connectTimeout = options.connectTimeout ?? 20;
-  const ws = new WebSocket(wsUrl, options.subprotocols ?? [], {
+  const ws = new WebSocket(wsUrl, [], {
     headers: headers.toJSON(),
     handshakeTimeout: connectTimeout > 0 ? connectTimeout * 1000 : undefined,
     perMessageDeflate: deflateOptions(options.compressionOptions),
@@ -729,6 +735,19 @@ export function websocketConnect(
         req.destroy();
       });
     });
+    let selected: string | null = null;
+    ws.once("upgrade", (res) => {
+      const chosen = res.headers["sec-websocket-protocol"];
+      delete res.headers["sec-websocket-protocol"];
+      if (chosen === undefined) return;
+      if (!offered.includes(chosen)) {
+        // RFC 6455 section 4.1: a subprotocol the client did not offer fails the connection.
+        fail(new WebSocketError(`Server selected a subprotocol that was not offered: ${chosen}`));
+        ws.terminate();
+        return;
+      }
+      selected = chosen;
+    });
     ws.once("error", (error: Error) => {
       if (/handshake has timed out/i.test(error.message)) {
         fail(new HTTPTimeoutError("Timeout while connecting", { cause: error }));
@@ -739,7 +758,7 @@ export function websocketConnect(
     ws.once("open", () => {
       if (settled) return;
       settled = true;
-      resolve(new WebSocketClientConnection(ws, options));
+      resolve(new WebSocketClientConnection(ws, options, selected));
     });
   });
 }
