@@ -115,6 +115,20 @@ describe("websocketConnect", () => {
     await assert.rejects(websocketConnect(wsUrl(server, "/missing")), /HTTP 404: Not Found/);
   });
 
+  it("serves other Upgrade requests through their route over HTTP, then closes", async () => {
+    const raw = await server.rawRequest(
+      "GET /plain HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n",
+    );
+    const text = raw.toString("latin1");
+    assert.match(text, /^HTTP\/1\.1 418 I'm a Teapot\r\n/);
+    assert.match(text, /\r\nConnection: close\r\n/);
+    assert.ok(text.endsWith("\r\n\r\nteapot"));
+    const withBody = await server.rawRequest(
+      "POST /plain HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nContent-Length: 3\r\n\r\nabc",
+    );
+    assert.match(withBody.toString("latin1"), /^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
   it("rejects with a 599 HTTPClientError when nothing listens", async () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
