@@ -6,7 +6,7 @@ import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
-  type ServerResponse,
+  ServerResponse,
 } from "node:http";
 import {
   createServer as createHttpsServer,
@@ -142,6 +142,8 @@ export class HTTPServer {
   readonly nodeServer: Server;
   #bound: { port: number; address: string | undefined } | undefined;
   #listening = false;
+  /** Sockets handed over by an `upgrade` (WebSockets): Node no longer tracks them as HTTP connections. */
+  readonly #upgraded = new Set<Socket>();
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
@@ -163,6 +165,37 @@ export class HTTPServer {
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
+    this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.#serveUpgrade(listener, req, socket, head);
+    });
+  }
+
+  /**
+   * Serves a request that asks to switch protocols (`Upgrade:`, as a WebSocket handshake does)
+   * through the same listener as any request, so the route's handler decides: a WebSocketHandler
+   * takes the socket over; any other handler answers over HTTP and the connection is closed.
+   * Upgrade requests that carry a body are refused with 400 (Node hands their body over unread).
+   */
+  #serveUpgrade(
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+    req: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+  ): void {
+    this.#upgraded.add(socket);
+    socket.once("close", () => this.#upgraded.delete(socket));
+    const length = req.headers["content-length"];
+    if ((length !== undefined && length !== "0") || req.headers["transfer-encoding"]) {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    // Bytes that arrived after the headers belong to the new protocol: give them back to the socket.
+    if (head.length > 0) socket.unshift(head);
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once("finish", () => socket.destroySoon());
+    listener(req, res);
   }
 
   /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
@@ -223,9 +256,11 @@ export class HTTPServer {
     });
   }
 
-  /** Closes every connection at once, including those with requests in progress. */
+  /** Closes every connection at once, including those with requests in progress and WebSockets. */
   closeAllConnections(): void {
     this.nodeServer.closeAllConnections();
+    for (const socket of this.#upgraded) socket.destroy();
+    this.#upgraded.clear();
   }
 }
 

@@ -4,8 +4,10 @@
  * @module
  */
 export * from "./escape.ts";
+export * from "./httpclient.ts";
 export * from "./httpserver.ts";
 export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
 export * from "./log.ts";
 export * from "./web/index.ts";
+export * from "./websocket.ts";

@@ -182,9 +182,10 @@ export class RequestHandler {
 
   /**
    * Called when the client closes the connection before the response is finished (while an async
-   * handler is still working), so long work can stop.
+   * handler is still working), so long work can stop. May be async; the handler's method keeps
+   * running, and `finish()` still logs the request. `connectionClosed` is true from then on.
    */
-  onConnectionClose(): void {}
+  onConnectionClose(): void | Promise<void> {}
 
   /**
    * Writes the error page. The default is Tornado's page, `<html><title>404: Not Found</title>...`,
@@ -204,7 +205,11 @@ export class RequestHandler {
     );
   }
 
-  /** The user for this request; override to authenticate. The default is `null`. */
+  /**
+   * The user for this request; override to authenticate. The default is `null`. May be async:
+   * an overriding method runs once before `prepare` and `currentUser` holds its resolved value
+   * (Tornado calls it lazily and cannot await it).
+   */
   getCurrentUser(): unknown {
     return null;
   }
@@ -805,6 +810,8 @@ export class RequestHandler {
       }
       this.pathKwargs = kwargs;
       if (this.xsrfCheckNeeded) this.checkXsrfCookie();
+      const loadingUser = this.#loadCurrentUser();
+      if (loadingUser) await loadingUser;
       const prepared = this.prepare();
       if (isPromise(prepared)) await prepared;
       if (this.#finished) return;
@@ -818,6 +825,24 @@ export class RequestHandler {
       this.#handleException(error);
       if (this.#pendingError) await this.#pendingError;
     }
+  }
+
+  /**
+   * Resolves an overridden `getCurrentUser` before `prepare`, so it may be async (a database
+   * lookup) and `currentUser` is a plain value everywhere after; a rejection becomes a 500.
+   * The base `getCurrentUser` is left lazy.
+   */
+  #loadCurrentUser(): Promise<void> | undefined {
+    if (this.#currentUserLoaded || this.getCurrentUser === RequestHandler.prototype.getCurrentUser)
+      return undefined;
+    const user = this.getCurrentUser();
+    if (!isPromise(user)) {
+      this.currentUser = user;
+      return undefined;
+    }
+    return Promise.resolve(user).then((value) => {
+      this.currentUser = value;
+    });
   }
 
   #parseBody(): void {
@@ -847,7 +872,12 @@ export class RequestHandler {
       if (this.#finished) return;
       this.#connectionClosed = true;
       try {
-        this.onConnectionClose();
+        const result = this.onConnectionClose();
+        if (isPromise(result)) {
+          Promise.resolve(result).catch((error: unknown) =>
+            appLog.error("Exception in onConnectionClose", error),
+          );
+        }
       } catch (error) {
         appLog.error("Exception in onConnectionClose", error);
       }
