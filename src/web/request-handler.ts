@@ -558,10 +558,6 @@ export class RequestHandler {
   setHeader(name: string, value: HeaderValue): void {
     const text = this.#checkHeader(name, value);
     const key = name.toLowerCase();
-    if (key === "set-cookie") {
-      this.#setRawCookieHeader([text]);
-      return;
-    }
     const entry = this.#headers.get(key);
     if (entry) entry.values = [text];
     else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
@@ -571,10 +567,6 @@ export class RequestHandler {
   addHeader(name: string, value: HeaderValue): void {
     const text = this.#checkHeader(name, value);
     const key = name.toLowerCase();
-    if (key === "set-cookie") {
-      this.#setRawCookieHeader([text], true);
-      return;
-    }
     const entry = this.#headers.get(key);
     if (entry) entry.values.push(text);
     else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
@@ -588,15 +580,6 @@ export class RequestHandler {
   /** A response header set so far, several values joined with `,`. */
   getHeader(name: string): string | undefined {
     return this.#headers.get(name.toLowerCase())?.values.join(",");
-  }
-
-  #setRawCookieHeader(values: string[], add = false): void {
-    if (!add) this.#cookies.clear();
-    for (const value of values) {
-      const name = value.split("=", 1)[0]!.trim();
-      this.#cookies.delete(name);
-      this.#cookies.set(name, value);
-    }
   }
 
   /**
@@ -625,9 +608,12 @@ export class RequestHandler {
     }
   }
 
-  /** The `Set-Cookie` lines this response will send, in order. */
+  /**
+   * The `Set-Cookie` lines this response will send: those set by hand with `setHeader` /
+   * `addHeader` (sent in their header position, as in Tornado), then those from `setCookie`.
+   */
   get outgoingCookies(): readonly string[] {
-    return [...this.#cookies.values()];
+    return [...(this.#headers.get("set-cookie")?.values ?? []), ...this.#cookies.values()];
   }
 
   /**
@@ -687,10 +673,18 @@ export class RequestHandler {
   /** The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers). */
   #rawHeaders(): string[] {
     const out: string[] = [];
-    for (const entry of this.#headers.values()) {
+    let cookiesSent = false;
+    for (const [key, entry] of this.#headers) {
       for (const value of entry.values) out.push(entry.name, wireValue(value));
+      // Tornado adds cookies to the Set-Cookie header, so they join one set by hand in its place.
+      if (key === "set-cookie") {
+        for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+        cookiesSent = true;
+      }
     }
-    for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    if (!cookiesSent) {
+      for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    }
     return out;
   }
 
