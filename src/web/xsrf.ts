@@ -73,7 +73,8 @@ function applyMask(mask: Uint8Array, data: Uint8Array): Buffer {
  * Decodes an XSRF token or cookie value as Tornado does, or returns `null` when it is invalid.
  *
  * `2|mask|masked|timestamp` is unmasked (exactly four fields, hex mask and token, an integer
- * timestamp); any other `N|...` prefix is invalid. Anything else is version 1: the hex-decoded
+ * timestamp in ASCII digits, where Python would also take other Unicode digits); any other `N|...`
+ * prefix is invalid. Anything else is version 1: the hex-decoded
  * value, or, when it is not hex, the value's own UTF-8 bytes (so every such string is a token).
  */
 export function decodeXsrfToken(
