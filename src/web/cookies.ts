@@ -93,7 +93,8 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
     out += `; Max-Age=${maxAge}`;
   }
   if (path) out += `; Path=${path}`;
-  if (sameSite) out += `; SameSite=${sameSite[0]!.toUpperCase()}${sameSite.slice(1).toLowerCase()}`;
+  // Written as given, as Tornado does (browsers compare the value case-insensitively).
+  if (sameSite) out += `; SameSite=${sameSite}`;
   if (secure) out += "; Secure";
   return out;
 }

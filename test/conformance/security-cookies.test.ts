@@ -225,6 +225,7 @@ describe("cookies, compared with Python Tornado", () => {
       label: "SameSite=None with Secure",
       ops: [["set", "a", "1", { sameSite: "None", secure: true }]],
     },
+    { label: "a lower-case SameSite", ops: [["set", "a", "1", { sameSite: "strict" }]] },
     { label: 'a quoted value with ; and "', ops: [["set", "a", 'x;y"z']] },
     { label: "a comma", ops: [["set", "a", "x,y"]] },
     { label: "latin-1 text", ops: [["set", "a", "café"]] },
