@@ -125,9 +125,8 @@ export function createSignedValue(
   const version = options.version ?? DEFAULT_SIGNED_VALUE_VERSION;
   const clock = options.clock ?? systemClock;
   const timestamp = String(Math.trunc(clock()));
-  const encoded = Buffer.from(
-    typeof value === "string" ? Buffer.from(value, "utf8") : value,
-  ).toString("base64");
+  const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
+  const encoded = bytes.toString("base64");
   if (version === 1) {
     if (isKeyMap(secret)) {
       throw new SignedValueError("Version 1 signed values cannot use a map of key versions");
@@ -380,7 +379,7 @@ export interface GetSignedCookieOptions {
 
 /**
  * The `cookieSecret` setting, or a {@link MissingSettingError} when it is absent or empty (signed
- * cookies and XSRF need it).
+ * cookies need it; XSRF cookies are not signed and do not).
  */
 export function requireCookieSecret(settings: ApplicationSettings): CookieSecret {
   const secret = settings.cookieSecret;
