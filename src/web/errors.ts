@@ -60,3 +60,18 @@ export class Finish extends Error {
     this.chunk = chunk;
   }
 }
+
+/**
+ * A feature was used without the application setting it needs (`cookieSecret` for signed cookies,
+ * `loginUrl` for `@authenticated`, ...). A programming error: it surfaces as a 500.
+ */
+export class MissingSettingError extends Error {
+  override readonly name = "MissingSettingError";
+  /** The setting that is missing, by its `ApplicationSettings` key. */
+  readonly setting: string;
+
+  constructor(setting: string, message: string) {
+    super(message);
+    this.setting = setting;
+  }
+}

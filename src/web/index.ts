@@ -8,8 +8,23 @@ export {
   ErrorHandler,
   type TransformFactory,
 } from "./application.ts";
+export {
+  authenticated,
+  CurrentUserError,
+  isSafeRedirect,
+  loginRedirectUrl,
+  type SafeNextUrlOptions,
+  type SafeRedirectOptions,
+  safeNextUrl,
+} from "./auth.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
-export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
+export {
+  Finish,
+  HTTPError,
+  type HTTPErrorOptions,
+  MissingArgumentError,
+  MissingSettingError,
+} from "./errors.ts";
 export {
   type ErrorInfo,
   type HeaderValue,
@@ -28,3 +43,27 @@ export {
   URLSpec,
   url,
 } from "./routing.ts";
+export {
+  type Clock,
+  type CookieSecret,
+  type CreateSignedValueOptions,
+  createSignedValue,
+  DEFAULT_SIGNED_VALUE_MIN_VERSION,
+  DEFAULT_SIGNED_VALUE_VERSION,
+  type DecodeSignedValueOptions,
+  decodeSignedValue,
+  decodeSignedValueBytes,
+  type GetSignedCookieOptions,
+  getSignatureKeyVersion,
+  type SecretKey,
+  type SignedCookieOptions,
+  SignedValueError,
+} from "./signed-value.ts";
+export {
+  decodeXsrfToken,
+  type EncodeXsrfTokenOptions,
+  encodeXsrfToken,
+  XSRF_ARGUMENT,
+  type XsrfTokenParts,
+  xsrfTokensMatch,
+} from "./xsrf.ts";
