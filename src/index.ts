@@ -7,5 +7,6 @@ export * from "./escape.ts";
 export * from "./httpserver.ts";
 export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
+export * from "./locale.ts";
 export * from "./log.ts";
 export * from "./web/index.ts";

@@ -10,6 +10,7 @@ export {
 } from "./application.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
+export { addslash, FallbackHandler, RedirectHandler, removeslash } from "./handlers.ts";
 export {
   type ErrorInfo,
   type HeaderValue,
