@@ -149,6 +149,9 @@ function replayRequest(raw: IncomingMessage, body: Buffer): IncomingMessage {
   copy.rawHeaders = raw.rawHeaders;
   copy.trailers = raw.trailers;
   copy.rawTrailers = raw.rawTrailers;
+  // An IncomingMessage destroyed before it is complete counts as aborted and takes the socket
+  // down with it; this one holds the whole body.
+  copy.complete = true;
   if (body.length > 0) copy.push(body);
   copy.push(null);
   return copy;

@@ -54,7 +54,9 @@ class AssignedHandler extends RequestHandler {
     this.locale = Locale.get("fr");
   }
   get() {
-    this.write(`${this.locale.translate("Hello")} ${this.getBrowserLocale().code} ${this.getBrowserLocale("es_LA").code}`);
+    this.write(
+      `${this.locale.translate("Hello")} ${this.getBrowserLocale().code} ${this.getBrowserLocale("es_LA").code}`,
+    );
   }
 }
 
@@ -94,7 +96,9 @@ app = tornado.web.Application([("/code", CodeHandler)])
     const theirs: string[] = [];
     for (const header of HEADERS) {
       ours.push((await server.fetch("/code", { headers: { "Accept-Language": header } })).text);
-      const response = await fetch(tornado.url("/code"), { headers: { "Accept-Language": header } });
+      const response = await fetch(tornado.url("/code"), {
+        headers: { "Accept-Language": header },
+      });
       theirs.push(await response.text());
     }
     assert.deepEqual(ours, theirs);
