@@ -13,6 +13,7 @@ import {
   type ServerOptions as TlsServerOptions,
 } from "node:https";
 import { type AddressInfo, isIP, type Socket } from "node:net";
+import { createHttp2Server } from "./http2.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
 
@@ -27,6 +28,12 @@ export interface HTTPServerOptions {
   trustedDownstream?: readonly string[];
   /** Serve HTTPS with these TLS options (certificate and key). */
   sslOptions?: TlsServerOptions;
+  /**
+   * Serve HTTP/2 as well as HTTP/1.1 over TLS (needs `sslOptions`): each client gets the protocol
+   * it prefers in the TLS handshake (ALPN), through `node:http2`'s compatibility API, so handlers
+   * run unchanged. HTTP/2 responses carry no reason phrase. Not in Tornado.
+   */
+  http2?: boolean;
   /** Close every connection after one response. Default `false`. */
   noKeepAlive?: boolean;
   /** The largest request body accepted, in bytes; larger ones get a 413. Default 100 MiB. */
@@ -152,9 +159,11 @@ export class HTTPServer {
       headersTimeout: (options.headerTimeout ?? 60) * 1000,
       requestTimeout: (options.requestTimeout ?? 300) * 1000,
     };
-    this.nodeServer = options.sslOptions
-      ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
-      : createHttpServer(nodeOptions, listener);
+    this.nodeServer = options.http2
+      ? createHttp2Server(nodeOptions, options.sslOptions, listener)
+      : options.sslOptions
+        ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
+        : createHttpServer(nodeOptions, listener);
     if (options.noKeepAlive) {
       this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
         res.shouldKeepAlive = false;
