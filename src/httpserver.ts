@@ -1,6 +1,6 @@
 /**
  * The HTTP server (Tornado's `tornado.httpserver`), on Node's `node:http` and `node:https`.
- * @module
+ * @module tornado-ts/httpserver
  */
 import {
   createServer as createHttpServer,
@@ -126,6 +126,7 @@ export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Buf
 
 /** A request body larger than the server accepts (answered with 413). */
 export class BodyTooLargeError extends Error {
+  /** The error's name, `"BodyTooLargeError"`. */
   override readonly name = "BodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limit: number;

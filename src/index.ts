@@ -1,7 +1,7 @@
 /**
  * tornado-ts: Tornado's web framework for TypeScript on Node.js. The package root re-exports the
  * public names of every module; import from the subpaths (`tornado-ts/web`, ...) to keep bundles small.
- * @module
+ * @module tornado-ts
  */
 export * from "./escape.ts";
 export * from "./httpserver.ts";

@@ -16,7 +16,7 @@
  * Messages keep Python's `%(name)s` placeholders so Tornado's translation files work unchanged;
  * {@link formatMessage} fills them in (Python's `%` operator). Like Tornado, the loaded
  * translations are process-wide; loading again replaces them.
- * @module
+ * @module tornado-ts/locale
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -28,6 +28,7 @@ export type MessageValue = string | number | bigint | boolean | null | undefined
 
 /** A message placeholder that cannot be filled (unknown conversion, missing name, wrong type). */
 export class MessageFormatError extends Error {
+  /** The error's name, `"MessageFormatError"`. */
   override readonly name = "MessageFormatError";
   /** The message being formatted. */
   readonly template: string;
@@ -116,7 +117,9 @@ function integerText(template: string, placeholder: string, value: MessageValue)
 // ---- the process-wide translation store (as Tornado's module globals) --------------------------
 
 /** The three tables of a CSV locale: rows marked `plural`, `singular`, and `unknown` (or unmarked). */
-export type CSVTranslations = Partial<Record<PluralKind, ReadonlyMap<string, string>>>;
+export type CSVTranslations = Partial<
+  Record<"plural" | "singular" | "unknown", ReadonlyMap<string, string>>
+>;
 type PluralKind = "plural" | "singular" | "unknown";
 
 let defaultLocale = "en_US";
@@ -378,6 +381,7 @@ function readCatalog(path: string): GettextCatalog {
 
 /** A malformed `Plural-Forms` expression in a gettext catalogue. */
 export class PluralFormsError extends Error {
+  /** The error's name, `"PluralFormsError"`. */
   override readonly name = "PluralFormsError";
 }
 

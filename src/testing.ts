@@ -6,7 +6,7 @@
  * same under `node:test` and Vitest (or Jest, Mocha): start a {@link TestServer} in `before` /
  * `beforeAll`, close it in `after` / `afterAll`. For fast unit tests, {@link InProcessClient}
  * serves the same requests without opening a socket.
- * @module
+ * @module tornado-ts/testing
  */
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";

@@ -103,6 +103,7 @@ export class RedirectHandler extends RequestHandler {
     this.#permanent = initArgs["permanent"] !== false;
   }
 
+  /** Redirects to the `url` init arg with the path groups and query arguments filled in. */
   get(...args: string[]): void {
     let target = "";
     for (const part of this.#parts) {
@@ -191,6 +192,7 @@ export class FallbackHandler extends RequestHandler {
   /** Does nothing: the fallback owns the connection, and may close it. */
   override onConnectionClose(): void {}
 
+  /** Calls the fallback with Node's request and response; it writes the whole response. */
   override prepare(): void {
     const res = this.request.rawResponse;
     if (!res) throw new Error("FallbackHandler needs a request received by a server");
@@ -224,16 +226,24 @@ export class FallbackHandler extends RequestHandler {
     }
   }
 
+  /** Does nothing: the fallback answered the request in `prepare`. */
   get(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   head(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   post(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   put(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   delete(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   patch(): void {}
+  /** Does nothing: the fallback answered the request in `prepare`. */
   options(): void {}
 }
 
-type HandlerMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
+/** A handler method as the decorators take and give it: `this` is the handler, the arguments are path groups. */
+export type HandlerMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
 
 // RFC 3986 section 4.2: a Location starting with "//" (or "/\", which browsers read the same way)
 // names another host; redirecting a crafted path such as "//evil.example/" there would be an open

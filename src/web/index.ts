@@ -1,6 +1,6 @@
 /**
  * The web framework (Tornado's `tornado.web`): Application, RequestHandler, routing and errors.
- * @module
+ * @module tornado-ts/web
  */
 export {
   Application,
@@ -10,7 +10,13 @@ export {
 } from "./application.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
-export { addslash, FallbackHandler, RedirectHandler, removeslash } from "./handlers.ts";
+export {
+  addslash,
+  FallbackHandler,
+  type HandlerMethod,
+  RedirectHandler,
+  removeslash,
+} from "./handlers.ts";
 export {
   type ErrorInfo,
   type HeaderValue,

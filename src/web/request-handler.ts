@@ -229,6 +229,7 @@ export class RequestHandler {
     }
     return this.#currentUser;
   }
+  /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
     this.#currentUser = user;
     this.#currentUserLoaded = true;
@@ -772,6 +773,7 @@ export class RequestHandler {
     this.#locale ??= this.getUserLocale() ?? this.getBrowserLocale();
     return this.#locale;
   }
+  /** Sets the locale for the rest of the request. */
   set locale(value: Locale) {
     this.#locale = value;
   }
