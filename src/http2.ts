@@ -118,8 +118,12 @@ class TlsAlpnServer extends Server {
       if (socket.alpnProtocol === "h2") startSession.call(http2, socket);
       else http1Connection.call(this, socket);
     });
+    // An HTTP/2 connection left without traffic is closed (GOAWAY) after the same idle time as an
+    // HTTP/1.1 keep-alive connection.
+    const idleMs = options.keepAliveTimeout ?? 5000;
     http2.on("session", (session: Http2Session) => {
       this.#sessions.add(session);
+      if (idleMs > 0) session.setTimeout(idleMs, () => session.close());
       session.once("close", () => this.#sessions.delete(session));
     });
     this.on("connection", (socket: Socket) => http2.emit("connection", socket));

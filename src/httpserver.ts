@@ -31,7 +31,8 @@ export interface HTTPServerOptions {
   /**
    * Serve HTTP/2 as well as HTTP/1.1 over TLS (needs `sslOptions`): each client gets the protocol
    * it prefers in the TLS handshake (ALPN), through `node:http2`'s compatibility API, so handlers
-   * run unchanged. HTTP/2 responses carry no reason phrase. Not in Tornado.
+   * run unchanged. HTTP/2 responses carry no reason phrase; `idleConnectionTimeout` applies to
+   * HTTP/2 connections too, `noKeepAlive` only to HTTP/1.1 ones. Not in Tornado.
    */
   http2?: boolean;
   /** Close every connection after one response. Default `false`. */

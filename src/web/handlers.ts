@@ -173,6 +173,9 @@ function replayRequest(raw: IncomingMessage, body: Buffer): IncomingMessage {
  * new Application([["/new", NewHandler], ["/.*", FallbackHandler, { fallback: legacy }]]);
  * ```
  *
+ * Over HTTP/2 (the server's `http2` option) the fallback gets `node:http2`'s compatibility
+ * request and response, which not every framework supports.
+ *
  * Differs from Tornado: the XSRF check is skipped (the mounted app has its own protection), and
  * an access log line is written for the request.
  */

@@ -244,6 +244,27 @@ describe("HTTP/2 over TLS", () => {
     assert.equal(other.listening, false);
   });
 
+  it("closes HTTP/2 connections left idle for idleConnectionTimeout", async () => {
+    const app = new Application([["/info", InfoHandler]]);
+    const other = new HTTPServer(app, {
+      sslOptions: { key: tls.key, cert: tls.cert },
+      http2: true,
+      idleConnectionTimeout: 0.2,
+    });
+    await other.listen(0, "127.0.0.1");
+    try {
+      const client = connect(`https://127.0.0.1:${other.port}`, { ca: tls.cert });
+      const goaway = new Promise((resolve) => client.once("goaway", resolve));
+      const closed = new Promise((resolve) => client.once("close", resolve));
+      assert.equal((await h2Fetch(client, "/info")).headers[":status"], 200);
+      await goaway;
+      await closed;
+      assert.equal(client.closed || client.destroyed, true);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("needs sslOptions", () => {
     assert.throws(
       () => new HTTPServer(new Application([]), { http2: true }),
