@@ -143,9 +143,11 @@ describe("HTTP/2 over TLS", () => {
       ["/stream", StreamHandler],
       ["/go", GoHandler],
     ]);
+    // A long idle time, so that the shared session below stays open on a slow machine.
     server = await TestServer.start(app, {
       sslOptions: { key: tls.key, cert: tls.cert },
       http2: true,
+      idleConnectionTimeout: 600,
     });
     session = connect(`https://127.0.0.1:${server.port}`, { ca: tls.cert });
   });
