@@ -38,7 +38,7 @@ export class MessageFormatError extends Error {
   }
 }
 
-const PLACEHOLDER = /%(?:\(([^)]*)\))?([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])?/g;
+const PLACEHOLDER = /%(?:\(([^)]*)\))?([-+ 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])?/g;
 
 /**
  * Fills Python-style named placeholders, as Python's `message % values` does with a dict:

@@ -223,7 +223,12 @@ export class FallbackHandler extends RequestHandler {
     try {
       this.#fallback!(req, res as ServerResponse);
     } catch (error) {
-      if (!res.headersSent) throw error;
+      if (!res.headersSent) {
+        // Nothing was sent: the framework answers with its error page and logs the request.
+        res.off("finish", done);
+        res.off("close", done);
+        throw error;
+      }
       appLog.error(`Uncaught exception in fallback for ${this.requestSummary()}`, error);
       res.destroy();
     }

@@ -37,5 +37,6 @@ describe("formatMessage (Python's % with a dict)", () => {
     assert.throws(() => formatMessage("%(a)r", { a: 1 }), /Unsupported conversion %\(a\)r/);
     assert.throws(() => formatMessage("%(a)d", { a: "x" }), /needs a number/);
     assert.throws(() => formatMessage("50%", {}), /Incomplete placeholder/);
+    assert.throws(() => formatMessage("%(x)#x", { x: 1 }), /Incomplete placeholder/);
   });
 });

@@ -111,6 +111,35 @@ describe("FallbackHandler with an Express app", () => {
     assert.equal(failed.code, 500);
   });
 
+  it("answers with the framework's error page when the fallback throws before responding", async () => {
+    const app = new Application([
+      [
+        "/.*",
+        FallbackHandler,
+        {
+          fallback: () => {
+            throw new Error("fallback broke");
+          },
+        },
+      ],
+    ]);
+    const other = await TestServer.start(app);
+    try {
+      const response = await other.fetch("/anything");
+      assert.equal(response.code, 500);
+      assert.match(response.text, /500: Internal Server Error/);
+      assert.equal(
+        logs.of("tornado.access").filter((r) => r.message.includes("/anything")).length,
+        1,
+      );
+      assert.ok(
+        logs.records.some((r) => (r.error as Error | undefined)?.message === "fallback broke"),
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
   it("logs each request with the status Express sent, then runs onFinish", async () => {
     await server.fetch("/legacy/users/7");
     await server.fetch("/legacy/nothing");
