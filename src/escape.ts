@@ -2,7 +2,7 @@
  * Escaping and unescaping for HTML, URLs and JSON, matching `tornado.escape` byte for byte.
  *
  * This module depends on nothing else in the framework.
- * @module
+ * @module tornado-ts/escape
  */
 
 const XHTML_ESCAPES: Record<string, string> = {

@@ -30,6 +30,7 @@ export interface BodyParseLimits {
 
 /** A request body that cannot be parsed; the message names the problem. */
 export class BodyParseError extends Error {
+  /** The error's name, `"BodyParseError"`. */
   override readonly name = "BodyParseError";
 }
 

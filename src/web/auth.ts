@@ -9,6 +9,7 @@ import type { RequestHandler } from "./request-handler.ts";
 
 /** `getCurrentUser()` returned a promise where the user was needed synchronously. */
 export class CurrentUserError extends Error {
+  /** The error class name, as in stack traces and logs. */
   override readonly name = "CurrentUserError";
 }
 

@@ -23,6 +23,7 @@ export interface CookieOptions {
 
 /** A cookie name or value that HTTP cannot carry. */
 export class CookieError extends Error {
+  /** The error's name, `"CookieError"`. */
   override readonly name = "CookieError";
 }
 

@@ -1,6 +1,6 @@
 /**
  * The web framework (Tornado's `tornado.web`): Application, RequestHandler, routing and errors.
- * @module
+ * @module tornado-ts/web
  */
 export {
   Application,
@@ -25,6 +25,13 @@ export {
   MissingArgumentError,
   MissingSettingError,
 } from "./errors.ts";
+export {
+  addslash,
+  FallbackHandler,
+  type HandlerMethod,
+  RedirectHandler,
+  removeslash,
+} from "./handlers.ts";
 export {
   type ErrorInfo,
   type HeaderValue,

@@ -6,6 +6,7 @@ import { httpDateNow } from "../httputil/dates.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { responses } from "../httputil/responses.ts";
+import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
@@ -266,6 +267,7 @@ export class RequestHandler {
     }
     return this.#currentUser;
   }
+  /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
     this.#currentUser = user;
     this.#currentUserLoaded = true;
@@ -900,6 +902,57 @@ export class RequestHandler {
     return this.application.reverseUrl(name, ...args);
   }
 
+  // ---- locale ------------------------------------------------------------------------------
+
+  #locale: Locale | undefined;
+
+  /**
+   * The locale for this request (for `this.locale.translate(...)`, and `_` in templates): what
+   * `getUserLocale()` gives, or when that is `null`, `getBrowserLocale()`. Worked out on first use
+   * and kept for the request; assign it (in `prepare`, say) to choose another.
+   */
+  get locale(): Locale {
+    this.#locale ??= this.getUserLocale() ?? this.getBrowserLocale();
+    return this.#locale;
+  }
+  /** Sets the locale for the rest of the request. */
+  set locale(value: Locale) {
+    this.#locale = value;
+  }
+
+  /**
+   * The signed-in user's locale, from a profile or a cookie; override it. The default is `null`,
+   * which lets `locale` use the browser's.
+   */
+  getUserLocale(): Locale | null {
+    return null;
+  }
+
+  /**
+   * The closest supported locale to the request's `Accept-Language` header, as Tornado reads it:
+   * entries in order of their `q` weight (1 when absent; an invalid or negative weight counts as
+   * 0), those weighted 0 left out, then {@link Locale.get}. Without the header, or with no usable
+   * entry, `Locale.get(defaultCode)`.
+   */
+  getBrowserLocale(defaultCode = "en_US"): Locale {
+    const header = this.request.headerValue("accept-language");
+    if (header === undefined) return Locale.get(defaultCode);
+    const weighted: { code: string; q: number }[] = [];
+    for (const entry of header.split(",")) {
+      const parts = entry.trim().split(";");
+      let q = 1;
+      const param = parts[1]?.trim();
+      if (parts.length > 1 && param!.startsWith("q=")) {
+        q = pythonFloat(param!.slice(2));
+        if (!(q >= 0)) q = 0;
+      }
+      if (q > 0) weighted.push({ code: parts[0]!, q });
+    }
+    if (weighted.length === 0) return Locale.get(defaultCode);
+    weighted.sort((a, b) => b.q - a.q);
+    return Locale.get(...weighted.map((item) => item.code));
+  }
+
   /**
    * Turns off automatic finishing for the rest of this request: the handler must call `finish()`
    * itself (for responses completed later by a callback or event).
@@ -1097,6 +1150,20 @@ export class RequestHandler {
   requestSummary(): string {
     return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
   }
+}
+
+/** Python's `float()` of a string (the forms Tornado accepts for a q weight); NaN when invalid. */
+function pythonFloat(text: string): number {
+  const trimmed = text.trim();
+  const match =
+    /^[+-]?(?:(\d(?:_?\d)*)?(?:\.\d(?:_?\d)*|\.)?(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)$/i.exec(
+      trimmed,
+    );
+  if (!match || !/\d|inf|nan/i.test(trimmed)) return Number.NaN;
+  const plain = trimmed.replaceAll("_", "").toLowerCase();
+  if (plain.endsWith("nan")) return Number.NaN;
+  if (plain.includes("inf")) return plain.startsWith("-") ? -Infinity : Infinity;
+  return Number(plain);
 }
 
 function endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {

@@ -49,6 +49,7 @@ export interface DecodeSignedValueOptions {
 
 /** A signed-value call that cannot work: an unsupported version, or a key map without a key version. */
 export class SignedValueError extends Error {
+  /** The error class name, as in stack traces and logs. */
   override readonly name = "SignedValueError";
 }
 
