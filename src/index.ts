@@ -8,4 +8,5 @@ export * from "./httpserver.ts";
 export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
 export * from "./log.ts";
+export * from "./template/index.ts";
 export * from "./web/index.ts";

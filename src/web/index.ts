@@ -8,6 +8,12 @@ export {
   ErrorHandler,
   type TransformFactory,
 } from "./application.ts";
+export {
+  COMPRESSIBLE_TYPES,
+  compressionTransform,
+  GZipContentEncoding,
+  MIN_COMPRESS_LENGTH,
+} from "./compression.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
 export {
@@ -16,6 +22,7 @@ export {
   type OutputTransform,
   RequestHandler,
   SERVER_VERSION,
+  type StaticUrlOptions,
   type WriteChunk,
 } from "./request-handler.ts";
 export {
@@ -28,3 +35,13 @@ export {
   URLSpec,
   url,
 } from "./routing.ts";
+export { StaticFileHandler, type StaticFileInitArgs } from "./static-file-handler.ts";
+export {
+  insertModuleResources,
+  type ResourceFiles,
+  TemplateModule,
+  type UIMethodsSetting,
+  UIModule,
+  type UIModuleClass,
+  type UIModulesSetting,
+} from "./ui-module.ts";
