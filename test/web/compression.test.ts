@@ -95,7 +95,9 @@ describe("compressResponse", () => {
       ["application/octet-stream", false],
     ];
     for (const [type, compressed] of cases) {
-      const response = await server.fetch(`/body?type=${encodeURIComponent(type)}`, { headers: gzip });
+      const response = await server.fetch(`/body?type=${encodeURIComponent(type)}`, {
+        headers: gzip,
+      });
       assert.equal(response.headers.get("Content-Encoding"), compressed ? "gzip" : undefined, type);
       assert.equal(response.headers.get("Vary"), "Accept-Encoding", type);
     }

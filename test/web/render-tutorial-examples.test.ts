@@ -75,8 +75,18 @@ print(json.dumps({k: v.decode() for k, v in pages.items()}))
   });
 
   it("runs if/elif/else and for", async () => {
-    assert.deepEqual(shown((await server.fetch("/flow?score=95")).text), ["优秀", "tom", "lily", "lucy"]);
-    assert.deepEqual(shown((await server.fetch("/flow?score=70")).text), ["及格", "tom", "lily", "lucy"]);
+    assert.deepEqual(shown((await server.fetch("/flow?score=95")).text), [
+      "优秀",
+      "tom",
+      "lily",
+      "lucy",
+    ]);
+    assert.deepEqual(shown((await server.fetch("/flow?score=70")).text), [
+      "及格",
+      "tom",
+      "lily",
+      "lucy",
+    ]);
     assert.deepEqual(shown((await server.fetch("/flow?score=10")).text)[0], "不及格");
   });
 
@@ -86,7 +96,10 @@ print(json.dumps({k: v.decode() for k, v in pages.items()}))
 
   it("escapes by default and not with raw (情况一)", async () => {
     const html = (await server.fetch("/trans")).text;
-    assert.equal(html, "&lt;h1&gt;sunck is a good man &lt;/h1&gt;\n<h1>sunck is a good man </h1>\n");
+    assert.equal(
+      html,
+      "&lt;h1&gt;sunck is a good man &lt;/h1&gt;\n<h1>sunck is a good man </h1>\n",
+    );
     // The browser shows the escaped markup as text, then the raw markup as a heading.
     assert.deepEqual(shown(html), ["<h1>sunck is a good man </h1>", "sunck is a good man"]);
   });

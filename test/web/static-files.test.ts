@@ -69,7 +69,15 @@ describe("StaticFileHandler", () => {
     assert.equal(response.text, CONTENT);
     assert.deepEqual(
       response.rawHeaders.slice(0, 7).map(([name]) => name),
-      ["Server", "Content-Type", "Date", "Accept-Ranges", "Etag", "Last-Modified", "Content-Length"],
+      [
+        "Server",
+        "Content-Type",
+        "Date",
+        "Accept-Ranges",
+        "Etag",
+        "Last-Modified",
+        "Content-Length",
+      ],
     );
     assert.equal(response.headers.get("Content-Type"), "text/plain");
     assert.equal(response.headers.get("Accept-Ranges"), "bytes");
@@ -135,7 +143,9 @@ describe("StaticFileHandler", () => {
       ["not a date", 200],
     ];
     for (const [ims, code] of cases) {
-      const response = await server.fetch("/content/foo.txt", { headers: { "If-Modified-Since": ims } });
+      const response = await server.fetch("/content/foo.txt", {
+        headers: { "If-Modified-Since": ims },
+      });
       assert.equal(response.code, code, ims);
     }
   });
@@ -181,7 +191,13 @@ describe("StaticFileHandler", () => {
     const head = await server.fetch("/content/foo.txt", { method: "HEAD" });
     assert.equal(head.code, 200);
     assert.equal(head.body.length, 0);
-    for (const name of ["Content-Type", "Etag", "Last-Modified", "Content-Length", "Accept-Ranges"]) {
+    for (const name of [
+      "Content-Type",
+      "Etag",
+      "Last-Modified",
+      "Content-Length",
+      "Accept-Ranges",
+    ]) {
       assert.equal(head.headers.get(name), get.headers.get(name), name);
     }
   });
@@ -196,7 +212,10 @@ describe("StaticFileHandler", () => {
   it("answers 404 for missing files", async () => {
     const response = await server.fetch("/content/missing.txt");
     assert.equal(response.code, 404);
-    assert.equal(response.text, "<html><title>404: Not Found</title><body>404: Not Found</body></html>");
+    assert.equal(
+      response.text,
+      "<html><title>404: Not Found</title><body>404: Not Found</body></html>",
+    );
   });
 
   it("answers 403 for a directory without a default file", async () => {
@@ -284,7 +303,13 @@ describe("StaticFileHandler", () => {
   });
 
   it("answers 403 (not 404) for paths that resolve outside the root", async () => {
-    for (const path of ["/content/../secret.txt", "/content/%2e%2e%2fsecret.txt", "/content/link-out.txt", "/content/linkdir/secret.txt", "/content//etc/passwd"]) {
+    for (const path of [
+      "/content/../secret.txt",
+      "/content/%2e%2e%2fsecret.txt",
+      "/content/link-out.txt",
+      "/content/linkdir/secret.txt",
+      "/content//etc/passwd",
+    ]) {
       const response = await rawGet(server, path);
       assert.equal(response.code, 403, path);
     }
@@ -320,7 +345,9 @@ describe("StaticFileHandler with large files", () => {
 
   it("reads ranges across chunk boundaries", async () => {
     const start = 64 * 1024 - 10;
-    const response = await server.fetch("/big.bin", { headers: { Range: `bytes=${start}-${start + 70000}` } });
+    const response = await server.fetch("/big.bin", {
+      headers: { Range: `bytes=${start}-${start + 70000}` },
+    });
     assert.equal(response.code, 206);
     assert.equal(response.body.length, 70001);
     assert.ok(response.body.every((byte, i) => byte === (start + i) % 251));
@@ -328,7 +355,8 @@ describe("StaticFileHandler with large files", () => {
 
   it("reads the file in 64 KiB chunks, one flush each", async () => {
     const chunks: number[] = [];
-    for await (const chunk of StaticFileHandler.getContent(join(dir, "big.bin"))) chunks.push(chunk.length);
+    for await (const chunk of StaticFileHandler.getContent(join(dir, "big.bin")))
+      chunks.push(chunk.length);
     assert.deepEqual(chunks, [65536, 65536, 65536, 65536, 65536, 123]);
     let flushes = 0;
     class Counting extends StaticFileHandler {
@@ -410,7 +438,10 @@ describe("static_url and the staticPath setting", () => {
   });
 
   it("uses staticUrlPrefix for both the routes and the URLs", async () => {
-    const app = new Application([["/urls", UrlHandler]], { staticPath: dir, staticUrlPrefix: "/assets/" });
+    const app = new Application([["/urls", UrlHandler]], {
+      staticPath: dir,
+      staticUrlPrefix: "/assets/",
+    });
     const other = await TestServer.start(app);
     try {
       assert.equal((await other.fetch("/urls")).text.split("\n")[0], `/assets/foo.txt?v=${SHA512}`);
@@ -430,7 +461,9 @@ describe("static_url and the staticPath setting", () => {
       }
     }
     const cached = await TestServer.start(new Application([["/", Changing]], { staticPath: dir }));
-    const fresh = await TestServer.start(new Application([["/", Changing]], { staticPath: dir, debug: true }));
+    const fresh = await TestServer.start(
+      new Application([["/", Changing]], { staticPath: dir, debug: true }),
+    );
     try {
       const first = (await cached.fetch("/")).text;
       writeFileSync(file, "two");
