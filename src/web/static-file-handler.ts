@@ -338,9 +338,11 @@ export class StaticFileHandler extends RequestHandler {
       // The default hashing runs off the event loop's critical path; an overridden
       // getContentVersion is honoured.
       version =
+        // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
         this.getContentVersion === StaticFileHandler.getContentVersion
           ? await hashFile(absolutePath)
-          : this.getContentVersion(absolutePath);
+          : // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
+            this.getContentVersion(absolutePath);
     } catch {
       logUnreadable(absolutePath);
       version = null;
@@ -354,6 +356,7 @@ export class StaticFileHandler extends RequestHandler {
     if (useCache && versions.has(absolutePath)) return versions.get(absolutePath)!;
     let version: string | null;
     try {
+      // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
       version = this.getContentVersion(absolutePath);
     } catch {
       logUnreadable(absolutePath);
@@ -369,6 +372,7 @@ export class StaticFileHandler extends RequestHandler {
    */
   static getVersion(settings: ApplicationSettings, path: string): string | null {
     const root = resolve(settings.staticPath ?? ".");
+    // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
     const absolutePath = this.getAbsolutePath(root, path);
     if (!isInside(root, absolutePath)) return null;
     try {
@@ -376,6 +380,7 @@ export class StaticFileHandler extends RequestHandler {
     } catch {
       // Missing files are reported (and cached) by cachedVersionSync below.
     }
+    // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
     return this.cachedVersionSync(absolutePath, settings.staticHashCache !== false);
   }
 
@@ -386,6 +391,7 @@ export class StaticFileHandler extends RequestHandler {
   static makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion = true): string {
     const url = (settings.staticUrlPrefix ?? "/static/") + path;
     if (!includeVersion) return url;
+    // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
     const version = this.getVersion(settings, path);
     return version ? `${url}?v=${version}` : url;
   }

@@ -19,6 +19,7 @@ describe("template expressions are JavaScript", () => {
   it("supports arrow functions, template literals, regular expressions and object literals", () => {
     assert.equal(
       render(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the template expression holds a JavaScript template literal.
         "{{ items.map((x) => x * 2).join('-') }}|{{ `n=${n + 1}` }}|{{ /b+/.test('abbc') }}|{{ ({a: n}).a }}",
         {
           items: [1, 2],
