@@ -10,5 +10,6 @@ export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
 export * from "./locale.ts";
 export * from "./log.ts";
+export * from "./template/index.ts";
 export * from "./web/index.ts";
 export * from "./websocket.ts";

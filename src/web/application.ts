@@ -10,6 +10,8 @@ import {
 } from "../httpserver.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
 import { accessLog, appLog, genLog, Level } from "../log.ts";
+import type { BaseLoader } from "../template/index.ts";
+import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { handlerInternals, type OutputTransform, RequestHandler } from "./request-handler.ts";
@@ -22,6 +24,8 @@ import {
   toURLSpec,
   type URLSpec,
 } from "./routing.ts";
+import { StaticFileHandler } from "./static-file-handler.ts";
+import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -52,7 +56,7 @@ export interface ApplicationSettings {
   /** Folder of templates for `render`. */
   templatePath?: string;
   /** The template loader for `render` (instead of one made from `templatePath`). */
-  templateLoader?: unknown;
+  templateLoader?: BaseLoader;
   /** The escape function name for `{{ }}` in templates (default `xhtml_escape`; `null` turns escaping off). */
   autoescape?: string | null;
   /** Whitespace mode for templates: `all`, `single` or `oneline`. */
@@ -79,10 +83,10 @@ export interface ApplicationSettings {
   defaultHost?: string;
   /** Compress text responses (gzip, or brotli when the client prefers it). */
   compressResponse?: boolean;
-  /** UI modules for templates, by name. */
-  uiModules?: Record<string, unknown>;
-  /** UI methods for templates, by name. */
-  uiMethods?: Record<string, unknown>;
+  /** UI modules for templates: `UIModule` subclasses by name (or a list of such objects). */
+  uiModules?: UIModulesSetting;
+  /** UI methods for templates: functions by name, called with the handler first (or a list). */
+  uiMethods?: UIMethodsSetting;
   /** Seconds between WebSocket pings (0 or unset: none). */
   websocketPingInterval?: number;
   /** Seconds to wait for a pong before closing. */
@@ -150,6 +154,22 @@ export class Application implements HTTPServerDelegate {
     }
     this.settings = effective;
     this.#addSpecs(this.#defaultGroup, handlers);
+    if (effective.staticPath !== undefined) {
+      // As Tornado: the static routes come first, so they win over the application's own routes.
+      effective.staticHandlerClass ??= StaticFileHandler;
+      const handlerClass = effective.staticHandlerClass;
+      const args = { ...effective.staticHandlerArgs, path: effective.staticPath };
+      const prefix = (effective.staticUrlPrefix ?? "/static/").replace(
+        /[\\^$.*+?()[\]{}|]/g,
+        "\\$&",
+      );
+      this.prependHandlers([
+        ["/(robots\\.txt)", handlerClass, args],
+        ["/(favicon\\.ico)", handlerClass, args],
+        [`${prefix}(.*)`, handlerClass, args],
+      ]);
+    }
+    if (effective.compressResponse) this.transforms.push(compressionTransform);
   }
 
   #addSpecs(into: URLSpec[], handlers: readonly Route[]): void {

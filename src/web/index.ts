@@ -17,6 +17,12 @@ export {
   type SafeRedirectOptions,
   safeNextUrl,
 } from "./auth.ts";
+export {
+  COMPRESSIBLE_TYPES,
+  compressionTransform,
+  GZipContentEncoding,
+  MIN_COMPRESS_LENGTH,
+} from "./compression.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export {
   Finish,
@@ -38,6 +44,7 @@ export {
   type OutputTransform,
   RequestHandler,
   SERVER_VERSION,
+  type StaticUrlOptions,
   type WriteChunk,
 } from "./request-handler.ts";
 export {
@@ -66,6 +73,16 @@ export {
   type SignedCookieOptions,
   SignedValueError,
 } from "./signed-value.ts";
+export { StaticFileHandler, type StaticFileInitArgs } from "./static-file-handler.ts";
+export {
+  insertModuleResources,
+  type ResourceFiles,
+  TemplateModule,
+  type UIMethodsSetting,
+  UIModule,
+  type UIModuleClass,
+  type UIModulesSetting,
+} from "./ui-module.ts";
 export {
   decodeXsrfToken,
   type EncodeXsrfTokenOptions,

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
@@ -8,6 +10,7 @@ import type { HTTPServerRequest } from "../httputil/request.ts";
 import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
+import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
@@ -22,6 +25,7 @@ import {
   type SignedCookieOptions,
   signingKeyVersion,
 } from "./signed-value.ts";
+import { createUINamespace, insertModuleResources } from "./ui-module.ts";
 import {
   encodeXsrfToken,
   rawXsrfToken,
@@ -953,6 +957,122 @@ export class RequestHandler {
     return Locale.get(...weighted.map((item) => item.code));
   }
 
+  // ---- templates, static URLs and UI modules -----------------------------------------------
+
+  /** Whether `staticUrl` adds the scheme and host by default (Tornado's `include_host`). */
+  includeHost = false;
+  #ui: Record<string, unknown> | undefined;
+  #templatesReset = false;
+
+  /** The template directory: the `templatePath` setting (override to choose per handler). */
+  getTemplatePath(): string | undefined {
+    return this.settings.templatePath;
+  }
+
+  /**
+   * Makes the loader for a template directory: the `templateLoader` setting when given, else a
+   * {@link Loader} with the `autoescape` and `templateWhitespace` settings.
+   */
+  createTemplateLoader(templatePath: string): BaseLoader {
+    const settings = this.settings;
+    if (settings.templateLoader) return settings.templateLoader;
+    const options: LoaderOptions = {};
+    if ("autoescape" in settings) options.autoescape = settings.autoescape ?? null;
+    if (settings.templateWhitespace) options.whitespace = settings.templateWhitespace;
+    return new Loader(templatePath, options);
+  }
+
+  /**
+   * The names every template rendered by this handler sees, under Tornado's names and camelCase:
+   * `handler`, `request`, `current_user`/`currentUser`, `locale`, `_` (translate) and `pgettext`,
+   * `static_url`/`staticUrl`, `xsrf_form_html`/`xsrfFormHtml`, `reverse_url`/`reverseUrl`, the
+   * `uiMethods`, and `modules` (the `uiModules`). Override to add more.
+   */
+  getTemplateNamespace(): Record<string, unknown> {
+    const locale = this.locale;
+    const translate = locale.translate;
+    const pgettext = locale.pgettext;
+    const staticUrl = (path: string, includeHost?: boolean | StaticUrlOptions) =>
+      this.staticUrl(path, includeHost);
+    const xsrfFormHtml = () => this.xsrfFormHtml();
+    const reverseUrl = (name: string, ...args: unknown[]) => this.reverseUrl(name, ...args);
+    const currentUser = this.currentUser;
+    return {
+      handler: this,
+      request: this.request,
+      current_user: currentUser,
+      currentUser,
+      locale,
+      _: translate,
+      pgettext,
+      static_url: staticUrl,
+      staticUrl,
+      xsrf_form_html: xsrfFormHtml,
+      xsrfFormHtml,
+      reverse_url: reverseUrl,
+      reverseUrl,
+      ...this.ui,
+    };
+  }
+
+  /**
+   * Renders a template to a string with the handler's namespace plus `vars` (which win). The
+   * template comes from `getTemplatePath()` (without one, the directory of the calling file),
+   * through a loader shared by the process; with `compiledTemplateCache: false` (the `debug`
+   * default) templates are compiled again on every request.
+   */
+  renderString(templateName: string, vars: Record<string, unknown> = {}): string {
+    const settings = this.settings;
+    const templatePath = this.getTemplatePath() ?? callerDirectory();
+    const key = `${resolve(templatePath)}\0${settings.autoescape}\0${settings.templateWhitespace}`;
+    let loader = settings.templateLoader ?? templateLoaders.get(key);
+    if (loader === undefined) {
+      loader = this.createTemplateLoader(templatePath);
+      templateLoaders.set(key, loader);
+    }
+    if (settings.compiledTemplateCache === false && !this.#templatesReset) {
+      this.#templatesReset = true;
+      loader.reset();
+    }
+    const template = loader.load(templateName);
+    return template.generate({ ...this.getTemplateNamespace(), ...vars });
+  }
+
+  /**
+   * Renders a template (see {@link renderString}), adds the resources of the UI modules it used
+   * before `</head>` and `</body>`, and finishes the response with it.
+   */
+  render(templateName: string, vars: Record<string, unknown> = {}): Promise<void> {
+    if (this.#finished) throw new Error("Cannot render() after finish()");
+    const html = this.renderString(templateName, vars);
+    return this.finish(insertModuleResources(this, html));
+  }
+
+  /**
+   * The URL of a static file: `staticUrlPrefix + path?v=<sha512 of the file>`, the hash cached
+   * unless `staticHashCache` is off. `includeHost` (or the handler's `includeHost` property)
+   * prefixes `protocol://host`. Needs the `staticPath` setting.
+   */
+  staticUrl(path: string, includeHost?: boolean | StaticUrlOptions): string {
+    const settings = this.settings;
+    if (settings.staticPath === undefined) {
+      throw new Error(
+        "You must define the 'staticPath' setting in your application to use staticUrl",
+      );
+    }
+    const options = typeof includeHost === "object" ? includeHost : { includeHost };
+    const maker = settings.staticHandlerClass as unknown as StaticUrlMaker;
+    const url = maker.makeStaticUrl(settings, path, options.includeVersion ?? true);
+    const withHost = options.includeHost ?? this.includeHost;
+    return withHost ? `${this.request.protocol}://${this.request.host}${url}` : url;
+  }
+
+  /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
+  get ui(): Record<string, unknown> {
+    this.#ui ??= createUINamespace(this);
+    return this.#ui;
+  }
+
   /**
    * Turns off automatic finishing for the rest of this request: the handler must call `finish()`
    * itself (for responses completed later by a callback or event).
@@ -1164,6 +1284,34 @@ function pythonFloat(text: string): number {
   if (plain.endsWith("nan")) return Number.NaN;
   if (plain.includes("inf")) return plain.startsWith("-") ? -Infinity : Infinity;
   return Number(plain);
+}
+
+/** Options for {@link RequestHandler.staticUrl}. */
+export interface StaticUrlOptions {
+  /** Prefix `protocol://host` (default: the handler's `includeHost`). */
+  includeHost?: boolean | undefined;
+  /** Add the `?v=` content hash (default true). */
+  includeVersion?: boolean | undefined;
+}
+
+/** What `staticUrl` needs of the `staticHandlerClass` setting (StaticFileHandler has it). */
+interface StaticUrlMaker {
+  makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion?: boolean): string;
+}
+
+// Template loaders by directory and settings, for the whole process (as Tornado keeps them).
+const templateLoaders = new Map<string, BaseLoader>();
+const FRAMEWORK_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The directory of the first source file on the stack outside tornado-ts itself. */
+function callerDirectory(): string {
+  for (const line of (new Error().stack ?? "").split("\n").slice(1)) {
+    const match = /((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line);
+    if (!match) continue;
+    const file = match[1]!.startsWith("file://") ? fileURLToPath(match[1]!) : match[1]!;
+    if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
+  }
+  return process.cwd();
 }
 
 function endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {
