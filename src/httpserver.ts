@@ -15,6 +15,14 @@ import {
 import { type AddressInfo, isIP, type Socket } from "node:net";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
+import {
+  drainOnSignals,
+  type ForkOptions,
+  forkProcesses,
+  onDrain,
+  taskId,
+  trackRequest,
+} from "./process.ts";
 
 /** Options of an {@link HTTPServer}; the defaults are safe for a server on the open internet. */
 export interface HTTPServerOptions {
@@ -48,6 +56,12 @@ export interface HTTPServerDelegate {
   /** Makes the listener for requests arriving through a server with these options. */
   createListener(options: HTTPServerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+/**
+ * Options of {@link HTTPServer.start}: how workers are supervised (see `forkProcesses` in
+ * `tornado-ts/process`).
+ */
+export interface StartOptions extends ForkOptions {}
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
@@ -142,6 +156,9 @@ export class HTTPServer {
   readonly nodeServer: Server;
   #bound: { port: number; address: string | undefined } | undefined;
   #listening = false;
+  readonly #inFlight = new Set<ServerResponse>();
+  #draining = false;
+  #unregisterDrain: (() => void) | undefined;
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
@@ -163,6 +180,21 @@ export class HTTPServer {
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
+    this.nodeServer.prependListener("request", (req: IncomingMessage, res: ServerResponse) =>
+      this.#track(req, res),
+    );
+  }
+
+  /** Counts a request, and keeps what `drain()` needs: the responses still in progress. */
+  #track(req: IncomingMessage, res: ServerResponse): void {
+    trackRequest(res);
+    this.#inFlight.add(res);
+    if (this.#draining) res.shouldKeepAlive = false;
+    const socket = req.socket;
+    res.once("finish", () => {
+      if (this.#draining) socket.destroySoon();
+    });
+    res.once("close", () => this.#inFlight.delete(res));
   }
 
   /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
@@ -173,6 +205,7 @@ export class HTTPServer {
       this.nodeServer.listen(port, address, () => {
         this.nodeServer.off("error", onError);
         this.#listening = true;
+        this.#unregisterDrain ??= onDrain((timeoutMs) => this.drain(timeoutMs / 1000));
         resolve(this);
       });
     });
@@ -184,17 +217,45 @@ export class HTTPServer {
   }
 
   /**
-   * Starts serving on the bound port. `start(1)` (the default) serves in this process; other counts
-   * fork worker processes (see `tornado-ts/process`).
+   * Starts serving on the bound port, in this process or in worker processes (Tornado's
+   * `start(num_processes)`). `start()` and `start(1)` serve in this process; `start(n)` starts `n`
+   * workers through Node's cluster module (`null`, 0 or a negative number: one per CPU), each
+   * serving the same port; a number as `options` is `maxRestarts`, as in Tornado. In the primary
+   * process the returned promise never resolves: the primary supervises (restarts crashed workers,
+   * SIGHUP rolling restart, SIGTERM/SIGINT drain, SIGUSR2 and `statsPort` counters; see
+   * `tornado-ts/process`). In a worker, and with one process, it resolves once listening.
+   *
+   * Every process started this way drains on SIGTERM and SIGINT: it stops accepting, lets in-flight
+   * requests finish within `drainTimeout` seconds (default 10), and exits with status 0.
+   *
+   * Differs from Tornado: workers are new runs of the script, not forks, so code before `start()`
+   * runs in every process; `await` the call so code after it runs only in workers.
    */
-  async start(numProcesses = 1): Promise<void> {
-    if (!this.#bound) throw new Error("HTTPServer.start() needs bind(port) first");
-    if (numProcesses !== 1) {
-      throw new Error(
-        `HTTPServer.start(${numProcesses}): multi-process serving is not available in this build`,
-      );
+  async start(numProcesses: number | null = 1, options: StartOptions | number = {}): Promise<void> {
+    const bound = this.#bound;
+    if (!bound) throw new Error("HTTPServer.start() needs bind(port) first");
+    const settings = typeof options === "number" ? { maxRestarts: options } : options;
+    if (numProcesses !== 1 || taskId() !== null) await forkProcesses(numProcesses, settings);
+    drainOnSignals(settings.drainTimeout ?? 10);
+    await this.listen(bound.port, bound.address);
+  }
+
+  /**
+   * Stops accepting connections and lets the requests in progress finish: responses not yet
+   * started are sent with `Connection: close`, idle keep-alive connections are closed, and
+   * connections close after their response. After `timeoutSeconds` (default 10) the connections
+   * still open are closed. Resolves when every connection has closed.
+   */
+  async drain(timeoutSeconds = 10): Promise<void> {
+    this.#draining = true;
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    const stopped = this.stop();
+    const timer = setTimeout(() => this.closeAllConnections(), timeoutSeconds * 1000);
+    try {
+      await stopped;
+    } finally {
+      clearTimeout(timer);
     }
-    await this.listen(this.#bound.port, this.#bound.address);
   }
 
   /** The port the server listens on, once listening. */
@@ -212,6 +273,8 @@ export class HTTPServer {
 
   /** Stops accepting connections; resolves when every open connection has closed. */
   stop(): Promise<void> {
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
     return new Promise((resolve) => {
       this.#listening = false;
       if (!this.nodeServer.listening) {

@@ -1,0 +1,47 @@
+/**
+ * The worker-thread side of `IOLoop.runInExecutor`: runs one task (a function's source, or an export
+ * of a module) and returns its result. Loaded by the thread pool, never imported by user code.
+ * @module
+ */
+
+/** A task sent by `runInExecutor`. */
+export type ExecutorTaskMessage =
+  | { kind: "function"; source: string; args: unknown[] }
+  | { kind: "module"; module: string; name: string; args: unknown[] };
+
+type Callable = (...args: unknown[]) => unknown;
+
+// Transpilers that keep function names (esbuild, and so tsx) insert calls to a module-level
+// `__name` helper into function bodies; a function's source run here has no such helper, so an
+// identity stand-in is defined for it.
+const scope = globalThis as { __name?: (target: unknown) => unknown };
+scope.__name ??= (target) => target;
+
+const compiled = new Map<string, Callable>();
+
+function compile(source: string): Callable {
+  let fn = compiled.get(source);
+  if (fn) return fn;
+  try {
+    fn = new Function(`return (${source});`)() as Callable;
+  } catch (error) {
+    throw new TypeError(
+      "runInExecutor needs a self-contained function expression or declaration (not a method, a bound or a native function)",
+      { cause: error },
+    );
+  }
+  if (typeof fn !== "function") throw new TypeError("runInExecutor was not given a function");
+  compiled.set(source, fn);
+  return fn;
+}
+
+/** Runs one task on this worker thread. */
+export default async function runTask(task: ExecutorTaskMessage): Promise<unknown> {
+  if (task.kind === "function") return await compile(task.source)(...task.args);
+  const module = (await import(task.module)) as Record<string, unknown>;
+  const fn = module[task.name];
+  if (typeof fn !== "function") {
+    throw new TypeError(`${task.module} has no exported function '${task.name}'`);
+  }
+  return await (fn as Callable)(...task.args);
+}
