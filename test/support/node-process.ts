@@ -60,12 +60,15 @@ export class NodeProcess {
     args: readonly string[] = [],
     options: { env?: Record<string, string>; cwd?: string } = {},
   ): NodeProcess {
+    // A program started from a test is not itself a test (autoreload stays off under the runner).
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+    delete env["NODE_TEST_CONTEXT"];
     const child = spawn(
       process.execPath,
       ["--conditions=source", "--import", "tsx", script, ...args],
       {
         cwd: options.cwd ?? ROOT,
-        env: { ...process.env, ...options.env },
+        env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       },
