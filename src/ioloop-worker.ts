@@ -3,6 +3,9 @@
  * of a module) and returns its result. Loaded by the thread pool, never imported by user code.
  * @module
  */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** A task sent by `runInExecutor`. */
 export type ExecutorTaskMessage =
@@ -35,10 +38,28 @@ function compile(source: string): Callable {
   return fn;
 }
 
+/**
+ * Imports a task's module. On Node 20, worker threads do not get the main thread's ESM loader hooks
+ * (tsx's, for TypeScript) while CommonJS hooks are set up per thread; a module the ESM loader cannot
+ * read for that reason is loaded through `require` instead.
+ */
+async function load(specifier: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    const require = createRequire(join(process.cwd(), "index.js"));
+    return require(specifier.startsWith("file:") ? fileURLToPath(specifier) : specifier) as Record<
+      string,
+      unknown
+    >;
+  }
+}
+
 /** Runs one task on this worker thread. */
 export default async function runTask(task: ExecutorTaskMessage): Promise<unknown> {
   if (task.kind === "function") return await compile(task.source)(...task.args);
-  const module = (await import(task.module)) as Record<string, unknown>;
+  const module = await load(task.module);
   const fn = module[task.name];
   if (typeof fn !== "function") {
     throw new TypeError(`${task.module} has no exported function '${task.name}'`);

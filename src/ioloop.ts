@@ -10,6 +10,7 @@ import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Piscina } from "piscina";
 import type { ExecutorTaskMessage } from "./ioloop-worker.ts";
+import { appLog } from "./log.ts";
 
 /** A handle returned by `callLater` / `callAt`, for `removeTimeout`. */
 export type TimeoutHandle = ReturnType<typeof setTimeout>;
@@ -241,7 +242,6 @@ async function runSafely(callback: () => unknown): Promise<void> {
   try {
     await callback();
   } catch (error) {
-    const { appLog } = await import("./log.ts");
     appLog.error("Exception in callback", error);
   }
 }
