@@ -62,8 +62,9 @@ describe("IOLoop", () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 10));
       const [record] = logs.of("tornado.application");
-      assert.equal(record?.message, "Exception in callback");
-      assert.match(String((record?.error as Error).message), /callback broke/);
+      assert.ok(record);
+      assert.equal(record.message, "Exception in callback");
+      assert.match(String((record.error as Error).message), /callback broke/);
     } finally {
       logs.stop();
     }
