@@ -12,7 +12,7 @@ import {
   createServer as createHttpsServer,
   type ServerOptions as TlsServerOptions,
 } from "node:https";
-import { type AddressInfo, isIP, type Socket } from "node:net";
+import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
 import {
@@ -62,6 +62,9 @@ export interface HTTPServerDelegate {
  * `tornado-ts/process`).
  */
 export interface StartOptions extends ForkOptions {}
+
+/** How long a draining server leaves an idle connection open before closing it, in milliseconds. */
+const DRAIN_IDLE_MS = 1000;
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
@@ -157,6 +160,7 @@ export class HTTPServer {
   #bound: { port: number; address: string | undefined } | undefined;
   #listening = false;
   readonly #inFlight = new Set<ServerResponse>();
+  readonly #connections = new Map<Socket, { active: number; idleSince: number }>();
   #draining = false;
   #unregisterDrain: (() => void) | undefined;
 
@@ -183,18 +187,33 @@ export class HTTPServer {
     this.nodeServer.prependListener("request", (req: IncomingMessage, res: ServerResponse) =>
       this.#track(req, res),
     );
+    this.nodeServer.on(options.sslOptions ? "secureConnection" : "connection", (socket: Socket) =>
+      this.#connection(socket),
+    );
   }
 
-  /** Counts a request, and keeps what `drain()` needs: the responses still in progress. */
+  #connection(socket: Socket): { active: number; idleSince: number } {
+    let state = this.#connections.get(socket);
+    if (!state) {
+      state = { active: 0, idleSince: Date.now() };
+      this.#connections.set(socket, state);
+      socket.once("close", () => this.#connections.delete(socket));
+    }
+    return state;
+  }
+
+  /** Counts a request, and keeps what `drain()` needs: responses and connections in use. */
   #track(req: IncomingMessage, res: ServerResponse): void {
     trackRequest(res);
     this.#inFlight.add(res);
+    const connection = this.#connection(req.socket);
+    connection.active++;
     if (this.#draining) res.shouldKeepAlive = false;
-    const socket = req.socket;
-    res.once("finish", () => {
-      if (this.#draining) socket.destroySoon();
+    res.once("close", () => {
+      this.#inFlight.delete(res);
+      connection.active--;
+      connection.idleSince = Date.now();
     });
-    res.once("close", () => this.#inFlight.delete(res));
   }
 
   /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
@@ -241,20 +260,38 @@ export class HTTPServer {
   }
 
   /**
-   * Stops accepting connections and lets the requests in progress finish: responses not yet
-   * started are sent with `Connection: close`, idle keep-alive connections are closed, and
-   * connections close after their response. After `timeoutSeconds` (default 10) the connections
-   * still open are closed. Resolves when every connection has closed.
+   * Stops accepting connections and lets the requests in progress finish: every response from now
+   * on is sent with `Connection: close`, so a client using a keep-alive connection gets its answer
+   * and then the close. A connection is closed by the server only once it has been idle for a
+   * second, so that a client never sends a request on a connection the server is closing at that
+   * moment (Node's `server.close()` closes idle keep-alive connections at once, which drops such
+   * requests). After `timeoutSeconds` (default 10) the connections still open are closed. Resolves
+   * when every connection has closed.
    */
   async drain(timeoutSeconds = 10): Promise<void> {
     this.#draining = true;
+    this.#listening = false;
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
     for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
-    const stopped = this.stop();
+    const closed = new Promise<void>((resolve) => {
+      // net.Server's close, not http.Server's: stop accepting without closing idle connections.
+      NetServer.prototype.close.call(this.nodeServer, () => resolve());
+    });
+    const sweep = setInterval(() => this.#closeIdleConnections(DRAIN_IDLE_MS), DRAIN_IDLE_MS / 4);
     const timer = setTimeout(() => this.closeAllConnections(), timeoutSeconds * 1000);
     try {
-      await stopped;
+      await closed;
     } finally {
+      clearInterval(sweep);
       clearTimeout(timer);
+    }
+  }
+
+  #closeIdleConnections(idleMs: number): void {
+    const now = Date.now();
+    for (const [socket, state] of this.#connections) {
+      if (state.active === 0 && now - state.idleSince >= idleMs) socket.destroySoon();
     }
   }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -28,18 +29,21 @@ async function whoIs(port: number, task: number, tries = 20): Promise<Who> {
 }
 
 /**
- * Sends requests from `concurrency` loops, each on a new connection, until `stop()`; counts what
- * was sent, answered with 200, and failed. Bounded: at most `maxRequests` and `maxMs`.
+ * Sends requests from `concurrency` loops until `stop()`: half of them on a new connection each, the
+ * other half through a keep-alive agent (connections reused). Counts what was sent, answered with
+ * 200, and failed. Bounded: at most `maxRequests` and `maxMs`.
  */
 function load(port: number, concurrency = 4, maxRequests = 5000, maxMs = 15_000) {
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: concurrency });
   const counts = { sent: 0, ok: 0, failed: 0, errors: [] as string[], pids: new Set<number>() };
   let running = true;
   const deadline = Date.now() + maxMs;
-  const loop = async (): Promise<void> => {
+  const loop = async (_: unknown, index: number): Promise<void> => {
+    const options = index % 2 === 0 ? {} : { agent: keepAlive };
     while (running && counts.sent < maxRequests && Date.now() < deadline) {
       counts.sent++;
       try {
-        const response = await get(port);
+        const response = await get(port, "/", options);
         if (response.status === 200) {
           counts.ok++;
           counts.pids.add((JSON.parse(response.body) as Who).pid);
@@ -59,6 +63,7 @@ function load(port: number, concurrency = 4, maxRequests = 5000, maxMs = 15_000)
     async stop() {
       running = false;
       await loops;
+      keepAlive.destroy();
       return counts;
     },
   };

@@ -2,7 +2,7 @@
 // collects its output, and fetches from it over fresh connections. For tests of examples,
 // multi-process serving, signals and autoreload.
 import { type ChildProcess, spawn } from "node:child_process";
-import { request } from "node:http";
+import { type Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -157,21 +157,26 @@ export interface SimpleResponse {
   body: string;
 }
 
-/** GETs `path` from 127.0.0.1:`port` on a new connection (`Connection: close`). */
-export function get(port: number, path = "/", timeoutMs = 10_000): Promise<SimpleResponse> {
+/**
+ * GETs `path` from 127.0.0.1:`port`, on a new connection (`Connection: close`) unless a keep-alive
+ * `agent` is given.
+ */
+export function get(
+  port: number,
+  path = "/",
+  options: { agent?: Agent; timeoutMs?: number } = {},
+): Promise<SimpleResponse> {
+  const { agent = false, timeoutMs = 10_000 } = options;
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: "127.0.0.1", port, path, agent: false, timeout: timeoutMs },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on("error", reject);
-      },
-    );
+    const req = request({ host: "127.0.0.1", port, path, agent, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
     req.on("timeout", () => req.destroy(new Error(`GET ${path} timed out`)));
     req.on("error", reject);
     req.end();
