@@ -240,7 +240,7 @@ describe("HTTPServer.start(n, maxRestarts)", () => {
 });
 
 describe("HTTPServer.start(1)", () => {
-  it("serves in the one process and drains it on SIGTERM", async () => {
+  it("serves in the one process and drains it on SIGINT (Ctrl-C)", async () => {
     const port = await freePort();
     const app = NodeProcess.start(APP, [`--port=${port}`, "--processes=1"]);
     try {
@@ -249,10 +249,10 @@ describe("HTTPServer.start(1)", () => {
       assert.equal(JSON.parse(first.body).pid, app.pid);
       const slow = get(port, "/?sleep=1000");
       await new Promise((resolve) => setTimeout(resolve, 300));
-      app.signal("SIGTERM");
+      app.signal("SIGINT");
       assert.equal((await slow).status, 200);
       assert.deepEqual(await app.exited, { code: 0, signal: null });
-      assert.match(app.output, /SIGTERM received: draining 1 request in flight/);
+      assert.match(app.output, /SIGINT received: draining 1 request in flight/);
     } finally {
       await app.kill();
     }
