@@ -218,9 +218,13 @@ let supervisor: Supervisor | undefined;
  * the primary it never resolves: the primary only supervises, and exits when the workers are gone.
  * A number as `options` is `maxRestarts`, as in Tornado.
  *
+ * A worker that has finished its work exits with `process.exit(0)`: it is not restarted, and the
+ * primary exits 0 once every worker has exited so.
+ *
  * Differs from Tornado: workers are new processes running the script from the top (not forks of the
- * primary's memory), so code before this call runs in every process; and the primary handles
- * SIGHUP (rolling restart), SIGTERM/SIGINT (drain) and SIGUSR2 (counters).
+ * primary's memory), so code before this call runs in every process; a worker stays alive (its
+ * channel to the primary keeps it) until it exits explicitly; and the primary handles SIGHUP
+ * (rolling restart), SIGTERM/SIGINT (drain) and SIGUSR2 (counters).
  */
 export function forkProcesses(
   numProcesses?: number | null,
