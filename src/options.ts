@@ -199,16 +199,16 @@ function inferType(spec: OptionSpec): OptionType {
   return String;
 }
 
-/** The file that called into this module: the first stack frame outside it. */
+/** The file that called into this module: the first stack frame outside it (else this file). */
 function callerFile(): string {
   const stack = new Error().stack ?? "";
   for (const line of stack.split("\n").slice(1)) {
-    const match = /\(?((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?$/.exec(line.trim());
+    const match = /(?:\(|at )((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?$/.exec(line.trim());
     if (!match) continue;
     const file = match[1]!.startsWith("file:") ? fileURLToPath(match[1]!) : match[1]!;
     if (file !== THIS_FILE) return file;
   }
-  return "<unknown>";
+  return THIS_FILE;
 }
 
 const UNITS: Record<string, number> = {
