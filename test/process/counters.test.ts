@@ -6,9 +6,15 @@ import { cpuCount, processStats, taskId } from "tornado-ts/process";
 import { captureLogs, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
+// The test decides when the slow request may finish.
+let release: () => void = () => {};
+const released = new Promise<void>((resolve) => {
+  release = resolve;
+});
+
 class SlowHandler extends RequestHandler {
   async get() {
-    await sleep(0.05);
+    await released;
     this.write("done");
   }
 }
@@ -36,10 +42,11 @@ describe("process counters", () => {
     try {
       const before = processStats();
       const slow = server.fetch("/slow");
-      await sleep(0.01);
+      while (processStats().requests === before.requests) await sleep(0.005);
       const during = processStats();
       assert.equal(during.requests, before.requests + 1);
       assert.equal(during.inFlight, before.inFlight + 1);
+      release();
       assert.equal((await slow).text, "done");
       assert.equal((await server.fetch("/fail")).code, 500);
       const after = processStats();

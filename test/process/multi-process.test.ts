@@ -247,8 +247,9 @@ describe("HTTPServer.start(1)", () => {
       await app.waitFor(/worker null ready/);
       const first = await getWhenUp(port);
       assert.equal(JSON.parse(first.body).pid, app.pid);
+      const from = app.mark();
       const slow = get(port, "/?sleep=1000");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await app.waitFor(/sleeping 1000ms/, { from });
       app.signal("SIGINT");
       assert.equal((await slow).status, 200);
       assert.deepEqual(await app.exited, { code: 0, signal: null });
