@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import cluster from "node:cluster";
-import { type FSWatcher, watch as watchPath } from "node:fs";
+import { type FSWatcher, readdirSync, statSync, watch as watchPath } from "node:fs";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { genLog } from "./log.ts";
 
@@ -120,6 +120,18 @@ async function exitForReload(): Promise<never> {
   process.exit(0);
 }
 
+function skipFolder(name: string): boolean {
+  return name === "node_modules" || name.startsWith(".");
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function describeExit(code: number | null, signal: string | null): string {
   return signal ? `was killed by signal ${signal}` : `exited with status ${code}`;
 }
@@ -129,6 +141,7 @@ class Watcher {
   readonly #debounce: number;
   readonly #watchers: FSWatcher[] = [];
   readonly #watchedExtras = new Set<string>();
+  readonly #watchedDirs = new Set<string>();
   #child: ChildProcess | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #changed = "";
@@ -142,18 +155,45 @@ class Watcher {
   }
 
   start(): void {
-    const rootWatcher = watchPath(this.#root, { recursive: true }, (_event, name) => {
-      if (name === null) return;
-      const path = join(this.#root, name.toString());
-      if (this.#isSource(path)) this.#onChange(path);
-    });
-    this.#watchers.push(rootWatcher);
+    this.#watchTree(this.#root);
     for (const path of extraPaths) this.watchExtra(path);
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       process.on(signal, () => void this.#stop());
     }
     genLog.info(`Autoreload: watching ${this.#root} for changes`);
     this.#spawn();
+  }
+
+  /**
+   * Watches a folder and its subfolders, one watcher each, skipping `node_modules` and dot folders
+   * (a recursive watch would walk `node_modules` too); folders created later are added as they
+   * appear.
+   */
+  #watchTree(dir: string): void {
+    if (this.#watchedDirs.has(dir)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watchPath(dir, (_event, name) => {
+        if (name === null) return;
+        const path = join(dir, name.toString());
+        if (isFolder(path)) {
+          if (!skipFolder(name.toString())) this.#watchTree(path);
+        } else if (this.#isSource(path)) {
+          this.#onChange(path);
+        }
+      });
+    } catch {
+      return;
+    }
+    watcher.on("error", () => {
+      watcher.close();
+      this.#watchedDirs.delete(dir);
+    });
+    this.#watchedDirs.add(dir);
+    this.#watchers.push(watcher);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !skipFolder(entry.name)) this.#watchTree(join(dir, entry.name));
+    }
   }
 
   /** Watches a path outside the root; watching its folder survives editors that save by renaming. */
@@ -173,8 +213,7 @@ class Watcher {
   }
 
   #isSource(path: string): boolean {
-    const parts = path.slice(this.#root.length).split(sep);
-    if (parts.some((part) => part === "node_modules" || part.startsWith("."))) return false;
+    if (basename(path).startsWith(".")) return false;
     return SOURCE_EXTENSIONS.includes(extname(path)) || extraPaths.has(path);
   }
 

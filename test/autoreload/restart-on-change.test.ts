@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -72,6 +72,23 @@ describe("debug: true restarts the server when a source file is saved", () => {
     writeFileSync(file, program(handler("version 3")));
     await watcher.waitFor(/serving as pid \d+/, { from });
     assert.equal((await getWhenUp(port)).body, "version 3");
+  });
+
+  it("watches subfolders too", async () => {
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib", "text.mts"), 'export const text = "from lib 1";\n');
+    let from = watcher.mark();
+    writeFileSync(
+      file,
+      program(`import { text } from "./lib/text.mts";\n${handler("").replace('""', "text")}`),
+    );
+    await watcher.waitFor(/serving as pid \d+/, { from });
+    assert.equal((await getWhenUp(port)).body, "from lib 1");
+    from = watcher.mark();
+    writeFileSync(join(dir, "lib", "text.mts"), 'export const text = "from lib 2";\n');
+    await watcher.waitFor(/text\.mts modified; restarting server/, { from });
+    await watcher.waitFor(/serving as pid \d+/, { from });
+    assert.equal((await getWhenUp(port)).body, "from lib 2");
   });
 
   it("stops the server and itself on SIGTERM", async () => {
