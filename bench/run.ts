@@ -1,55 +1,137 @@
 // The benchmark: the same scenarios against raw node:http, tornado-ts, Fastify, Express, Hono and
-// Python Tornado, in one run on one machine. Servers are pinned to one core and the load generator
-// (wrk) to the other; every round starts each server afresh, rounds are interleaved, and the table
-// reports the median. `npm run bench` (full) or `npm run bench -- --quick` (under two minutes).
+// Python Tornado, in one run on one machine. Servers are pinned to core 0 and the load generator
+// (wrk) to core 1; every round starts each server afresh, rounds are interleaved, and the tables
+// report the median. Each scenario's answer is checked once per server before it is loaded.
+//
+//   npm run bench                       full run (results in bench/results/latest.*)
+//   npm run bench -- --quick            one short round, under two minutes (bench/results/quick.*)
+//   --only=plaintext,json               scenarios whose names start with these
+//   --frameworks=node:http,tornado-ts   frameworks whose names start with these
+//   --rounds=N --duration=S             override the rounds and the seconds per measurement
+//
+// Besides wrk scenarios: 10,000 idle keep-alive connections (memory per connection, from a
+// separate client process, bench/idle-client.mjs), start(1) against start(2) for tornado-ts, and
+// the template engines without HTTP (bench/template-render.ts). The long-soak memory check is
+// scripts/soak.ts, not this script.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { createServer } from "node:net";
+import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
-const quick = process.argv.includes("--quick");
-const only = process.argv
-  .find((a) => a.startsWith("--only="))
-  ?.slice(7)
-  .split(",");
-const ROUNDS = quick ? 3 : 5;
-const DURATION = quick ? 1 : 5;
+const resultsDir = join(here, "results");
+const tmpDir = join(resultsDir, "tmp");
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const listOption = (name: string): string[] | undefined => option(name)?.split(",");
+const quick = args.includes("--quick");
+const onlyScenarios = listOption("only");
+const onlyFrameworks = listOption("frameworks");
+const ROUNDS = Number(option("rounds") ?? (quick ? 1 : 3));
+const DURATION = Number(option("duration") ?? (quick ? 1 : 3));
 const WARMUP = 1;
 const CONNECTIONS = 64;
+const IDLE_CONNECTIONS = 10_000;
+const ENGINE_SECONDS = quick ? 0.3 : 2;
+const SERVER_CORES = "0";
+const LOAD_CORES = "1";
+const BOTH_CORES = "0,1";
 
 interface Framework {
   name: string;
   command: string[];
   env?: Record<string, string>;
-  /** Scenario names this framework runs (default: all). */
+  /** The scenarios this framework runs; without it, every scenario not marked `only`. */
   scenarios?: string[];
+  /** CPUs for the server and for wrk (default: the server on core 0, wrk on core 1). */
+  serverCores?: string;
+  loadCores?: string;
+  /** Worker processes that each print "ready" (start(n)). */
+  processes?: number;
+}
+
+interface Check {
+  status: number;
+  body?: RegExp;
+  length?: number;
 }
 
 interface Scenario {
   name: string;
+  kind: "wrk" | "idle";
   path: string;
+  method?: "GET" | "POST";
+  /** A wrk script (method and body), and the same request for the check. */
   lua?: string;
+  body?: { type: string; data: Buffer };
+  /** Request headers found by a first request (an ETag, a cookie). */
+  prime?: (port: number) => Promise<Record<string, string>>;
+  check: Check;
+  /** Only frameworks naming it run it. */
+  only?: boolean;
 }
 
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  peakRssKiB: number;
+}
+
+interface IdleSample {
+  connections: number;
+  baseRssKiB: number;
+  rssKiB: number;
+  peakRssKiB: number;
+  closedEarly: number;
+}
+
+const node = process.execPath;
+// --expose-gc lets the idle scenario compare memory after a full collection (common.mjs).
+const nodeServer = [node, "--expose-gc"];
 const frameworks: Framework[] = [
-  { name: "node:http", command: [process.execPath, "bench/servers/raw-node.mjs"] },
-  { name: "tornado-ts", command: [process.execPath, "bench/servers/tornado-ts.mjs"] },
+  { name: "node:http", command: [...nodeServer, "bench/servers/raw-node.mjs"] },
+  { name: "tornado-ts", command: [...nodeServer, "bench/servers/tornado-ts.mjs"] },
   {
     name: "tornado-ts (1 route)",
-    command: [process.execPath, "bench/servers/tornado-ts.mjs"],
+    command: [...nodeServer, "bench/servers/tornado-ts.mjs"],
     env: { ROUTES: "1" },
     scenarios: ["route (1 of 1)"],
   },
-  { name: "fastify", command: [process.execPath, "bench/servers/fastify.mjs"] },
-  { name: "express", command: [process.execPath, "bench/servers/express.mjs"] },
-  { name: "hono", command: [process.execPath, "bench/servers/hono.mjs"] },
+  {
+    name: "tornado-ts start(1)",
+    command: [node, "bench/servers/tornado-ts.mjs"],
+    env: { START: "1" },
+    scenarios: ["plaintext, both cores shared"],
+    serverCores: BOTH_CORES,
+    loadCores: BOTH_CORES,
+  },
+  {
+    name: "tornado-ts start(2)",
+    command: [node, "bench/servers/tornado-ts.mjs"],
+    env: { START: "2" },
+    scenarios: ["plaintext, both cores shared"],
+    serverCores: BOTH_CORES,
+    loadCores: BOTH_CORES,
+    processes: 2,
+  },
+  { name: "fastify", command: [...nodeServer, "bench/servers/fastify.mjs"] },
+  { name: "express", command: [...nodeServer, "bench/servers/express.mjs"] },
+  { name: "hono", command: [...nodeServer, "bench/servers/hono.mjs"] },
 ];
-if (existsSync("/usr/bin/python3") && pythonHasTornado()) {
+const PYTHON = "/usr/bin/python3";
+const pythonTornado = pythonTornadoVersion();
+if (pythonTornado) {
   frameworks.push({
     name: "tornado (python)",
-    command: ["/usr/bin/python3", "bench/servers/python_tornado.py"],
+    command: [PYTHON, "bench/servers/python_tornado.py"],
   });
 } else {
   console.error(
@@ -57,21 +139,120 @@ if (existsSync("/usr/bin/python3") && pythonHasTornado()) {
   );
 }
 
-const formLua = join(here, "results", "form.lua");
+const BOUNDARY = "----tornado-ts-bench-boundary";
+const UPLOAD_SIZE = 1024 * 1024;
+const uploadBody = Buffer.concat([
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nbenchmark\r\n` +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="upload.bin"\r\n` +
+      "Content-Type: application/octet-stream\r\n\r\n",
+  ),
+  Buffer.alloc(UPLOAD_SIZE, "x"),
+  Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+]);
+const FORM_TYPE = "application/x-www-form-urlencoded";
+const UPLOAD_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+
 const scenarios: Scenario[] = [
-  { name: "plaintext", path: "/" },
-  { name: "json", path: "/json" },
-  { name: "route (50 of 100)", path: "/r50/abc/123" },
-  { name: "route (1 of 1)", path: "/r0/abc/123" },
-  { name: "query + form POST", path: "/form?q=search", lua: formLua },
+  { name: "plaintext", kind: "wrk", path: "/", check: { status: 200, body: /^Hello, World!$/ } },
+  {
+    name: "json",
+    kind: "wrk",
+    path: "/json",
+    check: { status: 200, body: /^\{"message": ?"Hello, World!"\}$/ },
+  },
+  {
+    name: "route (50 of 100)",
+    kind: "wrk",
+    path: "/r50/abc/123",
+    check: { status: 200, body: /^abc:123$/ },
+  },
+  {
+    name: "route (1 of 1)",
+    kind: "wrk",
+    path: "/r0/abc/123",
+    check: { status: 200, body: /^abc:123$/ },
+    only: true,
+  },
+  {
+    name: "query + form POST",
+    kind: "wrk",
+    path: "/form?q=search",
+    method: "POST",
+    lua: "form.lua",
+    body: { type: FORM_TYPE, data: Buffer.from("name=sunck&age=18") },
+    check: { status: 200, body: /^search sunck 18$/ },
+  },
+  {
+    name: "template page",
+    kind: "wrk",
+    path: "/page",
+    check: {
+      status: 200,
+      body: /<title>Users &amp; &lt;friends&gt;<\/title>[\s\S]*<td>User &lt;99&gt; &amp; co<\/td>[\s\S]*<\/html>/,
+    },
+  },
+  {
+    name: "static 4 KiB",
+    kind: "wrk",
+    path: "/static/file4k.txt",
+    check: { status: 200, length: 4096 },
+  },
+  {
+    name: "static 304",
+    kind: "wrk",
+    path: "/static/file4k.txt",
+    prime: async (port) => {
+      const etag = (await request(port, "GET", "/static/file4k.txt", {})).headers.etag;
+      if (!etag) throw new Error("no ETag on the static file");
+      return { "If-None-Match": etag };
+    },
+    check: { status: 304 },
+  },
+  {
+    name: "signed cookie",
+    kind: "wrk",
+    path: "/cookie",
+    prime: async (port) => {
+      const setCookie = (await request(port, "GET", "/cookie", {})).headers["set-cookie"] ?? [];
+      const cookie = setCookie.find((c) => c.startsWith("session="));
+      if (!cookie) throw new Error("no session cookie set");
+      return { Cookie: cookie.split(";")[0]! };
+    },
+    check: { status: 200, body: /^Hello user-42$/ },
+  },
+  {
+    name: "1 MiB upload",
+    kind: "wrk",
+    path: "/upload",
+    method: "POST",
+    lua: "upload.lua",
+    body: { type: UPLOAD_TYPE, data: uploadBody },
+    check: { status: 200, body: /^upload\.bin 1048576$/ },
+  },
+  {
+    name: "plaintext, both cores shared",
+    kind: "wrk",
+    path: "/",
+    check: { status: 200, body: /^Hello, World!$/ },
+    only: true,
+  },
+  {
+    name: `${IDLE_CONNECTIONS} idle keep-alive connections`,
+    kind: "idle",
+    path: "/",
+    check: { status: 200, body: /^Hello, World!$/ },
+  },
 ];
 
-function pythonHasTornado(): boolean {
+function pythonTornadoVersion(): string | null {
+  if (!existsSync(PYTHON)) return null;
   try {
-    execFileSync("/usr/bin/python3", ["-c", "import tornado"], { stdio: "ignore" });
-    return true;
+    return execFileSync(PYTHON, ["-c", "import tornado; print(tornado.version)"], {
+      encoding: "utf8",
+    }).trim();
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -84,48 +265,151 @@ function requireTool(tool: string, hint: string): void {
   }
 }
 
-function pinned(core: number, command: string[]): string[] {
-  return ["taskset", "-c", String(core), ...command];
+/** The soft and hard limits on open files, as the shell reports them. */
+function fileLimits(): { soft: number; hard: number } {
+  const [soft, hard] = execFileSync("sh", ["-c", "ulimit -Sn; ulimit -Hn"], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((v) => (v === "unlimited" ? Number.POSITIVE_INFINITY : Number(v)));
+  return { soft: soft!, hard: hard! };
 }
 
-async function startServer(framework: Framework): Promise<{ child: ChildProcess; port: number }> {
-  const [cmd, ...args] = pinned(0, framework.command);
-  const child = spawn(cmd!, args, {
+// Each server and the idle client need a descriptor per connection, plus some of their own.
+const FILES_NEEDED = IDLE_CONNECTIONS + 1024;
+let raiseFileLimit = false;
+
+/** The command under `taskset`, with the open-file limit raised when the idle scenario needs it. */
+function pinned(cores: string, command: string[]): string[] {
+  const inner = ["taskset", "-c", cores, ...command];
+  if (!raiseFileLimit) return inner;
+  return ["sh", "-c", `ulimit -n ${FILES_NEEDED} && exec "$@"`, "sh", ...inner];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+}
+
+async function startServer(framework: Framework): Promise<Running> {
+  const [cmd, ...rest] = pinned(framework.serverCores ?? SERVER_CORES, framework.command);
+  const processes = framework.processes ?? 1;
+  // Workers of start(n) share one port, so it is chosen here rather than by the OS in each.
+  const fixedPort = framework.env?.["START"] ? await freePort() : 0;
+  const child = spawn(cmd!, rest, {
     cwd: root,
-    env: { ...process.env, PORT: "0", NODE_ENV: "production", ...framework.env },
-    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORT: String(fixedPort), NODE_ENV: "production", ...framework.env },
+    stdio: ["pipe", "pipe", "inherit"],
+    // Its own process group, so that start(n) workers are stopped with it.
+    detached: true,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`${framework.name} did not start`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${framework.name} did not start`)), 30_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /ready (\d+)/.exec(out);
-      if (match) {
+      const readies = [...out.matchAll(/ready (\d+)/g)];
+      if (readies.length >= processes) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve(Number(readies[0]![1]));
       }
     });
-    child.once("exit", (code) => reject(new Error(`${framework.name} exited with ${code}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${framework.name} exited with ${code}`));
+    });
   });
   child.removeAllListeners("exit");
+  child.stdin!.on("error", () => {});
   return { child, port };
 }
 
-function peakRssKiB(pid: number): number {
+/** Asks the server for a full garbage collection (see `ready` in bench/servers/common.mjs). */
+async function collectGarbage(running: Running): Promise<void> {
+  const stdout = running.child.stdout!;
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, 3000);
+    function finish(): void {
+      clearTimeout(timer);
+      stdout.off("data", onData);
+      resolve();
+    }
+    function onData(chunk: Buffer): void {
+      if (chunk.toString().includes("gc done")) finish();
+    }
+    stdout.on("data", onData);
+  });
+  running.child.stdin!.write("gc\n");
+  await done;
+  await sleep(200);
+}
+
+function stopServer(running: Running): Promise<void> {
+  return new Promise((resolve) => {
+    if (running.child.exitCode !== null || running.child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    running.child.once("exit", () => resolve());
+    try {
+      process.kill(-running.child.pid!, "SIGKILL");
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/** The process and its descendants (start(n) workers), from /proc. */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]!) ?? []));
+  return out;
+}
+
+function statusKiB(pid: number, field: "VmHWM" | "VmRSS"): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   } catch {
     return 0;
   }
 }
 
-interface Sample {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+/** Resets the peak RSS (VmHWM) of the server's processes, so it can be read per scenario. */
+function resetPeak(pid: number): void {
+  for (const p of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, "5");
+    } catch {
+      // Without clear_refs (old kernels) the peak covers the server's life so far.
+    }
+  }
+}
+
+/** Peak RSS (or current RSS) summed over the server's processes. */
+function memoryKiB(pid: number, field: "VmHWM" | "VmRSS"): number {
+  return processTree(pid).reduce((sum, p) => sum + statusKiB(p, field), 0);
 }
 
 function parseLatency(text: string, label: string): number {
@@ -135,11 +419,25 @@ function parseLatency(text: string, label: string): number {
   return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
 }
 
-function runWrk(port: number, scenario: Scenario, seconds: number): Sample {
-  const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
-  if (scenario.lua) args.push("-s", scenario.lua);
-  args.push(`http://127.0.0.1:${port}${scenario.path}`);
-  const out = execFileSync("taskset", ["-c", "1", "wrk", ...args], { encoding: "utf8" });
+function runWrk(
+  framework: Framework,
+  port: number,
+  scenario: Scenario,
+  headers: Record<string, string>,
+  seconds: number,
+): Omit<Sample, "peakRssKiB"> {
+  const wrkArgs = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
+  for (const [name, value] of Object.entries(headers)) wrkArgs.push("-H", `${name}: ${value}`);
+  if (scenario.lua) wrkArgs.push("-s", join(tmpDir, scenario.lua));
+  wrkArgs.push(`http://127.0.0.1:${port}${scenario.path}`);
+  const out = execFileSync(
+    "taskset",
+    ["-c", framework.loadCores ?? LOAD_CORES, "wrk", ...wrkArgs],
+    {
+      encoding: "utf8",
+      timeout: (seconds + 60) * 1000,
+    },
+  );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
@@ -150,148 +448,582 @@ function runWrk(port: number, scenario: Scenario, seconds: number): Sample {
   return { rps, p50: parseLatency(out, "50"), p99: parseLatency(out, "99"), errors };
 }
 
+/** One request through node:http (not fetch, which adds cache headers to conditional requests). */
+function request(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Sends the scenario's request once and checks the answer; returns a problem or null. */
+async function checkAnswer(
+  port: number,
+  scenario: Scenario,
+  headers: Record<string, string>,
+): Promise<string | null> {
+  const all = { ...headers };
+  if (scenario.body) all["Content-Type"] = scenario.body.type;
+  const res = await request(
+    port,
+    scenario.method ?? "GET",
+    scenario.path,
+    all,
+    scenario.body?.data,
+  );
+  const { check } = scenario;
+  if (res.status !== check.status) return `status ${res.status}, expected ${check.status}`;
+  const text = res.body.toString("utf8");
+  if (check.body && !check.body.test(text)) {
+    return `unexpected body ${JSON.stringify(text.slice(0, 200))}`;
+  }
+  if (check.length !== undefined && res.body.length !== check.length) {
+    return `body of ${res.body.length} bytes, expected ${check.length}`;
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens the idle connections from bench/idle-client.mjs and measures the server's RSS growth. */
+async function runIdle(framework: Framework, running: Running): Promise<IdleSample> {
+  const pid = running.child.pid!;
+  await collectGarbage(running);
+  const baseRssKiB = memoryKiB(pid, "VmRSS");
+  resetPeak(pid);
+  const [cmd, ...rest] = pinned(framework.loadCores ?? LOAD_CORES, [node, "bench/idle-client.mjs"]);
+  const client = spawn(cmd!, rest, {
+    cwd: root,
+    env: { ...process.env, PORT: String(running.port), COUNT: String(IDLE_CONNECTIONS) },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  client.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  client.stderr!.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => client.once("exit", resolve));
+  const opened = await Promise.race([
+    (async () => {
+      while (!/open (\d+)/.test(out)) {
+        if (client.exitCode !== null) return null;
+        await sleep(50);
+      }
+      return Number(/open (\d+)/.exec(out)![1]);
+    })(),
+    new Promise<null>((resolve) => setTimeout(resolve, 120_000, null).unref()),
+  ]);
+  if (opened === null) {
+    client.kill("SIGKILL");
+    await exited;
+    throw new Error(`the idle client failed: ${err.trim() || "timed out"}`);
+  }
+  await sleep(500);
+  await collectGarbage(running);
+  const rssKiB = memoryKiB(pid, "VmRSS");
+  const peakRssKiB = memoryKiB(pid, "VmHWM");
+  client.stdin!.end();
+  await exited;
+  const closedEarly = Number(/closed-early (\d+)/.exec(out)?.[1] ?? 0);
+  return { connections: opened, baseRssKiB, rssKiB, peakRssKiB, closedEarly };
+}
+
 function median(values: number[]): number {
-  const sorted = [...values].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function scenariosOf(framework: Framework): Scenario[] {
-  const wanted = scenarios.filter((s) =>
-    framework.scenarios ? framework.scenarios.includes(s.name) : s.name !== "route (1 of 1)",
+function selected(name: string, filter: string[] | undefined): boolean {
+  return !filter || filter.some((f) => name.startsWith(f));
+}
+
+function scenariosOf(framework: Framework, kind: Scenario["kind"]): Scenario[] {
+  return scenarios.filter(
+    (s) =>
+      s.kind === kind &&
+      selected(s.name, onlyScenarios) &&
+      (framework.scenarios ? framework.scenarios.includes(s.name) : !s.only),
   );
-  return only ? wanted.filter((s) => only.some((o) => s.name.startsWith(o))) : wanted;
+}
+
+function writeScripts(): void {
+  mkdirSync(tmpDir, { recursive: true });
+  const luaString = (text: string) => JSON.stringify(text);
+  writeFileSync(
+    join(tmpDir, "form.lua"),
+    `wrk.method = "POST"\nwrk.body = "name=sunck&age=18"\nwrk.headers["Content-Type"] = ${luaString(FORM_TYPE)}\n`,
+  );
+  const head = uploadBody.subarray(0, uploadBody.indexOf("xxxx")).toString("latin1");
+  const tail = `\r\n--${BOUNDARY}--\r\n`;
+  writeFileSync(
+    join(tmpDir, "upload.lua"),
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = ${luaString(UPLOAD_TYPE)}\n` +
+      `wrk.body = ${luaString(head)} .. string.rep("x", ${UPLOAD_SIZE}) .. ${luaString(tail)}\n`,
+  );
+  // Hono's page is JSX: compiled once, as a Hono user's build would.
+  const jsx = readFileSync(join(here, "servers", "hono-page.jsx"), "utf8");
+  const compiled = transformSync(jsx, {
+    loader: "jsx",
+    jsx: "automatic",
+    jsxImportSource: "hono/jsx",
+    format: "esm",
+  });
+  writeFileSync(join(tmpDir, "hono-page.mjs"), compiled.code);
+}
+
+interface EngineResult {
+  perSecond: number;
+  bytes: number;
+}
+
+function runTemplateEngines(): Record<string, EngineResult> | null {
+  try {
+    const out = execFileSync(
+      "taskset",
+      ["-c", SERVER_CORES, node, "--import", "tsx", "bench/template-render.ts", "--json"],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, BENCH_SECONDS: String(ENGINE_SECONDS) },
+      },
+    );
+    return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, EngineResult>;
+  } catch (error) {
+    console.error(`template engine benchmark failed: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+type Results = Record<string, Record<string, Sample>>;
+
+/** The newest modification time of the files under `dir`. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The servers load the built package: build it when src/ has changed since the last build. */
+function ensureBuilt(): void {
+  const marker = join(root, "dist", "index.js");
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, "src"))) return;
+  process.stderr.write("building the package (npm run build)...\n");
+  execFileSync("npm", ["run", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 async function main(): Promise<void> {
   requireTool("wrk", "apt-get install -y wrk");
   requireTool("taskset", "apt-get install -y util-linux");
-  mkdirSync(join(here, "results"), { recursive: true });
-  writeFileSync(
-    formLua,
-    'wrk.method = "POST"\nwrk.body = "name=sunck&age=18"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n',
-  );
+  const active = frameworks.filter((f) => selected(f.name, onlyFrameworks));
+  const wantIdle = active.some((f) => scenariosOf(f, "idle").length > 0);
+  if (wantIdle) {
+    const { soft, hard } = fileLimits();
+    if (hard < FILES_NEEDED) {
+      console.error(
+        `The idle keep-alive scenario needs ${FILES_NEEDED} open files per process, but the hard limit (ulimit -Hn) is ${hard}. Raise it (as root: ulimit -Hn ${FILES_NEEDED}, or nofile in /etc/security/limits.conf), or leave the scenario out with --only=...`,
+      );
+      process.exit(2);
+    }
+    raiseFileLimit = soft < FILES_NEEDED;
+  }
+  ensureBuilt();
+  writeScripts();
   const samples = new Map<string, Sample[]>();
-  const memory = new Map<string, number>();
+  const idleSamples = new Map<string, IdleSample[]>();
+  const problems: string[] = [];
+  const broken = new Set<string>();
   const started = Date.now();
+  const key = (f: string, s: string) => `${f}\t${s}`;
+
   for (let round = 0; round < ROUNDS; round++) {
-    for (const framework of frameworks) {
-      const list = scenariosOf(framework);
-      if (list.length === 0) continue;
-      const { child, port } = await startServer(framework);
-      try {
-        if (quick) runWrk(port, list[0]!, WARMUP);
-        for (const scenario of list) {
-          if (!quick) runWrk(port, scenario, WARMUP);
-          const sample = runWrk(port, scenario, DURATION);
-          const key = `${framework.name}\t${scenario.name}`;
-          samples.set(key, [...(samples.get(key) ?? []), sample]);
+    for (const framework of active) {
+      const list = scenariosOf(framework, "wrk").filter(
+        (s) => !broken.has(key(framework.name, s.name)),
+      );
+      if (list.length > 0) {
+        const running = await startServer(framework);
+        try {
+          if (quick) runWrk(framework, running.port, list[0]!, {}, WARMUP);
+          for (const scenario of list) {
+            let headers: Record<string, string> = {};
+            try {
+              headers = scenario.prime ? await scenario.prime(running.port) : {};
+              const problem = await checkAnswer(running.port, scenario, headers);
+              if (problem) throw new Error(problem);
+            } catch (error) {
+              broken.add(key(framework.name, scenario.name));
+              problems.push(`${framework.name}, ${scenario.name}: ${(error as Error).message}`);
+              continue;
+            }
+            resetPeak(running.child.pid!);
+            if (!quick) runWrk(framework, running.port, scenario, headers, WARMUP);
+            const sample = runWrk(framework, running.port, scenario, headers, DURATION);
+            const peakRssKiB = memoryKiB(running.child.pid!, "VmHWM");
+            const k = key(framework.name, scenario.name);
+            samples.set(k, [...(samples.get(k) ?? []), { ...sample, peakRssKiB }]);
+          }
+        } finally {
+          await stopServer(running);
         }
-        memory.set(
-          framework.name,
-          Math.max(memory.get(framework.name) ?? 0, peakRssKiB(child.pid!)),
-        );
-      } finally {
-        child.kill("SIGKILL");
+      }
+      // The idle scenario runs once per round in a full run, once in a quick one, on a fresh server.
+      for (const scenario of scenariosOf(framework, "idle")) {
+        if (quick && round > 0) continue;
+        if (broken.has(key(framework.name, scenario.name))) continue;
+        const running = await startServer(framework);
+        try {
+          const problem = await checkAnswer(running.port, scenario, {});
+          if (problem) throw new Error(problem);
+          if (!quick) runWrk(framework, running.port, scenarios[0]!, {}, WARMUP);
+          const sample = await runIdle(framework, running);
+          idleSamples.set(framework.name, [...(idleSamples.get(framework.name) ?? []), sample]);
+        } catch (error) {
+          broken.add(key(framework.name, scenario.name));
+          problems.push(`${framework.name}, ${scenario.name}: ${(error as Error).message}`);
+        } finally {
+          await stopServer(running);
+        }
       }
     }
     process.stderr.write(
       `round ${round + 1}/${ROUNDS} done (${((Date.now() - started) / 1000).toFixed(0)}s)\n`,
     );
   }
+  const engines = selected("template engines", onlyScenarios) ? runTemplateEngines() : null;
 
-  const results: Record<
-    string,
-    Record<string, { rps: number; p50: number; p99: number; errors: number }>
-  > = {};
-  for (const [key, list] of samples) {
-    const [framework, scenario] = key.split("\t") as [string, string];
+  const results: Results = {};
+  for (const [k, list] of samples) {
+    const [framework, scenario] = k.split("\t") as [string, string];
     results[scenario] ??= {};
     results[scenario]![framework] = {
       rps: median(list.map((s) => s.rps)),
       p50: median(list.map((s) => s.p50)),
       p99: median(list.map((s) => s.p99)),
       errors: list.reduce((n, s) => n + s.errors, 0),
+      peakRssKiB: Math.max(...list.map((s) => s.peakRssKiB)),
+    };
+  }
+  const idle: Record<
+    string,
+    {
+      connections: number;
+      perConnectionKiB: number;
+      rssDeltaMiB: number;
+      peakRssMiB: number;
+      closedEarly: number;
+    }
+  > = {};
+  for (const [framework, list] of idleSamples) {
+    const perConnection = list.map((s) => (s.rssKiB - s.baseRssKiB) / s.connections);
+    idle[framework] = {
+      connections: Math.min(...list.map((s) => s.connections)),
+      perConnectionKiB: median(perConnection),
+      rssDeltaMiB: median(list.map((s) => (s.rssKiB - s.baseRssKiB) / 1024)),
+      peakRssMiB: Math.max(...list.map((s) => s.peakRssKiB)) / 1024,
+      closedEarly: list.reduce((n, s) => n + s.closedEarly, 0),
     };
   }
 
+  const machine = {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: execFileSync("uname", ["-r"], { encoding: "utf8" }).trim(),
+    node: process.version,
+    pythonTornado,
+    wrk: execFileSync("sh", ["-c", "wrk -v 2>&1 | head -1"], { encoding: "utf8" }).trim(),
+    date: new Date().toISOString(),
+  };
+  const settings = {
+    mode: quick ? "quick" : "full",
+    rounds: ROUNDS,
+    seconds: DURATION,
+    warmupSeconds: WARMUP,
+    connections: CONNECTIONS,
+    idleConnections: IDLE_CONNECTIONS,
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  const report = { machine, settings, results, idle, templateEngines: engines, problems };
+  const table = formatReport(report);
+  console.log(table);
+  mkdirSync(resultsDir, { recursive: true });
+  const base = quick ? "quick" : "latest";
+  writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(resultsDir, `${base}.md`), `${table}\n`);
+  const svgPath = join(resultsDir, quick ? "quick.svg" : "chart.svg");
+  const { svg, width, height } = chart(results, machine.date);
+  writeFileSync(svgPath, svg);
+  renderPng(svgPath, svgPath.replace(/\.svg$/, ".png"), width, height);
+}
+
+const fmt = (n: number | undefined, digits = 0): string =>
+  n === undefined || Number.isNaN(n) ? "" : n.toFixed(digits);
+
+function formatReport(report: {
+  machine: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  results: Results;
+  idle: Record<
+    string,
+    {
+      connections: number;
+      perConnectionKiB: number;
+      rssDeltaMiB: number;
+      peakRssMiB: number;
+      closedEarly: number;
+    }
+  >;
+  templateEngines: Record<string, EngineResult> | null;
+  problems: string[];
+}): string {
+  const { machine, settings, results, idle, templateEngines, problems } = report;
   const lines: string[] = [];
   lines.push(
-    `tornado-ts benchmark, ${new Date().toISOString()} (${quick ? "quick" : "full"}: ${ROUNDS} rounds x ${DURATION}s, wrk -c${CONNECTIONS}, server on core 0, wrk on core 1)`,
+    `tornado-ts benchmark, ${machine["date"]}: ${machine["cpu"]}, ${machine["cores"]} cores, ${machine["memoryGiB"]} GiB, Linux ${machine["kernel"]}, Node ${machine["node"]}, Python Tornado ${machine["pythonTornado"] ?? "absent"}, ${machine["wrk"]}.`,
   );
-  lines.push("");
   lines.push(
-    "| scenario | framework | req/s | p50 ms | p99 ms | vs node:http | tornado-ts vs it | errors |",
+    `${settings["mode"]} run: ${settings["rounds"]} interleaved round(s), ${settings["seconds"]}s per measurement${settings["mode"] === "full" ? ` after a ${settings["warmupSeconds"]}s warm-up` : ""}, wrk -t1 -c${settings["connections"]}; each server on core 0 and wrk on core 1 (except the start(n) rows); medians over rounds; peak RSS is the largest over rounds, per scenario; took ${settings["elapsedSeconds"]}s.`,
   );
-  lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
+  if (Object.keys(results).length > 0) {
+    lines.push("");
+    lines.push(
+      "| scenario | framework | req/s | p50 ms | p99 ms | peak RSS MiB | vs node:http | tornado-ts ÷ it | errors |",
+    );
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+  }
   for (const [scenario, byFramework] of Object.entries(results)) {
     const raw = byFramework["node:http"]?.rps;
     const ours = byFramework["tornado-ts"]?.rps ?? byFramework["tornado-ts (1 route)"]?.rps;
     for (const [framework, r] of Object.entries(byFramework)) {
-      const vsRaw = raw ? (r.rps / raw).toFixed(2) : "";
-      const oursVs = ours && !framework.startsWith("tornado-ts") ? (ours / r.rps).toFixed(2) : "";
+      const vsRaw = raw ? fmt(r.rps / raw, 2) : "";
+      const oursVs = ours && !framework.startsWith("tornado-ts") ? fmt(ours / r.rps, 2) : "";
       lines.push(
-        `| ${scenario} | ${framework} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${vsRaw} | ${oursVs} | ${r.errors} |`,
+        `| ${scenario} | ${framework} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.peakRssKiB / 1024, 1)} | ${vsRaw} | ${oursVs} | ${r.errors} |`,
+      );
+    }
+  }
+  if (Object.keys(idle).length > 0) {
+    lines.push("");
+    lines.push(
+      "| idle keep-alive connections | connections | RSS growth MiB | KiB per connection | vs node:http | peak RSS MiB | closed by the server |",
+    );
+    lines.push("|---|---:|---:|---:|---:|---:|---:|");
+    const rawIdle = idle["node:http"]?.perConnectionKiB;
+    for (const [framework, r] of Object.entries(idle)) {
+      lines.push(
+        `| ${framework} | ${r.connections} | ${fmt(r.rssDeltaMiB, 1)} | ${fmt(r.perConnectionKiB, 2)} | ${rawIdle ? fmt(r.perConnectionKiB / rawIdle, 2) : ""} | ${fmt(r.peakRssMiB, 1)} | ${r.closedEarly} |`,
+      );
+    }
+  }
+  const scaling = results["plaintext, both cores shared"];
+  const one = scaling?.["tornado-ts start(1)"]?.rps;
+  const two = scaling?.["tornado-ts start(2)"]?.rps;
+  if (one && two) {
+    lines.push("");
+    lines.push(
+      `start(n) scaling (plaintext; the server processes and wrk share both cores, so a second worker competes with wrk for the second core): start(1) ${fmt(one)} req/s, start(2) ${fmt(two)} req/s, ${fmt(two / one, 2)}x.`,
+    );
+  }
+  if (templateEngines) {
+    lines.push("");
+    lines.push(
+      "| template engine (the page, no HTTP) | renders/s | page bytes | tornado-ts ÷ it |",
+    );
+    lines.push("|---|---:|---:|---:|");
+    const ours = templateEngines["tornado-ts template"]?.perSecond;
+    for (const [name, r] of Object.entries(templateEngines)) {
+      lines.push(
+        `| ${name} | ${fmt(r.perSecond)} | ${r.bytes} | ${ours && !name.startsWith("tornado-ts") ? fmt(ours / r.perSecond, 2) : ""} |`,
       );
     }
   }
   lines.push("");
-  lines.push("| framework | peak RSS (MiB) |");
-  lines.push("|---|---:|");
-  for (const [framework, kib] of memory)
-    lines.push(`| ${framework} | ${(kib / 1024).toFixed(1)} |`);
-  const route100 = results["route (50 of 100)"]?.["tornado-ts"]?.rps;
-  const route1 = results["route (1 of 1)"]?.["tornado-ts (1 route)"]?.rps;
-  if (route100 && route1) {
+  lines.push(...targets(results, idle, templateEngines));
+  if (problems.length > 0) {
     lines.push("");
-    lines.push(
-      `Routing cost: 100 regex routes run at ${((route100 / route1) * 100).toFixed(1)}% of the 1-route throughput (target: at least 90%).`,
-    );
+    lines.push("Left out (the answer check failed):");
+    for (const problem of problems) lines.push(`- ${problem}`);
   }
-  const table = lines.join("\n");
-  console.log(table);
-  const machine = {
-    cpus: (await import("node:os")).cpus().length,
-    node: process.version,
-    date: new Date().toISOString(),
-  };
-  writeFileSync(
-    join(here, "results", quick ? "quick.json" : "latest.json"),
-    `${JSON.stringify({ machine, quick, rounds: ROUNDS, duration: DURATION, results, memoryKiB: Object.fromEntries(memory) }, null, 2)}\n`,
-  );
-  writeFileSync(join(here, "results", quick ? "quick.md" : "latest.md"), `${table}\n`);
-  writeFileSync(join(here, "results", quick ? "quick.svg" : "chart.svg"), chart(results));
+  return lines.join("\n");
 }
 
-/** A grouped bar chart of requests per second, as SVG (no dependencies). */
-function chart(results: Record<string, Record<string, { rps: number }>>): string {
-  const names = frameworks.map((f) => f.name).filter((n) => n !== "tornado-ts (1 route)");
-  const colors = ["#888888", "#d9480f", "#1c7ed6", "#37b24d", "#f59f00", "#7048e8"];
-  const scenarioNames = Object.keys(results).filter((s) => s !== "route (1 of 1)");
-  const max = Math.max(
-    ...scenarioNames.flatMap((s) => names.map((n) => results[s]?.[n]?.rps ?? 0)),
+/** The issue's targets, each marked met or not met from this run's numbers. */
+function targets(
+  results: Results,
+  idle: Record<string, { perConnectionKiB: number }>,
+  engines: Record<string, EngineResult> | null,
+): string[] {
+  const rows: [string, number | undefined, number, string][] = [];
+  const rps = (scenario: string, framework: string) => results[scenario]?.[framework]?.rps;
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+  for (const scenario of ["plaintext", "json"]) {
+    rows.push([
+      `${scenario}: tornado-ts ÷ node:http`,
+      ratio(rps(scenario, "tornado-ts"), rps(scenario, "node:http")),
+      0.9,
+      "≥ 0.90",
+    ]);
+  }
+  for (const scenario of Object.keys(results)) {
+    if (scenario === "route (1 of 1)" || scenario.includes("both cores")) continue;
+    for (const [peer, goal] of [
+      ["fastify", 1],
+      ["express", 1],
+      ["tornado (python)", 5],
+    ] as const) {
+      const value = ratio(rps(scenario, "tornado-ts"), rps(scenario, peer));
+      if (value === undefined) continue;
+      rows.push([`${scenario}: tornado-ts ÷ ${peer}`, value, goal, goal === 1 ? "≥ 1.0" : "≥ 5"]);
+    }
+  }
+  rows.push([
+    "routing: 100 regex routes ÷ 1 route",
+    ratio(rps("route (50 of 100)", "tornado-ts"), rps("route (1 of 1)", "tornado-ts (1 route)")),
+    0.9,
+    "≥ 0.90",
+  ]);
+  if (engines) {
+    const ours = engines["tornado-ts template"]?.perSecond;
+    rows.push([
+      "template engine: tornado-ts ÷ EJS",
+      ratio(ours, engines["EJS 3"]?.perSecond),
+      1,
+      "≥ 1.0",
+    ]);
+    rows.push([
+      "template engine: tornado-ts ÷ Tornado's",
+      ratio(ours, engines["Tornado 6.2 template (CPython)"]?.perSecond),
+      5,
+      "≥ 5",
+    ]);
+  }
+  const idleRatio = ratio(
+    idle["node:http"]?.perConnectionKiB,
+    idle["tornado-ts"]?.perConnectionKiB,
   );
-  const barW = 14;
-  const groupW = names.length * barW + 30;
-  const width = 80 + scenarioNames.length * groupW;
-  const height = 320;
-  const plotH = 220;
-  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`;
-  svg += `<rect width="100%" height="100%" fill="white"/><text x="10" y="18" font-size="14">Requests per second (median; higher is better)</text>`;
-  scenarioNames.forEach((scenario, si) => {
-    const x0 = 60 + si * groupW;
+  rows.push([
+    "idle connection memory: node:http ÷ tornado-ts",
+    idleRatio,
+    1 / 1.1,
+    "≥ 0.91 (at most +10%)",
+  ]);
+  const out = ["| target | value | goal | met |", "|---|---:|---:|:---:|"];
+  for (const [name, value, goal, goalText] of rows) {
+    if (value === undefined) continue;
+    out.push(`| ${name} | ${value.toFixed(2)} | ${goalText} | ${value >= goal ? "yes" : "no"} |`);
+  }
+  return out;
+}
+
+const COLORS: Record<string, string> = {
+  "node:http": "#868e96",
+  "tornado-ts": "#d9480f",
+  fastify: "#1c7ed6",
+  express: "#37b24d",
+  hono: "#f59f00",
+  "tornado (python)": "#7048e8",
+};
+
+const escapeXml = (text: string) =>
+  text.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!);
+
+/**
+ * Small multiples as SVG (no dependencies): one panel per scenario, a horizontal bar per
+ * framework on the panel's own scale, labelled with its requests per second.
+ */
+function chart(results: Results, date: string): { svg: string; width: number; height: number } {
+  const names = Object.keys(COLORS);
+  const panels = Object.keys(results).filter((s) => names.some((n) => results[s]?.[n]));
+  const columns = 3;
+  const panelW = 330;
+  const barH = 16;
+  const panelH = 34 + names.length * (barH + 4);
+  const labelW = 110;
+  const width = columns * panelW + 20;
+  const height = 50 + Math.ceil(panels.length / columns) * (panelH + 14) + 10;
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">`;
+  svg += `<rect width="100%" height="100%" fill="white"/>`;
+  svg += `<text x="10" y="22" font-size="15" font-weight="bold">tornado-ts and its peers: requests per second (median, higher is better)</text>`;
+  svg += `<text x="10" y="40" fill="#555">${escapeXml(date.slice(0, 10))}; each panel has its own scale; server on one core, wrk on the other</text>`;
+  panels.forEach((scenario, i) => {
+    const x0 = 10 + (i % columns) * panelW;
+    const y0 = 50 + Math.floor(i / columns) * (panelH + 14);
+    const byFramework = results[scenario]!;
+    const max = Math.max(...names.map((n) => byFramework[n]?.rps ?? 0));
+    svg += `<rect x="${x0}" y="${y0}" width="${panelW - 10}" height="${panelH}" fill="#f8f9fa" stroke="#dee2e6"/>`;
+    svg += `<text x="${x0 + 8}" y="${y0 + 18}" font-size="12" font-weight="bold">${escapeXml(scenario)}</text>`;
     names.forEach((name, ni) => {
-      const rps = results[scenario]?.[name]?.rps ?? 0;
-      const h = max > 0 ? (rps / max) * plotH : 0;
-      svg += `<rect x="${x0 + ni * barW}" y="${30 + plotH - h}" width="${barW - 2}" height="${h}" fill="${colors[ni % colors.length]}"><title>${name}: ${rps.toFixed(0)} req/s</title></rect>`;
+      const y = y0 + 28 + ni * (barH + 4);
+      const value = byFramework[name]?.rps;
+      svg += `<text x="${x0 + 8}" y="${y + 12}">${escapeXml(name)}</text>`;
+      if (value === undefined) {
+        svg += `<text x="${x0 + labelW}" y="${y + 12}" fill="#999">n/a</text>`;
+        return;
+      }
+      const w = max > 0 ? (value / max) * (panelW - labelW - 80) : 0;
+      svg += `<rect x="${x0 + labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[name]}"><title>${escapeXml(name)}: ${value.toFixed(0)} req/s</title></rect>`;
+      svg += `<text x="${(x0 + labelW + w + 4).toFixed(1)}" y="${y + 12}">${value.toFixed(0)}</text>`;
     });
-    svg += `<text x="${x0}" y="${30 + plotH + 16}">${scenario}</text>`;
   });
-  names.forEach((name, ni) => {
-    svg += `<rect x="${60 + ni * 110}" y="${height - 30}" width="10" height="10" fill="${colors[ni % colors.length]}"/><text x="${74 + ni * 110}" y="${height - 21}">${name}</text>`;
-  });
-  return `${svg}</svg>\n`;
+  return { svg: `${svg}</svg>\n`, width, height };
+}
+
+/** Renders the SVG to PNG with rsvg-convert, or headless Chromium; skipped when neither is there. */
+function renderPng(svgPath: string, pngPath: string, width: number, height: number): void {
+  const has = (tool: string) => {
+    try {
+      execFileSync("which", [tool], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    if (has("rsvg-convert")) {
+      execFileSync("rsvg-convert", ["-o", pngPath, svgPath]);
+    } else if (has("chromium")) {
+      execFileSync(
+        "chromium",
+        [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--hide-scrollbars",
+          `--window-size=${width},${height}`,
+          `--screenshot=${pngPath}`,
+          `file://${svgPath}`,
+        ],
+        { stdio: "ignore", timeout: 60_000 },
+      );
+    } else {
+      console.error("No rsvg-convert or chromium: the PNG chart is not made.");
+    }
+  } catch (error) {
+    console.error(`The PNG chart could not be made: ${(error as Error).message}`);
+  }
 }
 
 await main();

@@ -1,38 +1,27 @@
-// Template rendering throughput: a page with inheritance, a 100-row loop and escaping, rendered
-// by tornado-ts, by Tornado's own engine (/usr/bin/python3) on the same templates, and by EJS on
-// the equivalent page. Run: node --conditions=source --import tsx bench/template-render.ts
+// Template rendering throughput, without HTTP: the benchmark page (a base layout, a 100-row loop,
+// escaping; bench/servers/templates and bench/servers/views) rendered by tornado-ts, by Tornado's
+// own engine (/usr/bin/python3) on the same templates, and by EJS on the equivalent page.
+// Run: node --conditions=source --import tsx bench/template-render.ts [--json]
+// (bench/run.ts runs it too, against the built package.) BENCH_SECONDS sets the time per engine.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import ejs from "ejs";
 import { DictLoader } from "tornado-ts/template";
+import { pageData, templateDir, viewsDir } from "./servers/common.mjs";
 
 const TEMPLATES = {
-  "base.html":
-    "<html><head><title>{% block title %}Site{% end %}</title></head>\n<body>\n<header>{{ site }}</header>\n{% block body %}{% end %}\n<footer>{{ footer }}</footer>\n</body></html>",
-  "page.html":
-    "{% extends 'base.html' %}\n{% block title %}{{ title }}{% end %}\n{% block body %}\n<table>\n{% for row in rows %}\n<tr><td>{{ row['id'] }}</td><td>{{ row['name'] }}</td><td>{{ row['email'] }}</td>{% if row['active'] %}<td>yes</td>{% else %}<td>no</td>{% end %}</tr>\n{% end %}\n</table>\n{% end %}",
-};
-
-const EJS_PAGE =
-  "<html><head><title><%= title %></title></head>\n<body>\n<header><%= site %></header>\n<table>\n<% for (const row of rows) { %>\n<tr><td><%= row.id %></td><td><%= row.name %></td><td><%= row.email %></td><% if (row.active) { %><td>yes</td><% } else { %><td>no</td><% } %></tr>\n<% } %>\n</table>\n<footer><%= footer %></footer>\n</body></html>";
-
-const DATA = {
-  title: "Users & <friends>",
-  site: "tornado-ts",
-  footer: '© 2026 "quoted"',
-  rows: Array.from({ length: 100 }, (_, i) => ({
-    id: i,
-    name: `User <${i}> & co`,
-    email: `user${i}@example.com`,
-    active: i % 3 !== 0,
-  })),
+  "base.html": readFileSync(join(templateDir, "base.html"), "utf8"),
+  "page.html": readFileSync(join(templateDir, "page.html"), "utf8"),
 };
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
+/** Renders per second over SECONDS, after a warm-up; and the page's length. */
 function measure(render: () => string): { perSecond: number; bytes: number } {
   let bytes = render().length;
   for (let i = 0; i < 200; i++) bytes = render().length;
-  const deadline = process.hrtime.bigint() + BigInt(SECONDS * 1e9);
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(SECONDS * 1e9));
   const start = process.hrtime.bigint();
   let count = 0;
   while (process.hrtime.bigint() < deadline) {
@@ -45,10 +34,13 @@ function measure(render: () => string): { perSecond: number; bytes: number } {
 
 const loader = new DictLoader(TEMPLATES);
 const page = loader.load("page.html");
-const ours = measure(() => page.generate(DATA));
+const ours = measure(() => page.generate(pageData));
 
-const compiledEjs = ejs.compile(EJS_PAGE);
-const ejsResult = measure(() => compiledEjs(DATA));
+const compiledEjs = ejs.compile(readFileSync(join(viewsDir, "page.ejs"), "utf8"), {
+  filename: join(viewsDir, "page.ejs"),
+  cache: true,
+});
+const ejsResult = measure(() => compiledEjs(pageData));
 
 const python = `
 import json, sys, time
@@ -66,7 +58,7 @@ print(json.dumps({"perSecond": count / (time.perf_counter() - start), "bytes": l
 `;
 const tornado = JSON.parse(
   execFileSync("/usr/bin/python3", ["-c", python], {
-    input: JSON.stringify([TEMPLATES, DATA, SECONDS]),
+    input: JSON.stringify([TEMPLATES, pageData, SECONDS]),
   }).toString(),
 ) as { perSecond: number; bytes: number };
 
@@ -75,13 +67,17 @@ const rows = [
   ["Tornado 6.2 template (CPython)", tornado],
   ["EJS 3", ejsResult],
 ] as const;
-console.log(
-  `Page: inheritance, 100-row loop, escaping (${SECONDS}s each, Node ${process.version})`,
-);
-console.log("| engine | renders/s | page bytes | vs tornado-ts |");
-console.log("|---|---:|---:|---:|");
-for (const [name, result] of rows) {
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(Object.fromEntries(rows)));
+} else {
   console.log(
-    `| ${name} | ${Math.round(result.perSecond).toLocaleString("en-US")} | ${result.bytes} | ${(result.perSecond / ours.perSecond).toFixed(2)}x |`,
+    `Page: inheritance, 100-row loop, escaping (${SECONDS}s each, Node ${process.version})`,
   );
+  console.log("| engine | renders/s | page bytes | vs tornado-ts |");
+  console.log("|---|---:|---:|---:|");
+  for (const [name, result] of rows) {
+    console.log(
+      `| ${name} | ${Math.round(result.perSecond).toLocaleString("en-US")} | ${result.bytes} | ${(result.perSecond / ours.perSecond).toFixed(2)}x |`,
+    );
+  }
 }

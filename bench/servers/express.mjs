@@ -1,8 +1,25 @@
-// Express 5, idiomatic: express.urlencoded for the form, res.send / res.json.
+// Express 5, idiomatic: express.urlencoded for the form, res.send / res.json, res.render with EJS,
+// express.static, cookie-parser signed cookies, multer (memory storage) for uploads.
+import cookieParser from "cookie-parser";
 import express from "express";
-import { jsonBody, plainText, port, ready, routeIndexes } from "./common.mjs";
+import multer from "multer";
+import {
+  cookieSecret,
+  cookieValue,
+  jsonBody,
+  pageData,
+  plainText,
+  port,
+  ready,
+  routeIndexes,
+  staticDir,
+  viewsDir,
+} from "./common.mjs";
 
 const app = express();
+app.set("views", viewsDir);
+app.set("view engine", "ejs");
+const upload = multer({ storage: multer.memoryStorage() });
 app.get("/", (_req, res) => {
   res.type("text/plain").send(plainText);
 });
@@ -11,6 +28,18 @@ app.get("/json", (_req, res) => {
 });
 app.post("/form", express.urlencoded({ extended: false }), (req, res) => {
   res.type("text/plain").send(`${req.query.q} ${req.body.name} ${req.body.age}`);
+});
+app.get("/page", (_req, res) => {
+  res.render("page", pageData);
+});
+app.use("/static", express.static(staticDir));
+app.get("/cookie", cookieParser(cookieSecret), (req, res) => {
+  const value = req.signedCookies.session;
+  res.cookie("session", cookieValue, { signed: true, httpOnly: true });
+  res.type("text/plain").send(`Hello ${value || "stranger"}`);
+});
+app.post("/upload", upload.single("file"), (req, res) => {
+  res.type("text/plain").send(`${req.file.originalname} ${req.file.size}`);
 });
 for (const i of routeIndexes) {
   app.get(`/r${i}/:a/:b`, (req, res) => {

@@ -1,6 +1,19 @@
 // tornado-ts, as a user writes it, from the built package (npm run build).
+// START=n serves through `server.bind(); server.start(n)` (n worker processes) instead of listen().
+import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
-import { jsonBody, plainText, port, ready, routeIndexes } from "./common.mjs";
+import {
+  cookieSecret,
+  cookieValue,
+  jsonBody,
+  pageData,
+  plainText,
+  port,
+  ready,
+  routeIndexes,
+  staticDir,
+  templateDir,
+} from "./common.mjs";
 
 class PlainHandler extends RequestHandler {
   get() {
@@ -27,12 +40,46 @@ class RouteHandler extends RequestHandler {
     this.write(`${a}:${b}`);
   }
 }
+class PageHandler extends RequestHandler {
+  get() {
+    return this.render("page.html", pageData);
+  }
+}
+class CookieHandler extends RequestHandler {
+  get() {
+    const value = this.getSecureCookie("session");
+    this.setSecureCookie("session", cookieValue, { httpOnly: true });
+    this.setHeader("Content-Type", "text/plain; charset=UTF-8");
+    this.write(`Hello ${value ?? "stranger"}`);
+  }
+}
+class UploadHandler extends RequestHandler {
+  post() {
+    const file = this.request.files["file"]?.[0];
+    this.setHeader("Content-Type", "text/plain; charset=UTF-8");
+    this.write(file ? `${file.filename} ${file.body.length}` : "no file");
+  }
+}
 
-const app = new Application([
-  ["/", PlainHandler],
-  ["/json", JsonHandler],
-  ["/form", FormHandler],
-  ...routeIndexes.map((i) => [`/r${i}/([^/]+)/(\\d+)`, RouteHandler]),
-]);
-const server = await app.listen(port, "127.0.0.1", { idleConnectionTimeout: 60 });
-ready(server.nodeServer);
+const app = new Application(
+  [
+    ["/", PlainHandler],
+    ["/json", JsonHandler],
+    ["/form", FormHandler],
+    ["/page", PageHandler],
+    ["/cookie", CookieHandler],
+    ["/upload", UploadHandler],
+    ...routeIndexes.map((i) => [`/r${i}/([^/]+)/(\\d+)`, RouteHandler]),
+  ],
+  { templatePath: templateDir, staticPath: staticDir, cookieSecret },
+);
+const options = { idleConnectionTimeout: 60 };
+if (process.env.START) {
+  const server = new HTTPServer(app, options);
+  server.bind(port, "127.0.0.1");
+  await server.start(Number(process.env.START));
+  ready(server.nodeServer);
+} else {
+  const server = await app.listen(port, "127.0.0.1", options);
+  ready(server.nodeServer);
+}
