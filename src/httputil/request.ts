@@ -27,22 +27,14 @@ export class HTTPServerRequest {
   readonly path: string;
   /** The part of `uri` after the first `?` (empty when there is none). */
   readonly query: string;
-  /** `HTTP/1.1` or `HTTP/1.0`. */
-  readonly version: string;
   /** The `Host` header as sent (case kept), or `127.0.0.1` when the request has none. */
   readonly host: string;
-  /** `host` lower-cased without a trailing `:port`. */
-  readonly hostName: string;
   /** The client's IP address (see the server's `xheaders` option). */
   remoteIp: string;
   /** `http` or `https`. */
   protocol: string;
   /** The request body (empty when there is none). */
   body: Buffer = EMPTY;
-  /** Arguments from a form-urlencoded or multipart body, by name. */
-  readonly bodyArguments: ArgumentMap = emptyMap<Buffer>();
-  /** Files from a multipart body, by form field name. */
-  readonly files: FileMap = emptyMap<HTTPFile>();
   /** Node's request object, for what this class does not cover. */
   readonly raw: IncomingMessage;
   /**
@@ -56,6 +48,10 @@ export class HTTPServerRequest {
   #queryArguments: ArgumentMap | undefined;
   #arguments: ArgumentMap | undefined;
   #cookies: Record<string, string> | undefined;
+  // Made on first use: most requests never read them (each is an allocation per request).
+  #hostName: string | undefined;
+  #bodyArguments: ArgumentMap | undefined;
+  #files: FileMap | undefined;
 
   constructor(
     raw: IncomingMessage,
@@ -70,12 +66,33 @@ export class HTTPServerRequest {
     const q = uri.indexOf("?");
     this.path = q < 0 ? uri : uri.slice(0, q);
     this.query = q < 0 ? "" : uri.slice(q + 1);
-    this.version = `HTTP/${raw.httpVersion}`;
     const host = raw.headers.host;
     this.host = host === undefined || host === "" ? "127.0.0.1" : host;
-    this.hostName = hostNameOf(this.host);
     this.remoteIp = info.remoteIp;
     this.protocol = info.protocol;
+  }
+
+  /** `HTTP/1.1` or `HTTP/1.0`. */
+  get version(): string {
+    return `HTTP/${this.raw.httpVersion}`;
+  }
+
+  /** `host` lower-cased without a trailing `:port`. */
+  get hostName(): string {
+    this.#hostName ??= hostNameOf(this.host);
+    return this.#hostName;
+  }
+
+  /** Arguments from a form-urlencoded or multipart body, by name. */
+  get bodyArguments(): ArgumentMap {
+    this.#bodyArguments ??= emptyMap<Buffer>();
+    return this.#bodyArguments;
+  }
+
+  /** Files from a multipart body, by form field name. */
+  get files(): FileMap {
+    this.#files ??= emptyMap<HTTPFile>();
+    return this.#files;
   }
 
   /** The request headers. */

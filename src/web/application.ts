@@ -268,8 +268,11 @@ export class Application implements HTTPServerDelegate {
     accessLog.log(level, `${status} ${handler.requestSummary()} ${ms.toFixed(2)}ms`);
   }
 
-  /** Serves one request that has been read (body included). */
-  async handleRequest(request: HTTPServerRequest): Promise<void> {
+  /**
+   * Serves one request that has been read (body included). Not an `async` function: it returns the
+   * handler's own promise, which saves a promise and a turn of the microtask queue per request.
+   */
+  handleRequest(request: HTTPServerRequest): Promise<void> {
     const match = this.findHandler(request);
     let handlerClass: HandlerClass;
     let initArgs: InitArgs;
@@ -294,10 +297,9 @@ export class Application implements HTTPServerDelegate {
       );
       const fallback = new ErrorHandler(this, request);
       fallback.initialize({ statusCode: 500 });
-      await handlerInternals().execute(fallback, [], {});
-      return;
+      return handlerInternals().execute(fallback, [], {});
     }
-    await handlerInternals().execute(handler, match?.args ?? [], match?.kwargs ?? {});
+    return handlerInternals().execute(handler, match?.args ?? [], match?.kwargs ?? {});
   }
 
   /** Makes the Node request listener for a server with these options. */
