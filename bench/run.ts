@@ -79,6 +79,8 @@ interface Scenario {
 
 interface Sample {
   rps: number;
+  /** Server CPU time (user + system) per request, in microseconds: steadier than req/s on a shared machine. */
+  cpuUs: number;
   p50: number;
   p99: number;
   errors: number;
@@ -412,6 +414,24 @@ function memoryKiB(pid: number, field: "VmHWM" | "VmRSS"): number {
   return processTree(pid).reduce((sum, p) => sum + statusKiB(p, field), 0);
 }
 
+const CLOCK_TICKS =
+  Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** CPU seconds (user + system) used so far by the server's processes. */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended.
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 function parseLatency(text: string, label: string): number {
   const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(text);
   if (!match) return Number.NaN;
@@ -421,11 +441,13 @@ function parseLatency(text: string, label: string): number {
 
 function runWrk(
   framework: Framework,
-  port: number,
+  running: Running,
   scenario: Scenario,
   headers: Record<string, string>,
   seconds: number,
 ): Omit<Sample, "peakRssKiB"> {
+  const port = running.port;
+  const cpuBefore = cpuSeconds(running.child.pid!);
   const wrkArgs = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency"];
   for (const [name, value] of Object.entries(headers)) wrkArgs.push("-H", `${name}: ${value}`);
   if (scenario.lua) wrkArgs.push("-s", join(tmpDir, scenario.lua));
@@ -438,14 +460,22 @@ function runWrk(
       timeout: (seconds + 60) * 1000,
     },
   );
+  const cpu = cpuSeconds(running.child.pid!) - cpuBefore;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
     out,
   );
   const errors =
     non2xx + (socketErrors ? socketErrors.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
-  return { rps, p50: parseLatency(out, "50"), p99: parseLatency(out, "99"), errors };
+  return {
+    rps,
+    cpuUs: requests > 0 ? (cpu / requests) * 1e6 : Number.NaN,
+    p50: parseLatency(out, "50"),
+    p99: parseLatency(out, "99"),
+    errors,
+  };
 }
 
 /** One request through node:http (not fetch, which adds cache headers to conditional requests). */
@@ -665,7 +695,7 @@ async function main(): Promise<void> {
       if (list.length > 0) {
         const running = await startServer(framework);
         try {
-          if (quick) runWrk(framework, running.port, list[0]!, {}, WARMUP);
+          if (quick) runWrk(framework, running, list[0]!, {}, WARMUP);
           for (const scenario of list) {
             let headers: Record<string, string> = {};
             try {
@@ -678,8 +708,8 @@ async function main(): Promise<void> {
               continue;
             }
             resetPeak(running.child.pid!);
-            if (!quick) runWrk(framework, running.port, scenario, headers, WARMUP);
-            const sample = runWrk(framework, running.port, scenario, headers, DURATION);
+            if (!quick) runWrk(framework, running, scenario, headers, WARMUP);
+            const sample = runWrk(framework, running, scenario, headers, DURATION);
             const peakRssKiB = memoryKiB(running.child.pid!, "VmHWM");
             const k = key(framework.name, scenario.name);
             samples.set(k, [...(samples.get(k) ?? []), { ...sample, peakRssKiB }]);
@@ -696,7 +726,7 @@ async function main(): Promise<void> {
         try {
           const problem = await checkAnswer(running.port, scenario, {});
           if (problem) throw new Error(problem);
-          if (!quick) runWrk(framework, running.port, scenarios[0]!, {}, WARMUP);
+          if (!quick) runWrk(framework, running, scenarios[0]!, {}, WARMUP);
           const sample = await runIdle(framework, running);
           idleSamples.set(framework.name, [...(idleSamples.get(framework.name) ?? []), sample]);
         } catch (error) {
@@ -719,6 +749,7 @@ async function main(): Promise<void> {
     results[scenario] ??= {};
     results[scenario]![framework] = {
       rps: median(list.map((s) => s.rps)),
+      cpuUs: median(list.map((s) => s.cpuUs)),
       p50: median(list.map((s) => s.p50)),
       p99: median(list.map((s) => s.p99)),
       errors: list.reduce((n, s) => n + s.errors, 0),
@@ -809,9 +840,9 @@ function formatReport(report: {
   if (Object.keys(results).length > 0) {
     lines.push("");
     lines.push(
-      "| scenario | framework | req/s | p50 ms | p99 ms | peak RSS MiB | vs node:http | tornado-ts ÷ it | errors |",
+      "| scenario | framework | req/s | p50 ms | p99 ms | peak RSS MiB | vs node:http | tornado-ts ÷ it | CPU µs/req | errors |",
     );
-    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   }
   for (const [scenario, byFramework] of Object.entries(results)) {
     const raw = byFramework["node:http"]?.rps;
@@ -820,7 +851,7 @@ function formatReport(report: {
       const vsRaw = raw ? fmt(r.rps / raw, 2) : "";
       const oursVs = ours && !framework.startsWith("tornado-ts") ? fmt(ours / r.rps, 2) : "";
       lines.push(
-        `| ${scenario} | ${framework} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.peakRssKiB / 1024, 1)} | ${vsRaw} | ${oursVs} | ${r.errors} |`,
+        `| ${scenario} | ${framework} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.peakRssKiB / 1024, 1)} | ${vsRaw} | ${oursVs} | ${fmt(r.cpuUs, 1)} | ${r.errors} |`,
       );
     }
   }

@@ -21,8 +21,9 @@ import {
   type ForkOptions,
   forkProcesses,
   onDrain,
+  requestEnded,
+  requestStarted,
   taskId,
-  trackRequest,
 } from "./process.ts";
 
 /** Options of an {@link HTTPServer}; the defaults are safe for a server on the open internet. */
@@ -177,7 +178,13 @@ export class HTTPServer {
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
-    const listener = delegate.createListener(this.options);
+    const handle = delegate.createListener(this.options);
+    // Tracking inside the one request listener: a second listener would make Node copy the
+    // listener list on every request.
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      this.#track(req, res);
+      handle(req, res);
+    };
     const nodeOptions = {
       maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
@@ -198,11 +205,8 @@ export class HTTPServer {
       handleClientError(error, socket);
     });
     this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      this.#serveUpgrade(listener, req, socket, head);
+      this.#serveUpgrade(handle, req, socket, head);
     });
-    this.nodeServer.prependListener("request", (req: IncomingMessage, res: ServerResponse) =>
-      this.#track(req, res),
-    );
     this.nodeServer.on(options.sslOptions ? "secureConnection" : "connection", (socket: Socket) =>
       this.#connection(socket),
     );
@@ -248,12 +252,13 @@ export class HTTPServer {
 
   /** Counts a request, and keeps what `drain()` needs: responses and connections in use. */
   #track(req: IncomingMessage, res: ServerResponse): void {
-    trackRequest(res);
+    requestStarted();
     this.#inFlight.add(res);
     const connection = this.#connection(req.socket);
     connection.active++;
     if (this.#draining) res.shouldKeepAlive = false;
-    res.once("close", () => {
+    res.on("close", () => {
+      requestEnded(res);
       this.#inFlight.delete(res);
       connection.active--;
       connection.idleSince = Date.now();

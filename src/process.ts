@@ -110,16 +110,25 @@ function isMessage(value: unknown): value is Message {
 const counters = { requests: 0, errors: 0, inFlight: 0 };
 
 /**
- * Counts one request in this process's counters (requests, in flight, errors). HTTPServer calls it
- * for every request it receives.
+ * Counts one request in this process's counters (requests, in flight, errors), until its response
+ * closes. HTTPServer counts every request it receives (through {@link requestStarted} and
+ * {@link requestEnded}, from the close listener it has anyway).
  */
 export function trackRequest(res: ServerResponse): void {
+  requestStarted();
+  res.once("close", () => requestEnded(res));
+}
+
+/** Counts a request as received and in flight (see {@link trackRequest}). */
+export function requestStarted(): void {
   counters.requests++;
   counters.inFlight++;
-  res.once("close", () => {
-    counters.inFlight--;
-    if (!res.writableFinished || res.statusCode >= 500) counters.errors++;
-  });
+}
+
+/** Counts a request's response as closed: no longer in flight, and an error when unfinished or 5xx. */
+export function requestEnded(res: ServerResponse): void {
+  counters.inFlight--;
+  if (!res.writableFinished || res.statusCode >= 500) counters.errors++;
 }
 
 /** This process's counters and memory use. */
