@@ -39,7 +39,10 @@ class SqliteDatabase implements Database {
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.#worker.unref();
     if (reply.ok) pending.resolve(reply.result);
-    else pending.reject(new DatabaseError(reply.error?.message ?? "query failed", reply.error));
+    else {
+      const code = reply.error?.code;
+      pending.reject(new DatabaseError(reply.error?.message ?? "query failed", { code }));
+    }
   }
 
   #fail(error: Error): void {
@@ -88,7 +91,14 @@ class SqliteDatabase implements Database {
  * worker thread; resolves once the connection is open.
  */
 export function openSqlite(filename: string): Promise<Database> {
-  if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
+  if (filename !== ":memory:") {
+    try {
+      mkdirSync(dirname(filename), { recursive: true });
+    } catch (error) {
+      const message = `cannot open SQLite ${filename}: ${(error as Error).message}`;
+      return Promise.reject(new DatabaseError(message, { cause: error }));
+    }
+  }
   const worker = new Worker(new URL("./sqlite-worker.js", import.meta.url), {
     workerData: { filename },
   });
