@@ -1,44 +1,50 @@
 // The tutorial's server.py: open the database (creating and seeding it on first start), make the
 // application, listen on the port, serve until stopped. `npm start` runs this through
 // examples/start.ts; `node --conditions=source --import tsx examples/tutorial-app/server.ts`
-// runs it directly. Port: `--port=N` (or `--port N`), else PORT, else config.ts's 8000.
+// runs it directly. Port: `--port=N`, else PORT, else config.ts's 8000.
 import { pathToFileURL } from "node:url";
 import type { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";
-import { enablePrettyLogging, genLog } from "tornado-ts/log";
+import { genLog } from "tornado-ts/log";
+import {
+  defineLoggingOptions,
+  OptionError,
+  OptionParser,
+  type ParseOptions,
+} from "tornado-ts/options";
 import { TutorialApplication } from "./application.ts";
 import { databaseUrl, options } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { prepareStudents } from "./db/students.ts";
 import { describeDatabase, parseDatabaseUrl } from "./db/url.ts";
 
-/** An invalid `--port` or PORT. */
-export class PortError extends Error {
-  override name = "PortError";
-}
-
 /**
- * The port to listen on: `--port=N` or `--port N` in `argv`, else PORT in `env`, else `fallback`.
- * (When tornado-ts/options is used, `define("port", {default: 8000})` and `parseCommandLine()`
- * replace this function.)
+ * Reads the command line as the tutorial's server04 does, with tornado-ts/options: `--port=N`
+ * (default: PORT from `env`, else config.ts's 8000) and Tornado's logging options (`--logging=`,
+ * `--log-file-prefix=`, ...), which the parse turns on unless `final` is false. Throws an
+ * `OptionError` for an unknown option or a bad value.
  */
-export function parsePort(
+export function parseServerOptions(
   argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  fallback: number,
-): number {
-  let text: string | undefined = env["PORT"] || undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith("--port=")) text = arg.slice("--port=".length);
-    else if (arg === "--port") text = argv[++i];
+  env: NodeJS.ProcessEnv = process.env,
+  parse: ParseOptions = {},
+): { port: number } {
+  const parser = new OptionParser();
+  defineLoggingOptions(parser);
+  const envPort = env["PORT"];
+  if (envPort && !/^\d+$/.test(envPort)) {
+    throw new OptionError(`PORT=${JSON.stringify(envPort)}: not a port number`);
   }
-  if (text === undefined) return fallback;
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) {
-    throw new PortError(`invalid port ${JSON.stringify(text)}: give a number from 0 to 65535`);
+  const port = parser.define("port", {
+    default: envPort ? Number(envPort) : options.port,
+    type: "int",
+    help: "the port to listen on (default: PORT, else 8000)",
+  });
+  parser.parseCommandLine(argv, parse);
+  if (!Number.isInteger(port.value) || port.value < 0 || port.value > 65535) {
+    throw new OptionError(`--port=${port.value}: give a port number from 0 to 65535`);
   }
-  return port;
+  return { port: port.value };
 }
 
 /** A running tutorial server. */
@@ -83,8 +89,14 @@ export async function serve(
 
 /** The command line entry: serve until SIGINT or SIGTERM. */
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
-  enablePrettyLogging();
-  const port = parsePort(argv, env, options.port);
+  let port: number;
+  try {
+    ({ port } = parseServerOptions(argv, env));
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   const running = await serve(port, undefined, env);
   genLog.info(`tornado-ts tutorial listening on http://127.0.0.1:${running.port}/`);
   const stop = () => {
