@@ -47,6 +47,7 @@ import {
 
 /** The route table, in the tutorial's order; the static catch-all must stay last. */
 export function routes(): Route[] {
+  // #region routes
   return [
     // 请求与响应: routes, init args, reverse URLs, path groups, arguments, the request object
     ["/", IndexHandler],
@@ -91,6 +92,7 @@ export function routes(): Route[] {
       { path: join(BASE_DIRS, "static/html"), defaultFilename: "index.html" },
     ],
   ];
+  // #endregion
 }
 
 /** What {@link TutorialApplication} is made from. */

@@ -45,6 +45,7 @@ export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The tutorial's `settings`, camelCase: templates, static files, cookies, XSRF and login. */
+// #region settings
 export function makeSettings(env: NodeJS.ProcessEnv = process.env): ApplicationSettings {
   return {
     debug: false,
@@ -55,3 +56,4 @@ export function makeSettings(env: NodeJS.ProcessEnv = process.env): ApplicationS
     loginUrl: "/login",
   };
 }
+// #endregion

@@ -9,6 +9,7 @@ export interface Student {
   age: number;
 }
 
+// #region create-table
 const CREATE_TABLE: Record<Database["kind"], string> = {
   sqlite:
     "CREATE TABLE IF NOT EXISTS students (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, age INTEGER NOT NULL)",
@@ -17,6 +18,7 @@ const CREATE_TABLE: Record<Database["kind"], string> = {
   postgres:
     "CREATE TABLE IF NOT EXISTS students (id SERIAL PRIMARY KEY, name VARCHAR(100) NOT NULL, age INTEGER NOT NULL)",
 };
+// #endregion
 
 /** The rows a new database starts with (the tutorial inserts "dahaigui", 30). */
 export const SEED_STUDENTS: readonly Omit<Student, "id">[] = [

@@ -83,6 +83,7 @@ export class SetXSRFCookieHandler extends BaseHandler {
  * them on to `next`, otherwise back to the form. `next` must stay on this site (`safeNextUrl`):
  * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere.
  */
+// #region login
 export class LoginHandler extends BaseHandler {
   get() {
     const next = safeNextUrl(this);
@@ -102,6 +103,7 @@ export class LoginHandler extends BaseHandler {
     }
   }
 }
+// #endregion
 
 /** `/logout` (POST): forgets the signed-in user. */
 export class LogoutHandler extends BaseHandler {
@@ -116,6 +118,7 @@ export class LogoutHandler extends BaseHandler {
  * cookie; the tutorial reads a `flag` query argument); `@authenticated` sends everyone else to
  * `loginUrl?next=/home`.
  */
+// #region home
 export class HomeHandler extends BaseHandler {
   override getCurrentUser() {
     return this.getSecureCookie("user");
@@ -126,6 +129,7 @@ export class HomeHandler extends BaseHandler {
     return this.render("welcome.html");
   }
 }
+// #endregion
 
 /**
  * The tutorial's `StaticFileHandler` subclass for the catch-all route: it reads `xsrfToken` as it

@@ -8,6 +8,7 @@ import { BaseHandler } from "./base.ts";
 const MAX_NAME_LENGTH = 100;
 
 /** `/students`: GET lists the students; POST adds one (`name`, `age`) and shows the list again. */
+// #region students
 export class StudentsHandler extends BaseHandler {
   async get() {
     const stus = await listStudents(this.db);
@@ -30,3 +31,4 @@ export class StudentsHandler extends BaseHandler {
     this.redirect("/students");
   }
 }
+// #endregion

@@ -33,6 +33,7 @@ export function safeUploadName(filename: string): string {
 }
 
 /** The path in `dir` where an upload called `filename` is saved (see {@link safeUploadName}). */
+// #region safe-path
 export function safeUploadPath(dir: string, filename: string): string {
   const root = resolve(dir);
   const path = resolve(root, safeUploadName(filename));
@@ -42,3 +43,4 @@ export function safeUploadPath(dir: string, filename: string): string {
   }
   return path;
 }
+// #endregion
