@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
+import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { responses } from "../httputil/responses.ts";
@@ -42,6 +43,12 @@ const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 const WRITE_TYPE_ERROR = "write() only accepts bytes, unicode, and dict objects";
 const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
+
+interface OutputMismatch {
+  error: HTTPOutputError;
+  /** Fewer bytes than announced (else more). */
+  short: boolean;
+}
 
 interface HeaderEntry {
   name: string;
@@ -148,6 +155,9 @@ export class RequestHandler {
   #jsonBody: { value: unknown } | undefined;
   #connectionClosed = false;
   #transforms: OutputTransform[] | undefined;
+  /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
+  #declaredLength: number | undefined;
+  #sentLength = 0;
 
   constructor(application: Application, request: HTTPServerRequest) {
     this.application = application;
@@ -331,11 +341,17 @@ export class RequestHandler {
       if (type !== "application/json" && !type.endsWith("+json")) {
         throw new HTTPError(415, `Expected a JSON body, got Content-Type ${JSON.stringify(type)}`);
       }
+      let text: string;
+      try {
+        text = utf8Strict.decode(this.request.body);
+      } catch {
+        throw new HTTPError(400, "Invalid JSON body: not valid UTF-8");
+      }
       let value: unknown;
       try {
-        value = JSON.parse(this.request.body.toString("utf8"), (key, v) =>
-          key === "__proto__" ? undefined : v,
-        );
+        // Dropping `__proto__` keys keeps a later merge (Object.assign, spread into a prototype
+        // chain walker) from changing an object's prototype.
+        value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
         throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
       }
@@ -569,6 +585,47 @@ export class RequestHandler {
     res.sendDate = false;
     res.writeHead(this.#status, this.#reason, this.#rawHeaders());
     this.#headersWritten = true;
+    const length = this.#headers.get("content-length");
+    if (length !== undefined && this.request.method !== "HEAD") {
+      this.#declaredLength = Number(length.values[0]);
+    }
+  }
+
+  /**
+   * Counts body bytes against the Content-Length that was sent. RFC 9112 section 6.3: the length
+   * must be exact, or the client reads the surplus as the next response (or waits for bytes that
+   * never come); a mismatch closes the connection, as in Tornado.
+   */
+  #countBody(length: number, finishing: boolean): OutputMismatch | undefined {
+    const declared = this.#declaredLength;
+    if (declared === undefined) return undefined;
+    this.#sentLength += length;
+    if (this.#sentLength > declared) {
+      this.#declaredLength = undefined;
+      return {
+        error: new HTTPOutputError("Tried to write more data than Content-Length"),
+        short: false,
+      };
+    }
+    if (finishing && this.#sentLength < declared) {
+      this.#declaredLength = undefined;
+      const missing = declared - this.#sentLength;
+      return {
+        error: new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`),
+        short: true,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * Ends a response whose framing is broken and throws the error: a short body is sent before the
+   * connection closes (as Tornado does); a body too long is not sent at all.
+   */
+  #abortResponse(res: ServerResponse, mismatch: OutputMismatch, data: Buffer | string): never {
+    if (mismatch.short) res.end(data, () => res.destroy());
+    else res.destroy();
+    throw mismatch.error;
   }
 
   /**
@@ -590,6 +647,11 @@ export class RequestHandler {
       for (const transform of this.#transforms) data = transform.transformChunk(data, false);
     }
     if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
+    const mismatch = this.#countBody(byteLength(data), false);
+    if (mismatch) {
+      res.destroy();
+      return Promise.reject(mismatch.error);
+    }
     return new Promise((resolve, reject) => {
       res.write(data, (error) => (error ? reject(error) : resolve()));
     });
@@ -598,6 +660,8 @@ export class RequestHandler {
   /**
    * Finishes the response: adds the automatic ETag (and answers 304 when it matches
    * `If-None-Match`), sets Content-Length, sends everything, logs the request and runs `onFinish`.
+   * Throws an `HTTPOutputError` (and closes the connection) when the body does not match a
+   * Content-Length the handler set itself.
    */
   finish(chunk?: WriteChunk): Promise<void> {
     if (this.#finished) throw new Error("finish() called twice");
@@ -634,12 +698,18 @@ export class RequestHandler {
       for (const transform of this.#transforms)
         body = transform.transformFirstChunk(this, body, true);
       this.#writeHead(res);
-      done = endResponse(res, method === "HEAD" ? "" : body);
+      if (method === "HEAD") body = "";
+      const mismatch = this.#countBody(byteLength(body), true);
+      if (mismatch) this.#abortResponse(res, mismatch, body);
+      done = endResponse(res, body);
     } else {
       const body = this.#takeBody();
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
       for (const transform of this.#transforms ?? []) data = transform.transformChunk(data, true);
-      done = endResponse(res, this.request.method === "HEAD" ? "" : data);
+      if (this.request.method === "HEAD") data = EMPTY;
+      const mismatch = this.#countBody(data.length, true);
+      if (mismatch) this.#abortResponse(res, mismatch, data);
+      done = endResponse(res, data);
     }
     this.#finished = true;
     this.application.logRequest(this);
@@ -807,6 +877,8 @@ export class RequestHandler {
       if (this.xsrfCheckNeeded) this.checkXsrfCookie();
       const prepared = this.prepare();
       if (isPromise(prepared)) await prepared;
+      // sendError() in prepare ends the request; with an async writeError it is still finishing.
+      if (this.#pendingError) await this.#pendingError;
       if (this.#finished) return;
       const fn = (this as unknown as Record<string, unknown>)[method.toLowerCase()];
       if (typeof fn !== "function") throw new HTTPError(405);
@@ -891,7 +963,15 @@ export class RequestHandler {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
+function byteLength(data: string | Buffer): number {
+  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
+}
+
 function endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {
+  // A response that was aborted (framing error, client gone) has nothing left to send.
+  if (res.destroyed || res.writableEnded) return Promise.resolve();
   return new Promise((resolve) => {
     res.once("close", resolve);
     if (body.length === 0) res.end();
