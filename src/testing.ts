@@ -357,35 +357,47 @@ export class ExpectedLogMissingError extends Error {
   }
 }
 
+/** What {@link expectLog} looks for: a substring or regular expression, or several that must all appear. */
+export type LogPattern = RegExp | string | readonly (RegExp | string)[];
+
 /**
  * Runs `fn` and expects a log record matching `pattern` while it runs (Tornado's `ExpectLog`).
- * Matching records are consumed: they are not printed and are not stray for the log guard; other
- * records pass through. Resolves with `fn`'s result, or rejects with
- * {@link ExpectedLogMissingError} when nothing matched (unless `required` is false).
+ * With several patterns, each must match some record. Matching records are consumed: they are not
+ * printed and are not stray for the log guard; other records pass through. Resolves with `fn`'s
+ * result, or rejects with {@link ExpectedLogMissingError} when a pattern matched nothing (unless
+ * `required` is false).
  *
  * ```ts
  * const response = await expectLog("404 GET /nope", () => server.fetch("/nope"));
  * ```
  */
 export async function expectLog<T>(
-  pattern: RegExp | string,
+  pattern: LogPattern,
   fn: () => T | Promise<T>,
   options: ExpectLogOptions = {},
 ): Promise<T> {
+  const patterns: readonly (RegExp | string)[] =
+    typeof pattern === "string" || pattern instanceof RegExp ? [pattern] : pattern;
   const seen: LogRecord[] = [];
-  let matched = 0;
+  const hits = patterns.map(() => 0);
   const release = holdLevel(options.level ?? Level.DEBUG);
   const remove = addConsumer((record) => {
     seen.push(record);
     if (options.level !== undefined && record.level !== options.level) return false;
-    if (!matches(record, pattern, options.logger)) return false;
-    matched++;
-    return true;
+    let consumed = false;
+    patterns.forEach((p, i) => {
+      if (matches(record, p, options.logger)) {
+        hits[i]!++;
+        consumed = true;
+      }
+    });
+    return consumed;
   });
   try {
     const result = await fn();
-    if (matched === 0 && options.required !== false) {
-      throw new ExpectedLogMissingError(pattern, seen);
+    const missing = patterns.findIndex((_, i) => hits[i] === 0);
+    if (missing >= 0 && options.required !== false) {
+      throw new ExpectedLogMissingError(patterns[missing]!, seen);
     }
     return result;
   } finally {

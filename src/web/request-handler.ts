@@ -76,9 +76,15 @@ function headerValueToString(value: HeaderValue): string {
   throw new TypeError(`Unsupported header value ${String(value)}`);
 }
 
-/** Node writes header strings as latin-1; characters above U+00FF are sent as their UTF-8 bytes. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const ABOVE_LATIN1 = /[^\x00-\xff]/;
+
+/**
+ * A header value as Node should send it, byte for byte as latin-1: characters up to U+00FF are one
+ * byte each (as Tornado sends them), a value with characters above that goes out as its UTF-8 bytes.
+ */
 function wireValue(value: string): string {
-  return /[^\x00-\xff]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+  return ABOVE_LATIN1.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
 }
 
 /**
@@ -158,6 +164,7 @@ export class RequestHandler {
   /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
   #declaredLength: number | undefined;
   #sentLength = 0;
+  #latin1Headers = false;
 
   constructor(application: Application, request: HTTPServerRequest) {
     this.application = application;
@@ -253,10 +260,7 @@ export class RequestHandler {
     try {
       return utf8Strict.decode(value);
     } catch {
-      throw new HTTPError(
-        400,
-        `Invalid unicode in ${name ?? "url"}: ${JSON.stringify(Buffer.from(value).toString("latin1"))}`,
-      );
+      throw new HTTPError(400, `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value)}`);
     }
   }
 
@@ -553,14 +557,33 @@ export class RequestHandler {
     return Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
   }
 
-  /** The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers). */
+  /**
+   * The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers).
+   * Notes when a value is not ASCII: Node sends the header block in the encoding of the body chunk
+   * it travels with, so the body must then be bytes for the header to go out as latin-1.
+   */
   #rawHeaders(): string[] {
     const out: string[] = [];
     for (const entry of this.#headers.values()) {
-      for (const value of entry.values) out.push(entry.name, wireValue(value));
+      for (const value of entry.values) {
+        if (NON_ASCII.test(value)) {
+          this.#latin1Headers = true;
+          out.push(entry.name, wireValue(value));
+        } else {
+          out.push(entry.name, value);
+        }
+      }
     }
-    for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    for (const line of this.#cookies.values()) {
+      if (NON_ASCII.test(line)) this.#latin1Headers = true;
+      out.push("Set-Cookie", wireValue(line));
+    }
     return out;
+  }
+
+  /** A body chunk ready for Node: bytes when the header block must go out as latin-1. */
+  #wireChunk(data: Buffer | string): Buffer | string {
+    return this.#latin1Headers && typeof data === "string" ? Buffer.from(data) : data;
   }
 
   /**
@@ -652,8 +675,9 @@ export class RequestHandler {
       res.destroy();
       return Promise.reject(mismatch.error);
     }
+    const chunk = this.#wireChunk(data);
     return new Promise((resolve, reject) => {
-      res.write(data, (error) => (error ? reject(error) : resolve()));
+      res.write(chunk, (error) => (error ? reject(error) : resolve()));
     });
   }
 
@@ -700,8 +724,8 @@ export class RequestHandler {
       this.#writeHead(res);
       if (method === "HEAD") body = "";
       const mismatch = this.#countBody(byteLength(body), true);
-      if (mismatch) this.#abortResponse(res, mismatch, body);
-      done = endResponse(res, body);
+      if (mismatch) this.#abortResponse(res, mismatch, this.#wireChunk(body));
+      done = endResponse(res, this.#wireChunk(body));
     } else {
       const body = this.#takeBody();
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
@@ -741,7 +765,8 @@ export class RequestHandler {
       throw new RangeError(`Redirect status must be 3xx, got ${code}`);
     }
     this.setStatus(code);
-    this.setHeader("Location", url);
+    // A non-ASCII URL goes out as its UTF-8 bytes, as Tornado sends it (browsers read it so).
+    this.setHeader("Location", NON_ASCII.test(url) ? Buffer.from(url, "utf8") : url);
     this.finish();
   }
 
@@ -964,6 +989,18 @@ export class RequestHandler {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
+function bytesRepr(value: Uint8Array): string {
+  let out = "b'";
+  for (const byte of value) {
+    out +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, "0")}`;
+  }
+  return `${out}'`;
+}
 
 function byteLength(data: string | Buffer): number {
   return typeof data === "string" ? Buffer.byteLength(data) : data.length;

@@ -128,7 +128,14 @@ class Created(RequestHandler):
         self.set_status(201)
         self.write("made")
 
+class Latin1Header(RequestHandler):
+    def get(self):
+        self.set_header("X-Latin", "caf\u00e9")
+        self.set_header("X-Bytes", b"\xc3\xa9")
+        self.write("body é")
+
 app = tornado.web.Application([
+    (r"/latin1-header", Latin1Header),
     (r"/hello", Hello), (r"/unicode", Unicode), (r"/json", Json), (r"/json-type", JsonThenType),
     (r"/empty", Empty), (r"/headers", Headers), (r"/clear-server", ClearServer),
     (r"/cookies", Cookies), (r"/status", Status), (r"/redirect", Redirect), (r"/etag", Etag),
@@ -311,8 +318,17 @@ class Created extends RequestHandler {
   }
 }
 
+class Latin1Header extends RequestHandler {
+  get() {
+    this.setHeader("X-Latin", "caf\u00e9");
+    this.setHeader("X-Bytes", Buffer.from([0xc3, 0xa9]));
+    this.write("body é");
+  }
+}
+
 function makeApp(): Application {
   return new Application([
+    ["/latin1-header", Latin1Header],
     ["/hello", Hello],
     ["/unicode", Unicode],
     ["/json", Json],
@@ -352,9 +368,18 @@ conformanceSuite("core conformance: output", PYTHON, makeApp, [
   { name: "setStatus with an unknown code and a reason", path: "/status?code=299&reason=Weird" },
   { name: "setStatus with an unknown code and no reason gives Unknown", path: "/status?code=299" },
   { name: "a reason with < becomes Unknown", path: "/status?code=200&reason=%3Cb%3E" },
+  {
+    name: "a reason beyond latin-1 (the tutorial's Chinese one) becomes Unknown",
+    path: "/status?code=200&reason=%E6%88%91%E6%98%AF%E8%B0%81",
+  },
   { name: "a non-200 status gets no Etag", path: "/status?code=202" },
   { name: "redirect: 302 with Location and empty body", path: "/redirect?to=/hello" },
   { name: "redirect permanent: 301", path: "/redirect?to=/hello&permanent=1" },
+  {
+    name: "redirect to a non-ASCII URL sends its UTF-8 bytes",
+    path: "/redirect?to=http://x.com/%C3%A9",
+  },
+  { name: "header values up to U+00FF go out as latin-1 bytes", path: "/latin1-header" },
   { name: "redirect with an explicit status", path: "/redirect?to=http://x.com/a&status=307" },
   {
     name: "ETag: matching If-None-Match gives 304",
