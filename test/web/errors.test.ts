@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { captureLogs, expectLog, TestServer } from "tornado-ts/testing";
 import { Application, type ErrorInfo, Finish, HTTPError, RequestHandler } from "tornado-ts/web";
+import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class RaiseHandler extends RequestHandler {
@@ -192,7 +193,7 @@ describe("errors", () => {
         error?.message,
         `Uncaught exception GET /boom (127.0.0.1)\nHTTPServerRequest(protocol='http', host='127.0.0.1:${server.port}', method='GET', uri='/boom', version='HTTP/1.1', remote_ip='127.0.0.1')`,
       );
-      assert.equal((error?.error as Error).message, "boom");
+      assert.equal(loggedError(logs, "Uncaught exception GET /boom").message, "boom");
       assert.ok(logs.has(/^500 GET \/boom \(127\.0\.0\.1\) [\d.]+ms$/, "tornado.access"));
     } finally {
       logs.stop();
@@ -271,8 +272,10 @@ describe("errors", () => {
       try {
         const response = await server.fetch(`/body-with-status?code=${code}`);
         assert.equal(response.code, 500);
-        const record = logs.records.find((r) => r.message.startsWith("Uncaught exception"));
-        assert.equal((record?.error as Error).message, `Cannot send body with ${code}`);
+        assert.equal(
+          loggedError(logs, "Uncaught exception").message,
+          `Cannot send body with ${code}`,
+        );
       } finally {
         logs.stop();
       }

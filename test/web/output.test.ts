@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { captureLogs, expectLog, type LogCapture, TestServer } from "tornado-ts/testing";
+import { captureLogs, expectLog, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class TextHandler extends RequestHandler {
@@ -112,7 +113,7 @@ describe("output: write, finish, flush", () => {
       const response = await server.fetch("/list");
       assert.equal(response.code, 500);
       assert.match(
-        errorMessage(logs, "Uncaught exception GET /list"),
+        loggedError(logs, "Uncaught exception GET /list").message,
         /^write\(\) only accepts bytes, unicode, and dict objects\. Lists not accepted for security reasons/,
       );
     } finally {
@@ -134,7 +135,7 @@ describe("output: write, finish, flush", () => {
       assert.equal(response.code, 200);
       assert.equal(response.text, "goodnicehandsomeman");
       assert.equal(
-        errorMessage(logs, "Uncaught exception GET /after-finish"),
+        loggedError(logs, "Uncaught exception GET /after-finish").message,
         "Cannot write() after finish()",
       );
     } finally {
@@ -147,7 +148,7 @@ describe("output: write, finish, flush", () => {
     try {
       assert.equal((await server.fetch("/finish-twice")).text, "once");
       assert.equal(
-        errorMessage(logs, "Uncaught exception GET /finish-twice"),
+        loggedError(logs, "Uncaught exception GET /finish-twice").message,
         "finish() called twice",
       );
     } finally {
@@ -179,10 +180,3 @@ describe("output: write, finish, flush", () => {
     assert.equal(response.rawBody.length, 0);
   });
 });
-
-/** The message of the error attached to the first log record containing `text`. */
-function errorMessage(logs: LogCapture, text: string): string {
-  const record = logs.records.find((r) => r.message.includes(text));
-  assert.ok(record, `no log record containing ${text}`);
-  return (record.error as Error).message;
-}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { captureLogs, expectLog, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class StatusHandler extends RequestHandler {
@@ -83,9 +84,8 @@ describe("setStatus", () => {
       try {
         const response = await server.fetch(`/status?code=${code}`);
         assert.equal(response.code, 500, code);
-        const record = logs.records.find((r) => r.message.startsWith("Uncaught exception"));
         assert.match(
-          (record?.error as Error).message,
+          loggedError(logs, "Uncaught exception").message,
           new RegExp(`^Invalid HTTP status code ${code}: it must be an integer from 100 to 999$`),
         );
       } finally {
@@ -145,8 +145,10 @@ describe("redirect", () => {
     try {
       const response = await server.fetch("/redirect?to=/&status=200");
       assert.equal(response.code, 500);
-      const record = logs.records.find((r) => r.message.startsWith("Uncaught exception"));
-      assert.equal((record?.error as Error).message, "Redirect status must be 3xx, got 200");
+      assert.equal(
+        loggedError(logs, "Uncaught exception").message,
+        "Redirect status must be 3xx, got 200",
+      );
     } finally {
       logs.stop();
     }
