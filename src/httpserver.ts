@@ -146,12 +146,14 @@ export class HTTPServer {
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
     const handle = delegate.createListener(this.options);
+    const noKeepAlive = options.noKeepAlive === true;
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       const problem = requestProblem(req);
       if (problem !== undefined) {
         refuseMalformed(req.socket, problem);
         return;
       }
+      if (noKeepAlive) res.shouldKeepAlive = false;
       handle(req, res);
     };
     const nodeOptions = {
@@ -166,11 +168,6 @@ export class HTTPServer {
     this.nodeServer = options.sslOptions
       ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
       : createHttpServer(nodeOptions, listener);
-    if (options.noKeepAlive) {
-      this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
-        res.shouldKeepAlive = false;
-      });
-    }
     const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
     // RFC 9110 section 10.1.1: a server may answer `Expect: 100-continue` with the final status
     // instead; a body that is announced too large gets its 413 without inviting the upload.

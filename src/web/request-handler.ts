@@ -646,8 +646,13 @@ export class RequestHandler {
    * connection closes (as Tornado does); a body too long is not sent at all.
    */
   #abortResponse(res: ServerResponse, mismatch: OutputMismatch, data: Buffer | string): never {
-    if (mismatch.short) res.end(data, () => res.destroy());
-    else res.destroy();
+    const socket = res.socket;
+    if (mismatch.short) {
+      res.end(data, () => socket?.destroy());
+    } else {
+      res.destroy();
+      socket?.destroy();
+    }
     throw mismatch.error;
   }
 
@@ -721,6 +726,11 @@ export class RequestHandler {
       this.#transforms = this.application.createTransforms(this.request);
       for (const transform of this.#transforms)
         body = transform.transformFirstChunk(this, body, true);
+      const declared = this.#headers.get("content-length")?.values[0];
+      // A body that will not match its Content-Length ends the connection: say so up front.
+      if (declared !== undefined && method !== "HEAD" && Number(declared) !== byteLength(body)) {
+        res.shouldKeepAlive = false;
+      }
       this.#writeHead(res);
       if (method === "HEAD") body = "";
       const mismatch = this.#countBody(byteLength(body), true);
