@@ -59,6 +59,8 @@ class Cookies(RequestHandler):
         self.set_cookie("b", "2", path="/p", domain="example.com", httponly=True, secure=True)
         self.set_cookie("a", "3")
         self.set_cookie("q", 'x;y"z')
+        self.set_cookie("e", "")
+        self.set_cookie("l", "caf\u00e9")
         self.write("cookies")
 
 class Status(RequestHandler):
@@ -219,6 +221,8 @@ class Cookies extends RequestHandler {
     this.setCookie("b", "2", { path: "/p", domain: "example.com", httpOnly: true, secure: true });
     this.setCookie("a", "3");
     this.setCookie("q", 'x;y"z');
+    this.setCookie("e", "");
+    this.setCookie("l", "caf\u00e9");
     this.write("cookies");
   }
 }
