@@ -214,6 +214,16 @@ conformanceSuite("core conformance: input", PYTHON, makeApp, [
     ]),
   },
   {
+    name: 'multipart file names keep backslashes; only \\\\ and \\" are escapes',
+    path: "/upload",
+    method: "POST",
+    headers: MULTIPART,
+    body: multipart([
+      String.raw`Content-Disposition: form-data; name="f"; filename="C:\dir\a.txt"` + "\r\n\r\n1",
+      String.raw`Content-Disposition: form-data; name="f"; filename="q\"r\\s.txt"` + "\r\n\r\n2",
+    ]),
+  },
+  {
     name: "multipart with a quoted boundary",
     path: "/upload",
     method: "POST",

@@ -61,6 +61,13 @@ describe("parseHeaderParams", () => {
     assert.deepEqual({ ...params }, { name: "a;b", filename: 'x "y".txt' });
   });
 
+  it('unescapes only \\\\ and \\" in quoted values, keeping Windows paths', () => {
+    const [, params] = parseHeaderParams(
+      String.raw`form-data; a="..\..\win.txt"; b="x\\y"; c="q\"r"`,
+    );
+    assert.deepEqual({ ...params }, { a: String.raw`..\..\win.txt`, b: String.raw`x\y`, c: 'q"r' });
+  });
+
   it("decodes RFC 2231 extended parameters", () => {
     const [, params] = parseHeaderParams("form-data; name=f; filename*=UTF-8''%C3%A9.txt");
     assert.equal(params["filename"], "é.txt");
