@@ -1,6 +1,6 @@
 // The tutorial's first example (基础流程 / 第一个实例, server01.py): one handler, one route, port 8000.
-// Run it with `npx tsx examples/basics/server01.ts` (PORT=9000 to use another port) and open
-// http://127.0.0.1:8000/.
+// Run it with `npx tsx --conditions=source examples/basics/server01.ts` (PORT=9000 for another
+// port) and open http://127.0.0.1:8000/.
 import { fileURLToPath } from "node:url";
 import { IOLoop } from "tornado-ts/ioloop";
 import { Application, RequestHandler } from "tornado-ts/web";

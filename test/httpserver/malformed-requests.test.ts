@@ -65,6 +65,17 @@ describe("malformed requests", () => {
       /Content-Length/,
     ],
     [
+      "a repeated Content-Length in one line",
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\nabc",
+      /Content-Length/,
+    ],
+    [
+      "a Content-Length with a sign",
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc",
+      /Content-Length/,
+    ],
+    ["a bare LF line ending", "GET / HTTP/1.1\nHost: x\n\n", /HPE_/],
+    [
       "Content-Length together with Transfer-Encoding",
       "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
       /HPE_/,

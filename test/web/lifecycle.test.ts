@@ -260,6 +260,33 @@ describe("the request lifecycle", () => {
     ]);
   });
 
+  it("answers 405 for a method added to SUPPORTED_METHODS but not defined", async () => {
+    class Custom extends RequestHandler {
+      static override SUPPORTED_METHODS = [...RequestHandler.SUPPORTED_METHODS, "PROPFIND"];
+      propfind() {
+        this.write("found");
+      }
+    }
+    class CustomWithout extends RequestHandler {
+      static override SUPPORTED_METHODS = [...RequestHandler.SUPPORTED_METHODS, "REPORT"];
+    }
+    const local = await TestServer.start(
+      new Application([
+        ["/custom", Custom],
+        ["/without", CustomWithout],
+      ]),
+    );
+    try {
+      assert.equal((await local.fetch("/custom", { method: "PROPFIND" })).text, "found");
+      const response = await expectLog("405 REPORT /without", () =>
+        local.fetch("/without", { method: "REPORT" }),
+      );
+      assert.equal(response.code, 405);
+    } finally {
+      await local.close();
+    }
+  });
+
   it("lets a detached handler finish later", async () => {
     assert.equal((await server.fetch("/detached")).text, "finished later");
   });
