@@ -133,7 +133,9 @@ export class BodyTooLargeError extends Error {
  *
  * `listen(port)` serves in this process; `bind(port)` then `start(1)` does the same in two steps.
  * Requests that Node's parser refuses get `400 Bad Request` (431 for oversized headers) and the
- * connection is closed, as Tornado does.
+ * connection is closed, as Tornado does; so do requests Tornado 6.5 refuses that Node's parser
+ * lets through: an HTTP version other than 1.x, and an HTTP/1.1 request with no Host header, several,
+ * or an invalid one. Differs from Tornado: the refusal carries a `Connection: close` line.
  */
 export class HTTPServer {
   /** The options in force. */
