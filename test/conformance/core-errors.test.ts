@@ -116,7 +116,32 @@ class SendErrorTwice(RequestHandler):
         self.send_error(400)
         self.send_error(500)
 
+class PrepareSend(RequestHandler):
+    def prepare(self):
+        self.send_error(503, reason="Busy Now")
+    def get(self):
+        self.write("never")
+
+class HeadError(RequestHandler):
+    def head(self):
+        raise HTTPError(410)
+
+class RedirectAfterFlush(RequestHandler):
+    async def get(self):
+        self.write("started")
+        await self.flush()
+        self.redirect("/elsewhere")
+
+class FinishInWriteError(RequestHandler):
+    def write_error(self, status_code, **kwargs):
+        self.set_status(299, "Custom Done")
+        self.finish({"error": status_code})
+    def get(self):
+        raise ValueError("x")
+
 app = tornado.web.Application([
+    (r"/prepare-send", PrepareSend), (r"/head-error", HeadError),
+    (r"/redirect-after-flush", RedirectAfterFlush), (r"/finish-in-write-error", FinishInWriteError),
     (r"/unsafe-header", UnsafeHeader), (r"/float-header", FloatHeader),
     (r"/bad-redirect", BadRedirect), (r"/length-short", LengthShort),
     (r"/length-long", LengthLong), (r"/write-after-finish", WriteAfterFinish),
@@ -280,8 +305,45 @@ class SendErrorTwice extends RequestHandler {
   }
 }
 
+class PrepareSend extends RequestHandler {
+  override prepare() {
+    this.sendError(503, { reason: "Busy Now" });
+  }
+  get() {
+    this.write("never");
+  }
+}
+
+class HeadError extends RequestHandler {
+  head() {
+    throw new HTTPError(410);
+  }
+}
+
+class RedirectAfterFlush extends RequestHandler {
+  async get() {
+    this.write("started");
+    await this.flush();
+    this.redirect("/elsewhere");
+  }
+}
+
+class FinishInWriteError extends RequestHandler {
+  override writeError(statusCode: number) {
+    this.setStatus(299, "Custom Done");
+    this.finish({ error: statusCode });
+  }
+  get() {
+    throw new Error("x");
+  }
+}
+
 function makeApp(): Application {
   return new Application([
+    ["/prepare-send", PrepareSend],
+    ["/head-error", HeadError],
+    ["/redirect-after-flush", RedirectAfterFlush],
+    ["/finish-in-write-error", FinishInWriteError],
     ["/unsafe-header", UnsafeHeader],
     ["/float-header", FloatHeader],
     ["/bad-redirect", BadRedirect],
@@ -359,4 +421,8 @@ conformanceSuite("core conformance: errors", PYTHON, makeApp, [
   { name: "an HTTPError from an async method", path: "/async-boom" },
   { name: "an error in onFinish does not change the response", path: "/on-finish-boom" },
   { name: "sendError twice sends the first", path: "/send-error-twice" },
+  { name: "sendError in prepare, with a reason, skips the method", path: "/prepare-send" },
+  { name: "an error in head() sends headers only", path: "/head-error", method: "HEAD" },
+  { name: "redirect after flush ends the chunked body", path: "/redirect-after-flush" },
+  { name: "writeError that finishes itself, with its own status", path: "/finish-in-write-error" },
 ]);

@@ -294,8 +294,24 @@ describe("routing: host groups (addHandlers) and defaultHost", () => {
     assert.equal(response.code, 404);
   });
 
-  it("anchors host patterns at the end", async () => {
-    assert.equal((await get("/y", "www.example.com.evil")).text, "www-y");
+  it("anchors host patterns at both ends", async () => {
+    const app = new Application([]);
+    app.addHandlers(String.raw`www\.example\.com`, [["/y", TextHandler, { text: "www-y" }]]);
+    const local = await TestServer.start(app);
+    try {
+      for (const host of ["www.example.com.evil", "evil.www.example.com"]) {
+        const response = await expectLog("404 GET /y", () =>
+          local.fetch("/y", { headers: { Host: host } }),
+        );
+        assert.equal(response.code, 404, host);
+      }
+      assert.equal(
+        (await local.fetch("/y", { headers: { Host: "www.example.com" } })).text,
+        "www-y",
+      );
+    } finally {
+      await local.close();
+    }
   });
 });
 
