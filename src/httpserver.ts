@@ -159,7 +159,9 @@ export class BodyTooLargeError extends Error {
  *
  * `listen(port)` serves in this process; `bind(port)` then `start(1)` does the same in two steps.
  * Requests that Node's parser refuses get `400 Bad Request` (431 for oversized headers) and the
- * connection is closed, as Tornado does.
+ * connection is closed, as Tornado does; so do requests Tornado 6.5 refuses that Node's parser
+ * lets through: an HTTP version other than 1.x, and an HTTP/1.1 request with no Host header, several,
+ * or an invalid one. Differs from Tornado: the refusal carries a `Connection: close` line.
  */
 export class HTTPServer {
   /** The options in force. */
@@ -177,23 +179,39 @@ export class HTTPServer {
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
-    const listener = delegate.createListener(this.options);
+    const handle = delegate.createListener(this.options);
+    const noKeepAlive = options.noKeepAlive === true;
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      // HTTP/2 streams (the http2 option) were framed by node:http2; the HTTP/1.x rules do not apply.
+      const problem = "stream" in req ? undefined : requestProblem(req);
+      if (problem !== undefined) {
+        refuseMalformed(req.socket, problem);
+        return;
+      }
+      if (noKeepAlive) res.shouldKeepAlive = false;
+      handle(req, res);
+    };
     const nodeOptions = {
       maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
       headersTimeout: (options.headerTimeout ?? 60) * 1000,
       requestTimeout: (options.requestTimeout ?? 300) * 1000,
+      // The Host rules are checked in requestProblem(), so the refusal looks like every other
+      // malformed request (Node's own check answers with an empty chunked 400).
+      requireHostHeader: false,
     };
     this.nodeServer = options.http2
       ? createHttp2Server(nodeOptions, options.sslOptions, listener)
       : options.sslOptions
         ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
         : createHttpServer(nodeOptions, listener);
-    if (options.noKeepAlive) {
-      this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
-        res.shouldKeepAlive = false;
-      });
-    }
+    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    // RFC 9110 section 10.1.1: a server may answer `Expect: 100-continue` with the final status
+    // instead; a body that is announced too large gets its 413 without inviting the upload.
+    this.nodeServer.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      if (!(Number(req.headers["content-length"]) > maxBodySize)) res.writeContinue();
+      this.nodeServer.emit("request", req, res);
+    });
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
@@ -375,19 +393,54 @@ export class HTTPServer {
   }
 }
 
-function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+// RFC 9112 section 3.2 / RFC 3986 section 3.2.2: a Host is a reg-name or an IP literal, with an
+// optional port. Commas (several hosts folded into one line) and whitespace are refused, as in
+// Tornado 6.5.
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::\d*)?$/;
+
+/**
+ * Why a request that Node's parser accepted is still malformed by Tornado 6.5's rules, or
+ * `undefined` when it is fine: an HTTP version other than 1.x, and (RFC 9112 section 3.2) an
+ * HTTP/1.1 request without a Host header, with several, or with an invalid one.
+ */
+function requestProblem(req: IncomingMessage): string | undefined {
+  if (req.httpVersionMajor !== 1) {
+    return `Malformed HTTP version in HTTP Request-Line: 'HTTP/${req.httpVersion}'`;
+  }
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === "host") hosts++;
+  }
+  if (hosts > 1) return "Multiple Host headers";
+  const host = req.headers.host;
+  if (host === undefined) return req.httpVersionMinor >= 1 ? "Missing Host header" : undefined;
+  if (host !== "" && !HOST_VALUE.test(host)) return `Invalid Host header ${JSON.stringify(host)}`;
+  return undefined;
+}
+
+function refuseMalformed(socket: Socket, reason: string, status = "400 Bad Request"): void {
+  genLog.info(`Malformed HTTP message from ${plainAddress(socket.remoteAddress)}: ${reason}`);
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  socket.destroySoon();
+}
+
+function handleClientError(
+  error: Error & { code?: string; reason?: string },
+  socket: Socket,
+): void {
   if (error.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;
   }
-  const ip = plainAddress(socket.remoteAddress);
-  genLog.info(`Malformed HTTP message from ${ip}: ${error.code ?? error.message}`);
   const status =
     error.code === "HPE_HEADER_OVERFLOW"
       ? "431 Request Header Fields Too Large"
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? "408 Request Timeout"
         : "400 Bad Request";
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-  socket.destroySoon();
+  // Node's parse errors carry a readable `reason` ("Invalid method encountered") and a code.
+  const reason = error.reason ? `${error.reason} (${error.code})` : (error.code ?? error.message);
+  refuseMalformed(socket, reason, status);
 }

@@ -117,7 +117,9 @@ export function parseHeaderParams(value: string): [string, Record<string, string
     const key = piece.slice(0, eq).trim().toLowerCase();
     let val = piece.slice(eq + 1).trim();
     if (val.length >= 2 && val.startsWith('"') && val.endsWith('"')) {
-      val = val.slice(1, -1).replace(/\\(.)/g, "$1");
+      // Only \\ and \" are escapes here (as Tornado reads them): browsers send Windows paths
+      // (`C:\dir\file.txt`) with their backslashes as they are.
+      val = val.slice(1, -1).replace(/\\([\\"])/g, "$1");
     }
     if (key.endsWith("*")) {
       // RFC 2231/5987 extended parameter: charset'language'percent-encoded-value.

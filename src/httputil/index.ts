@@ -16,6 +16,7 @@ export {
 } from "./body.ts";
 export { isLegalCookieName, parseCookie, unquoteCookieValue } from "./cookies.ts";
 export { formatTimestamp, parseHttpDate } from "./dates.ts";
+export { HTTPOutputError } from "./errors.ts";
 export { HTTPHeaders, normalizeHeaderName } from "./headers.ts";
 export { HTTPServerRequest, type RequestConnectionInfo } from "./request.ts";
 export { responses } from "./responses.ts";

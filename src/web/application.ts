@@ -333,7 +333,11 @@ export class Application implements HTTPServerDelegate {
     };
   }
 
-  /** This application as a Node request listener, for `http.createServer(app.listener)` and test tools. */
+  /**
+   * This application as a Node request listener, for `http.createServer(app.listener)` and test
+   * tools. It skips {@link HTTPServer}'s own request checks (HTTP version, Host header), so serve
+   * the open internet through `listen()` or an `HTTPServer`.
+   */
   get listener(): (req: IncomingMessage, res: ServerResponse) => void {
     this.#listener ??= this.createListener({});
     return this.#listener;
