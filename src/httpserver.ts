@@ -13,6 +13,7 @@ import {
   type ServerOptions as TlsServerOptions,
 } from "node:https";
 import { type AddressInfo, isIP, type Socket } from "node:net";
+import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
 
@@ -41,6 +42,25 @@ export interface HTTPServerOptions {
   requestTimeout?: number;
   /** Overrides the protocol reported for requests (`http` or `https`). */
   protocol?: string;
+  /**
+   * The largest body read into memory, in bytes (a `@streamRequestBody` handler's body is not held
+   * in memory, so only `maxBodySize` bounds it). Default 100 MiB; `maxBodySize` defaults to it.
+   */
+  maxBufferSize?: number;
+  /**
+   * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
+   * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
+   * `requestTimeout` still bounds the whole request.
+   */
+  bodyTimeout?: number;
+  /**
+   * Decompress `Content-Encoding: gzip` request bodies (also `deflate` and `br`, which Tornado does
+   * not) before parsing; the inflated size is bounded by the body limits, so a gzip bomb gets a 413.
+   * Default `false`.
+   */
+  decompressRequest?: boolean;
+  /** Limits on multipart form bodies (parts, fields, files, sizes); see `MultipartLimits`. */
+  multipartLimits?: MultipartLimits;
 }
 
 /** What an HTTPServer serves: an Application, or anything else that makes Node request listeners. */
@@ -48,6 +68,17 @@ export interface HTTPServerDelegate {
   /** Makes the listener for requests arriving through a server with these options. */
   createListener(options: HTTPServerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+export {
+  BodyAbortedError,
+  BodyTimeoutError,
+  DEFAULT_MAX_BUFFER_SIZE,
+  type MultipartLimits,
+  RequestBodyTooLargeError,
+  RequestDecompressionError,
+  setBodyTimeout,
+  setMaxBodySize,
+} from "./httpserver-limits.ts";
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;

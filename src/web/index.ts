@@ -10,6 +10,7 @@ export {
 } from "./application.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
+export { guardHandlerTimeout } from "./handler-timeout.ts";
 export {
   type ErrorInfo,
   type HeaderValue,
@@ -28,3 +29,13 @@ export {
   URLSpec,
   url,
 } from "./routing.ts";
+export {
+  defaultUploadDir,
+  isStreamingClass,
+  type MultipartStreamOptions,
+  MultipartStreamParser,
+  MultipartUploadHandler,
+  streamRequestBody,
+  type UploadedFile,
+} from "./stream-request-body.ts";
+export { safeFilename, safeJoin } from "./uploads.ts";

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
-import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
+import { multipartParseLimits } from "../httpserver-limits.ts";
+import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
@@ -95,6 +96,7 @@ export interface HandlerInternals {
     handler: RequestHandler,
     args: (string | undefined)[],
     kwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void>;
 }
 let internals!: HandlerInternals;
@@ -157,7 +159,7 @@ export class RequestHandler {
 
   static {
     internals = {
-      execute: (handler, args, kwargs) => handler.#execute(args, kwargs),
+      execute: (handler, args, kwargs, streamBody) => handler.#execute(args, kwargs, streamBody),
     };
   }
 
@@ -176,6 +178,17 @@ export class RequestHandler {
 
   /** Runs before the HTTP method; may be async. Finishing the response here skips the method. */
   prepare(): void | Promise<void> {}
+
+  /**
+   * Receives the next chunk of the request body, for handler classes marked `@streamRequestBody`:
+   * it runs after `prepare` and before the HTTP method, once per chunk; a returned promise holds
+   * further reading back until it settles. The default throws: a streaming handler must define it.
+   */
+  dataReceived(_chunk: Buffer): void | Promise<void> {
+    throw new Error(
+      `${this.constructor.name} is marked @streamRequestBody but has no dataReceived()`,
+    );
+  }
 
   /** Runs after the response has been sent; for clean-up and logging. May be async. */
   onFinish(): void | Promise<void> {}
@@ -791,6 +804,7 @@ export class RequestHandler {
   async #execute(
     rawArgs: (string | undefined)[],
     rawKwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void> {
     try {
       const ctor = this.constructor as typeof RequestHandler;
@@ -815,6 +829,10 @@ export class RequestHandler {
       const prepared = this.prepare();
       if (isPromise(prepared)) await prepared;
       if (this.#finished) return;
+      if (streamBody) {
+        await streamBody();
+        if (this.#finished) return;
+      }
       const fn = (this as unknown as Record<string, unknown>)[method.toLowerCase()];
       if (typeof fn !== "function") throw new HTTPError(405);
       const result = (fn as HandlerMethod).apply(this, this.pathArgs);
@@ -856,8 +874,16 @@ export class RequestHandler {
       return;
     }
     try {
-      parseBodyArguments(contentType, request.body, request.bodyArguments, request.files);
+      parseBodyArguments(
+        contentType,
+        request.body,
+        request.bodyArguments,
+        request.files,
+        multipartParseLimits(request),
+      );
     } catch (error) {
+      if (error instanceof BodyPartTooLargeError)
+        throw new HTTPError(413, `Invalid body: ${error.message}`, { cause: error });
       if (error instanceof BodyParseError)
         throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
       throw error;
