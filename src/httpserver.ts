@@ -184,6 +184,15 @@ export class HTTPServer {
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
       headersTimeout: (options.headerTimeout ?? 60) * 1000,
       requestTimeout: (options.requestTimeout ?? 300) * 1000,
+      // Node checks those two timeouts on an interval (30 s by default): check at least four times
+      // per shorter timeout, so a slow client is cut off close to the limit.
+      connectionsCheckingInterval: Math.max(
+        100,
+        Math.min(
+          30_000,
+          (Math.min(options.headerTimeout ?? 60, options.requestTimeout ?? 300) * 1000) / 4,
+        ),
+      ),
     };
     this.nodeServer = options.sslOptions
       ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)

@@ -10,8 +10,9 @@ import type { RequestHandler } from "./request-handler.ts";
  * not finished, an ERROR line is logged and the client gets a 503 Service Unavailable error page
  * through the handler's `sendError` (so `writeError` and `onFinish` run as for any error); when
  * headers were already flushed the connection is closed instead. The handler's own work is not
- * stopped (JavaScript cannot cancel it): whatever it writes later fails and is logged. Resolves
- * when the run ends or the timeout has answered, whichever is first.
+ * stopped (JavaScript cannot cancel it): whatever it writes later fails and is logged. A handler
+ * that returned without finishing (`detach()`) is covered until its response closes. Resolves when
+ * the run ends or the timeout has answered, whichever is first.
  *
  * Not in Tornado.
  */
@@ -37,13 +38,19 @@ export function guardHandlerTimeout(
       }
       resolve();
     }, seconds * 1000);
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    running.then(done, (error: unknown) => {
-      appLog.error("Uncaught exception serving a request", error);
-      done();
-    });
+    // A handler may end its run and finish later (detach()): the response closing is what counts.
+    const res = handler.request.rawResponse;
+    if (res) res.once("close", () => clearTimeout(timer));
+    running.then(
+      () => {
+        if (handler.finished || !res) clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        appLog.error("Uncaught exception serving a request", error);
+        clearTimeout(timer);
+        resolve();
+      },
+    );
   });
 }
