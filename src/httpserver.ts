@@ -13,6 +13,7 @@ import {
   type ServerOptions as TlsServerOptions,
 } from "node:https";
 import { type AddressInfo, isIP, type Socket } from "node:net";
+import { refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
@@ -178,7 +179,7 @@ export class HTTPServer {
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
-    const listener = delegate.createListener(this.options);
+    const listener = refuseMalformed(delegate.createListener(this.options));
     const nodeOptions = {
       maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,

@@ -19,6 +19,7 @@ import {
   RequestDecompressionError,
   resolveBodyLimits,
 } from "../httpserver-limits.ts";
+import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { genLog } from "../log.ts";
 import type { Application } from "./application.ts";
@@ -165,6 +166,9 @@ function decodeName(name: string): string {
  * `multipartLimits` or the `limits` option: too many parts is a 400, a field or file too large a
  * 413, a malformed body a 400 (as `HTTPError`s). On any failure the files written so far are
  * removed. Parts with a non-empty file name are files, the others fields, as in Tornado.
+ * Differs from Tornado's in-memory parser: a part without a `Content-Disposition` header, or
+ * whose disposition is not `form-data`, is skipped rather than refused (busboy's rule); nothing of
+ * it is stored. A `form-data` part without a name is refused (400), as in Tornado.
  *
  * Not in Tornado, where `@stream_request_body` handlers parse bodies themselves.
  */
@@ -197,8 +201,12 @@ export class MultipartStreamParser {
       partHeaderSize: given.partHeaderSize ?? server.multipart.partHeaderSize,
     };
     const contentType = request.headerValue("content-type") ?? "";
-    if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+    const [type, params] = parseHeaderParams(contentType);
+    if (type !== "multipart/form-data") {
       throw new HTTPError(415, `Expected a multipart/form-data body, got ${contentType}`);
+    }
+    if (!params["boundary"]) {
+      throw new HTTPError(400, "Invalid multipart/form-data: missing boundary");
     }
     try {
       this.#busboy = Busboy({
