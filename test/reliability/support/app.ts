@@ -26,7 +26,8 @@ class HelloHandler extends RequestHandler {
 
 class ArgsHandler extends RequestHandler {
   #echo() {
-    const out: Record<string, string[]> = {};
+    // No prototype: argument names such as __proto__ must stay plain keys here too.
+    const out: Record<string, string[]> = Object.create(null);
     for (const name of Object.keys(this.request.arguments)) out[name] = this.getArguments(name);
     this.write({ args: out, count: Object.keys(out).length });
   }
