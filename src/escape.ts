@@ -2,8 +2,9 @@
  * Escaping and unescaping for HTML, URLs and JSON, matching `tornado.escape` byte for byte.
  *
  * This module depends on nothing else in the framework.
- * @module
+ * @module tornado-ts/escape
  */
+import { decodeHTMLStrict } from "entities";
 
 const XHTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -27,46 +28,53 @@ export function xhtmlEscape(value: unknown): string {
   return text.replace(XHTML_ESCAPE_RE, (ch) => XHTML_ESCAPES[ch] ?? ch);
 }
 
-const NAMED_ENTITIES: Record<string, number> = {
-  amp: 38,
-  lt: 60,
-  gt: 62,
-  quot: 34,
-  apos: 39,
-  nbsp: 160,
-  copy: 169,
-  reg: 174,
-  laquo: 171,
-  raquo: 187,
-  middot: 183,
-  hellip: 8230,
-  mdash: 8212,
-  ndash: 8211,
-  lsquo: 8216,
-  rsquo: 8217,
-  ldquo: 8220,
-  rdquo: 8221,
-  euro: 8364,
-  trade: 8482,
-};
-
 /**
  * Un-escapes an XML-escaped string: numeric references (`&#39;`, `&#x27;`) and named entities.
- * Unknown entities are left as they are, as in Tornado.
+ * Unknown entities and malformed references are left as they are, as in Tornado.
+ *
+ * Differs from Tornado 6.2, which knows only the 252 HTML 4 entity names: every HTML5 name
+ * (`&apos;`, `&NotEqualTilde;`, ...) is decoded, as Tornado 6.4 and later do.
  */
 export function xhtmlUnescape(value: string | Uint8Array): string {
   const text = toUnicode(value);
-  return text.replace(/&(#?)(\w+?);/g, (whole, hash: string, body: string) => {
+  if (!text.includes("&")) return text;
+  ENTITY_RE.lastIndex = 0;
+  return text.replace(ENTITY_RE, (whole: string, hash: string, body: string) => {
     if (hash) {
-      const code =
-        body[0] === "x" || body[0] === "X" ? Number.parseInt(body.slice(1), 16) : Number(body);
-      if (Number.isInteger(code) && code >= 0 && code <= 0x10ffff)
-        return String.fromCodePoint(code);
-      return whole;
+      const code = body[0] === "x" || body[0] === "X" ? pyInt(body.slice(1), 16) : pyInt(body, 10);
+      return code !== null && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
-    const code = NAMED_ENTITIES[body];
-    return code === undefined ? whole : String.fromCodePoint(code);
+    // Strict decoding: the regex guarantees the closing ";" that HTML5's legacy names may omit.
+    const decoded = decodeHTMLStrict(whole);
+    return decoded === whole ? whole : decoded;
   });
+}
+
+// Python's `\w` (str patterns) and `str.isspace()` characters, which JavaScript's `\w`, `\b`
+// and `\s` do not match exactly; used wherever Tornado's output depends on them.
+const PY_WORD = "\\p{L}\\p{N}_";
+const PY_SPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
+const ENTITY_RE = new RegExp(`&(#?)([${PY_WORD}]+?);`, "gu");
+
+/** Python's `str.strip()`: removes Unicode whitespace as Python defines it from both ends. */
+function pyStrip(text: string): string {
+  return text.replace(PY_STRIP_RE, "");
+}
+
+/**
+ * Python's `int(text, base)` for the digit strings an entity can hold: ASCII digits with single
+ * underscores between them (and an optional `0x` prefix in base 16). `null` when Python would
+ * raise `ValueError`.
+ */
+function pyInt(text: string, base: 10 | 16): number | null {
+  let digits = text;
+  if (base === 16 && /^0[xX]/.test(digits)) digits = digits.slice(2).replace(/^_/, "");
+  const pattern = base === 16 ? /^[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/ : /^[0-9]+(?:_[0-9]+)*$/;
+  if (!pattern.test(digits)) return null;
+  const value = Number.parseInt(digits.replaceAll("_", ""), base);
+  return Number.isSafeInteger(value) ? value : Number.POSITIVE_INFINITY;
 }
 
 const URL_SAFE_PLUS = /[A-Za-z0-9_.\-~]/;
@@ -221,7 +229,125 @@ export function jsonDecode(value: string | Uint8Array): unknown {
 
 /** Collapses every run of whitespace and control characters (`\x00`-`\x20`) into one space, then trims. */
 export function squeeze(value: string): string {
-  return value.replace(/[\x00-\x20]+/g, " ").trim();
+  return pyStrip(value.replace(/[\x00-\x20]+/g, " "));
+}
+
+/** Options for {@link linkify}, named after Tornado's keyword arguments. */
+export interface LinkifyOptions {
+  /** Shorten long link texts (the full URL goes in a `title` attribute). Default false. */
+  shorten?: boolean;
+  /**
+   * Extra attributes for every `<a>` tag, such as `rel="nofollow"`, or a function of the link's
+   * href returning them. Default none.
+   */
+  extraParams?: string | ((href: string) => string);
+  /** Only link URLs that carry a protocol (so `www.example.com` stays text). Default false. */
+  requireProtocol?: boolean;
+  /** The protocols that may be linked. Default `["http", "https"]`. */
+  permittedProtocols?: readonly string[];
+}
+
+const LINKIFY_MAX_LEN = 30;
+// A URL as Tornado recognises it, applied to already-escaped text (so "&" only appears in
+// entities): a protocol or "www.", then characters up to one that may end a URL, or a balanced
+// parenthesised part. `\b` is spelled out with Python's Unicode word characters.
+const URL_CHAR = `(?:[^${PY_SPACE}&()]|&amp;|&quot;)`;
+const URL_END = `[^!"#$%&'()*+,.:;<=>?@\\[\\]^\`{|}~${PY_SPACE}]`;
+const URL_RE = new RegExp(
+  `(?:(?<=[${PY_WORD}])(?![${PY_WORD}])|(?<![${PY_WORD}])(?=[${PY_WORD}]))` +
+    `((?:([${PY_WORD}-]+):(/{1,3})|www[.])(?:(?:${URL_CHAR}*${URL_END})|(?:\\(${URL_CHAR}*\\)))+)`,
+  "gu",
+);
+
+/**
+ * Converts plain text to HTML with its URLs turned into links (Tornado's `linkify`).
+ *
+ * The text is HTML-escaped first, so the result is safe to insert. `http://`, `https://` and
+ * `www.` URLs are linked (a `www.` URL gets an `http://` href); other protocols stay text unless
+ * `permittedProtocols` names them. Options may be given as an object or, as in Tornado, as
+ * positional arguments: `linkify(text, shorten, extraParams, requireProtocol, permittedProtocols)`.
+ */
+export function linkify(text: string | Uint8Array, options?: LinkifyOptions): string;
+export function linkify(
+  text: string | Uint8Array,
+  shorten?: boolean,
+  extraParams?: string | ((href: string) => string),
+  requireProtocol?: boolean,
+  permittedProtocols?: readonly string[],
+): string;
+export function linkify(
+  text: string | Uint8Array,
+  shortenOrOptions?: boolean | LinkifyOptions,
+  extraParams?: string | ((href: string) => string),
+  requireProtocol?: boolean,
+  permittedProtocols?: readonly string[],
+): string {
+  const options: LinkifyOptions =
+    typeof shortenOrOptions === "object" && shortenOrOptions !== null
+      ? shortenOrOptions
+      : {
+          shorten: shortenOrOptions ?? false,
+          extraParams: extraParams ?? "",
+          requireProtocol: requireProtocol ?? false,
+          permittedProtocols: permittedProtocols ?? ["http", "https"],
+        };
+  const shorten = options.shorten ?? false;
+  const extra = options.extraParams ?? "";
+  const needProtocol = options.requireProtocol ?? false;
+  const protocols = options.permittedProtocols ?? ["http", "https"];
+  const fixedParams = typeof extra === "string" && extra ? " " + pyStrip(extra) : "";
+  URL_RE.lastIndex = 0;
+  return xhtmlEscape(toText(text)).replace(
+    URL_RE,
+    (url: string, _whole: string, proto: string | undefined, slashes: string | undefined) => {
+      if (needProtocol && !proto) return url;
+      if (proto && !protocols.includes(proto)) return url;
+      const href = proto ? url : "http://" + url;
+      let params = typeof extra === "function" ? " " + pyStrip(extra(href)) : fixedParams;
+      let shown = url;
+      if (shorten && codePointLength(url) > LINKIFY_MAX_LEN) {
+        const clipped = shortenUrl(url, proto ? proto.length + 1 + (slashes ?? "").length : 0);
+        if (clipped !== url) {
+          shown = clipped;
+          if (codePointLength(shown) >= codePointLength(url)) shown = url;
+          else params += ` title="${href}"`;
+        }
+      }
+      return `<a href="${href}"${params}>${shown}</a>`;
+    },
+  );
+}
+
+/** The shortened link text for `url` (counting code points, as Python does); "..." is added. */
+function shortenUrl(url: string, protoLength: number): string {
+  const points = Array.from(url);
+  let out = points;
+  const parts = points.slice(protoLength).join("").split("/");
+  if (parts.length > 1) {
+    const firstPathPart = Array.from(parts[1]!).slice(0, 8).join("").split("?")[0]!.split(".")[0]!;
+    out = Array.from(points.slice(0, protoLength).join("") + parts[0] + "/" + firstPathPart);
+  }
+  if (out.length > LINKIFY_MAX_LEN * 1.5) out = out.slice(0, LINKIFY_MAX_LEN);
+  if (out.join("") === url) return url;
+  const amp = out.lastIndexOf("&");
+  // Never cut an entity such as "&amp;" in half.
+  if (amp > LINKIFY_MAX_LEN - 5) out = out.slice(0, amp);
+  return out.join("") + "...";
+}
+
+function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Encodes a string as UTF-8 bytes; bytes are returned unchanged, `null` stays `null`. */

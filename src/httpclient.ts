@@ -179,6 +179,7 @@ export class HTTPResponse {
  * raises the socket's own error), with the original as `cause`.
  */
 export class HTTPClientError extends Error {
+  /** The error class name, as in stack traces and logs. */
   override name = "HTTPClientError";
   /** The status code, or 599 when no response arrived. */
   readonly code: number;
@@ -198,6 +199,7 @@ export class HTTPClientError extends Error {
 
 /** No response in time (code 599): `Timeout while connecting`, `Timeout during request` or `Timeout in request queue`. */
 export class HTTPTimeoutError extends HTTPClientError {
+  /** The error class name, as in stack traces and logs. */
   override name = "HTTPTimeoutError";
   constructor(message: string, options?: ErrorOptions) {
     super(599, message, undefined, options);
@@ -206,6 +208,7 @@ export class HTTPTimeoutError extends HTTPClientError {
 
 /** The connection closed before the response was complete (code 599, `Stream closed`). */
 export class HTTPStreamClosedError extends HTTPClientError {
+  /** The error class name, as in stack traces and logs. */
   override name = "HTTPStreamClosedError";
   constructor(message = "Stream closed", options?: ErrorOptions) {
     super(599, message, undefined, options);

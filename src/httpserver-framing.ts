@@ -23,7 +23,8 @@ export interface FramingProblem {
 }
 
 /**
- * Why a request must be refused before any handler sees it, or `undefined` when it is fine:
+ * Why an HTTP/1.x request must be refused before any handler sees it, or `undefined` when it is
+ * fine:
  * - a version other than HTTP/1.x: Node's parser takes `GET /` (HTTP/0.9) and `HTTP/2.0` request
  *   lines, which Tornado refuses (`Malformed HTTP version`);
  * - as many header lines as Node keeps (1,000): the rest were dropped unseen, and a `Host` or
@@ -36,6 +37,8 @@ export interface FramingProblem {
  *   refuses any coding other than `chunked`.
  */
 export function framingProblem(req: IncomingMessage): FramingProblem | undefined {
+  // HTTP/2 requests (Node's compatibility API, which has `stream`) are framed by nghttp2.
+  if ((req as { stream?: unknown }).stream !== undefined) return undefined;
   if (req.httpVersionMajor !== 1)
     return { status: 400, reason: `Malformed HTTP version: HTTP/${req.httpVersion}` };
   const raw = req.rawHeaders;

@@ -29,7 +29,7 @@ export interface MultipartLimits {
   fieldSize?: number;
   /** The largest file, in bytes; more is a 413. Default: the body limit. */
   fileSize?: number;
-  /** The largest header block of one part, in bytes; more is a 400. Default 10 KiB (Tornado 6.5.5). */
+  /** The largest header block of one part, in bytes; more is a 400. Default 10 KiB (Tornado 6.5.5); the streaming parser has busboy's fixed 16 KiB instead. */
   partHeaderSize?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The HTTP server (Tornado's `tornado.httpserver`), on Node's `node:http` and `node:https`.
- * @module
+ * @module tornado-ts/httpserver
  */
 import {
   createServer as createHttpServer,
@@ -13,6 +13,7 @@ import {
   type ServerOptions as TlsServerOptions,
 } from "node:https";
 import { type AddressInfo, isIP, type Socket } from "node:net";
+import { createHttp2Server } from "./http2.ts";
 import { refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
@@ -29,6 +30,13 @@ export interface HTTPServerOptions {
   trustedDownstream?: readonly string[];
   /** Serve HTTPS with these TLS options (certificate and key). */
   sslOptions?: TlsServerOptions;
+  /**
+   * Serve HTTP/2 as well as HTTP/1.1 over TLS (needs `sslOptions`): each client gets the protocol
+   * it prefers in the TLS handshake (ALPN), through `node:http2`'s compatibility API, so handlers
+   * run unchanged. HTTP/2 responses carry no reason phrase; `idleConnectionTimeout` applies to
+   * HTTP/2 connections too, `noKeepAlive` only to HTTP/1.1 ones. Not in Tornado.
+   */
+  http2?: boolean;
   /** Close every connection after one response. Default `false`. */
   noKeepAlive?: boolean;
   /** The largest request body accepted, in bytes; larger ones get a 413. Default 100 MiB. */
@@ -151,6 +159,7 @@ export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Buf
 
 /** A request body larger than the server accepts (answered with 413). */
 export class BodyTooLargeError extends Error {
+  /** The error's name, `"BodyTooLargeError"`. */
   override readonly name = "BodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limit: number;
@@ -195,9 +204,11 @@ export class HTTPServer {
         ),
       ),
     };
-    this.nodeServer = options.sslOptions
-      ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
-      : createHttpServer(nodeOptions, listener);
+    this.nodeServer = options.http2
+      ? createHttp2Server(nodeOptions, options.sslOptions, listener)
+      : options.sslOptions
+        ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
+        : createHttpServer(nodeOptions, listener);
     if (options.noKeepAlive) {
       this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
         res.shouldKeepAlive = false;

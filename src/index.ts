@@ -1,13 +1,15 @@
 /**
  * tornado-ts: Tornado's web framework for TypeScript on Node.js. The package root re-exports the
  * public names of every module; import from the subpaths (`tornado-ts/web`, ...) to keep bundles small.
- * @module
+ * @module tornado-ts
  */
 export * from "./escape.ts";
 export * from "./httpclient.ts";
 export * from "./httpserver.ts";
 export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
+export * from "./locale.ts";
 export * from "./log.ts";
+export * from "./template/index.ts";
 export * from "./web/index.ts";
 export * from "./websocket.ts";

@@ -1,7 +1,7 @@
 /**
  * The event loop facade (Tornado's `tornado.ioloop`). Node runs its own loop; `IOLoop` gives
  * Tornado's names for scheduling on it and a `start()` that keeps a program serving until `stop()`.
- * @module
+ * @module tornado-ts/ioloop
  */
 
 /** A handle returned by `callLater` / `callAt`, for `removeTimeout`. */

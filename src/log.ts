@@ -5,17 +5,23 @@
  * `genLog` the framework's own warnings and errors. Nothing is configured at import: until a handler
  * is added (by `enablePrettyLogging`, or `parseCommandLine` from `tornado-ts/options`), records at
  * WARNING and above are written to stderr as bare messages, as Python's logging does.
- * @module
+ * @module tornado-ts/log
  */
 
 /** Log levels, with Python's numbers. */
 export const Level = {
+  /** Detail for debugging. */
   DEBUG: 10,
+  /** Normal events, such as the access log's lines for successful requests. */
   INFO: 20,
+  /** Something unexpected that was handled. */
   WARNING: 30,
+  /** A failure, such as an uncaught exception. */
   ERROR: 40,
+  /** A failure that stops the program. */
   CRITICAL: 50,
 } as const;
+/** The name of a log level: `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`. */
 export type LevelName = keyof typeof Level;
 
 /** One log event. */
@@ -85,15 +91,19 @@ export class Logger {
     for (const handler of handlers) handler(record);
   }
 
+  /** Logs at DEBUG. */
   debug(message: string): void {
     this.log(Level.DEBUG, message);
   }
+  /** Logs at INFO. */
   info(message: string): void {
     this.log(Level.INFO, message);
   }
+  /** Logs at WARNING, with the error's stack below the message when one is given. */
   warning(message: string, error?: unknown): void {
     this.log(Level.WARNING, message, error);
   }
+  /** Logs at ERROR, with the error's stack below the message when one is given. */
   error(message: string, error?: unknown): void {
     this.log(Level.ERROR, message, error);
   }
@@ -178,6 +188,7 @@ export class LogFormatter {
     this.#processLabel = options.processLabel;
   }
 
+  /** Formats a record as one line (and the error's stack below it, when there is one). */
   format(record: LogRecord): string {
     const t = record.time;
     const stamp = `${pad(t.getFullYear() % 100)}${pad(t.getMonth() + 1)}${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;

@@ -1,10 +1,16 @@
 /**
  * Test helpers (Tornado's `tornado.testing`): start an Application on a free port, fetch from it
  * over a real socket, send raw bytes, and capture log records. Works with any test runner.
- * @module
+ *
+ * The helpers are plain promises and classes with no runner hooks of their own, so they work the
+ * same under `node:test` and Vitest (or Jest, Mocha): start a {@link TestServer} in `before` /
+ * `beforeAll`, close it in `after` / `afterAll`. For fast unit tests, {@link InProcessClient}
+ * serves the same requests without opening a socket.
+ * @module tornado-ts/testing
  */
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
+import { Duplex } from "node:stream";
 import { HTTPServer, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
 import { addLogHandler, getRootLevel, type LogRecord, setRootLevel } from "./log.ts";
@@ -255,4 +261,188 @@ export function captureLogs(level = 10): LogCapture {
       setRootLevel(previous);
     },
   };
+}
+
+/**
+ * One end of an in-memory connection: what one side writes, the other reads. It has the parts of
+ * a socket's interface that Node's HTTP client and server use (addresses, timeouts, ref/unref).
+ */
+class MemorySocket extends Duplex {
+  peer: MemorySocket | undefined;
+  /** The address the server reports for the client. */
+  readonly remoteAddress = "127.0.0.1";
+  readonly remoteFamily = "IPv4";
+  readonly remotePort: number;
+  readonly localAddress = "127.0.0.1";
+  readonly localPort: number;
+  #timeout = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #refed: boolean;
+
+  /** `refed`: whether a pending timeout keeps the process alive, as a socket in use does. */
+  constructor(remotePort: number, localPort: number, refed: boolean) {
+    super({ allowHalfOpen: true });
+    this.remotePort = remotePort;
+    this.localPort = localPort;
+    this.#refed = refed;
+  }
+
+  override _read(): void {}
+
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error) => void,
+  ): void {
+    this.#touch();
+    this.peer!.#touch();
+    this.peer!.push(chunk);
+    callback();
+  }
+
+  override _final(callback: (error?: Error) => void): void {
+    this.peer!.push(null);
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#timer);
+    // Closing one end closes the connection, as a socket's close does for its peer.
+    if (this.peer && !this.peer.destroyed) this.peer.destroy();
+    callback(error);
+  }
+
+  /** As `net.Socket#setTimeout`: emits `timeout` after `ms` without traffic (0 turns it off). */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.#timeout = ms;
+    if (callback) this.once("timeout", callback);
+    this.#touch();
+    return this;
+  }
+
+  #touch(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#timeout > 0 && !this.destroyed) {
+      this.#timer = setTimeout(() => this.emit("timeout"), this.#timeout);
+      if (!this.#refed) this.#timer.unref();
+    }
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  ref(): this {
+    this.#refed = true;
+    this.#timer?.ref();
+    return this;
+  }
+
+  unref(): this {
+    this.#refed = false;
+    this.#timer?.unref();
+    return this;
+  }
+}
+
+/** Connects the client to the server through in-memory connections, kept alive as TestServer's. */
+class InProcessAgent extends Agent {
+  readonly #server: HTTPServer;
+  readonly #open = new Set<MemorySocket>();
+  #nextPort = 40000;
+
+  constructor(server: HTTPServer) {
+    super({ keepAlive: true });
+    this.#server = server;
+  }
+
+  override createConnection(): Duplex {
+    const port = this.#nextPort++;
+    const client = new MemorySocket(80, port, true);
+    const server = new MemorySocket(port, 80, false);
+    client.peer = server;
+    server.peer = client;
+    this.#open.add(client);
+    client.once("close", () => this.#open.delete(client));
+    // Node's HTTP server accepts any duplex stream handed to it as a connection.
+    this.#server.nodeServer.emit("connection", server);
+    return client;
+  }
+
+  /** Closes every connection still open. */
+  closeAll(): void {
+    for (const socket of this.#open) socket.destroy();
+  }
+}
+
+/**
+ * Serves an Application's requests in this process without opening a socket: each request goes
+ * through Node's HTTP parser and the framework exactly as over the network, on in-memory streams.
+ * For fast unit tests; use {@link TestServer} where a real socket matters (raw bytes, TLS,
+ * timeouts, other clients).
+ *
+ * ```ts
+ * const client = new InProcessClient(app);
+ * const response = await client.fetch("/login", { method: "POST", body: "name=a" });
+ * client.close();
+ * ```
+ *
+ * `fetch` takes the same options and gives the same {@link TestResponse} as `TestServer.fetch`;
+ * requests arrive from 127.0.0.1 with `Host: 127.0.0.1`. Not in Tornado.
+ */
+export class InProcessClient {
+  /** The server the requests go through (it never listens). */
+  readonly server: HTTPServer;
+  readonly #agent: InProcessAgent;
+
+  constructor(app: Application, options: HTTPServerOptions = {}) {
+    this.server = new HTTPServer(app, options);
+    this.#agent = new InProcessAgent(this.server);
+  }
+
+  /** Sends a request for `path` and resolves with the response (following redirects if asked). */
+  async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
+    let target = new URL(path, "http://127.0.0.1/").toString();
+    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
+    let body = options.body;
+    for (let redirects = 0; ; redirects++) {
+      const response = await sendRequest(
+        target,
+        method,
+        options.headers,
+        body,
+        this.#agent,
+        options.timeout ?? 10_000,
+      );
+      const location = response.headers.get("Location");
+      if (
+        !options.followRedirects ||
+        location === undefined ||
+        response.code < 300 ||
+        response.code > 399
+      ) {
+        return response;
+      }
+      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
+      target = new URL(location, target).toString();
+      if (
+        response.code === 303 ||
+        ((response.code === 301 || response.code === 302) && method === "POST")
+      ) {
+        method = "GET";
+        body = undefined;
+      }
+    }
+  }
+
+  /** Closes any connection still open (a request still in progress fails). */
+  close(): void {
+    this.#agent.closeAll();
+    this.#agent.destroy();
+  }
 }

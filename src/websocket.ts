@@ -45,11 +45,13 @@ export interface CompressionOptions {
 
 /** A WebSocket error (Tornado's `WebSocketError`). */
 export class WebSocketError extends Error {
+  /** The error class name, as in stack traces and logs. */
   override name = "WebSocketError";
 }
 
 /** Writing to, or pinging, a WebSocket that is closed or closing (Tornado's `WebSocketClosedError`). */
 export class WebSocketClosedError extends WebSocketError {
+  /** The error class name, as in stack traces and logs. */
   override name = "WebSocketClosedError";
   constructor(message = "WebSocket is closed", options?: ErrorOptions) {
     super(message, options);

@@ -38,11 +38,13 @@ export interface BodyParseLimits {
 
 /** A request body that cannot be parsed; the message names the problem. */
 export class BodyParseError extends Error {
+  /** The error's name, `"BodyParseError"`. */
   override readonly name: string = "BodyParseError";
 }
 
 /** A multipart field or file larger than its limit (answered with 413 rather than 400). */
 export class BodyPartTooLargeError extends BodyParseError {
+  /** The error's name, `"BodyPartTooLargeError"`. */
   override readonly name = "BodyPartTooLargeError";
 }
 

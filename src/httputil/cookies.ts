@@ -2,7 +2,9 @@
  * Parses a `Cookie` request header the way browsers and Tornado do: pieces split on `;`, each split
  * at its first `=` (a piece without `=` has the empty name), names and values trimmed, and values
  * in double quotes unquoted (`\"`, `\\` and octal `\ooo` escapes decoded inside quotes only).
- * Later pieces win. The result has no prototype, so any name is a plain key.
+ * Later pieces win. As Tornado's `request.cookies`, pieces whose name is empty, not a token, or
+ * a cookie attribute name (`path`, `expires`, ...) are dropped. The result has no prototype, so
+ * any name is a plain key.
  */
 export function parseCookie(header: string): Record<string, string> {
   const cookies: Record<string, string> = Object.create(null);
@@ -11,11 +13,24 @@ export function parseCookie(header: string): Record<string, string> {
     const name = (eq < 0 ? "" : piece.slice(0, eq)).trim();
     const value = (eq < 0 ? piece : piece.slice(eq + 1)).trim();
     if (name === "" && value === "") continue;
-    if (!isLegalCookieName(name) && name !== "") continue;
+    if (name === "" || !isLegalCookieName(name) || RESERVED.has(name.toLowerCase())) continue;
     cookies[name] = unquoteCookieValue(value);
   }
   return cookies;
 }
+
+// Attribute names Python's SimpleCookie refuses as cookie names (Tornado drops such cookies).
+const RESERVED = new Set([
+  "expires",
+  "path",
+  "comment",
+  "domain",
+  "max-age",
+  "secure",
+  "httponly",
+  "version",
+  "samesite",
+]);
 
 const LEGAL_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]*$/;
 

@@ -138,6 +138,7 @@ export class HTTPHeaders implements Iterable<[string, string]> {
     }
   }
 
+  /** Iterates over `[name, value]` pairs, one per value. */
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.getAll();
   }

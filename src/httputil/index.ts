@@ -1,6 +1,6 @@
 /**
  * HTTP utilities shared by the server and client (Tornado's `tornado.httputil`).
- * @module
+ * @module tornado-ts/httputil
  */
 export {
   type ArgumentMap,

@@ -15,6 +15,8 @@ import {
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
 import { accessLog, appLog, genLog, Level } from "../log.ts";
+import type { BaseLoader } from "../template/index.ts";
+import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { guardHandlerTimeout } from "./handler-timeout.ts";
@@ -28,7 +30,9 @@ import {
   toURLSpec,
   type URLSpec,
 } from "./routing.ts";
+import { StaticFileHandler } from "./static-file-handler.ts";
 import { isStreamingHandler, streamingBodyReader } from "./stream-request-body.ts";
+import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -59,7 +63,7 @@ export interface ApplicationSettings {
   /** Folder of templates for `render`. */
   templatePath?: string;
   /** The template loader for `render` (instead of one made from `templatePath`). */
-  templateLoader?: unknown;
+  templateLoader?: BaseLoader;
   /** The escape function name for `{{ }}` in templates (default `xhtml_escape`; `null` turns escaping off). */
   autoescape?: string | null;
   /** Whitespace mode for templates: `all`, `single` or `oneline`. */
@@ -86,10 +90,10 @@ export interface ApplicationSettings {
   defaultHost?: string;
   /** Compress text responses (gzip, or brotli when the client prefers it). */
   compressResponse?: boolean;
-  /** UI modules for templates, by name. */
-  uiModules?: Record<string, unknown>;
-  /** UI methods for templates, by name. */
-  uiMethods?: Record<string, unknown>;
+  /** UI modules for templates: `UIModule` subclasses by name (or a list of such objects). */
+  uiModules?: UIModulesSetting;
+  /** UI methods for templates: functions by name, called with the handler first (or a list). */
+  uiMethods?: UIMethodsSetting;
   /** Seconds between WebSocket pings (0 or unset: none). */
   websocketPingInterval?: number;
   /** Seconds to wait for a pong before closing. */
@@ -164,6 +168,22 @@ export class Application implements HTTPServerDelegate {
     }
     this.settings = effective;
     this.#addSpecs(this.#defaultGroup, handlers);
+    if (effective.staticPath !== undefined) {
+      // As Tornado: the static routes come first, so they win over the application's own routes.
+      effective.staticHandlerClass ??= StaticFileHandler;
+      const handlerClass = effective.staticHandlerClass;
+      const args = { ...effective.staticHandlerArgs, path: effective.staticPath };
+      const prefix = (effective.staticUrlPrefix ?? "/static/").replace(
+        /[\\^$.*+?()[\]{}|]/g,
+        "\\$&",
+      );
+      this.prependHandlers([
+        ["/(robots\\.txt)", handlerClass, args],
+        ["/(favicon\\.ico)", handlerClass, args],
+        [`${prefix}(.*)`, handlerClass, args],
+      ]);
+    }
+    if (effective.compressResponse) this.transforms.push(compressionTransform);
   }
 
   #addSpecs(into: URLSpec[], handlers: readonly Route[]): void {

@@ -23,6 +23,7 @@ export interface CookieOptions {
 
 /** A cookie name or value that HTTP cannot carry. */
 export class CookieError extends Error {
+  /** The error's name, `"CookieError"`. */
   override readonly name = "CookieError";
 }
 
@@ -34,7 +35,8 @@ const KEPT_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
  * in double quotes with `"` and `\` escaped and other unsafe bytes as octal `\ooo` escapes.
  */
 export function quoteCookieValue(value: string): string {
-  if (UNQUOTED.test(value)) return value;
+  // An empty value is written as "" (Python's SimpleCookie does the same).
+  if (value !== "" && UNQUOTED.test(value)) return value;
   let out = '"';
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
@@ -59,7 +61,8 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
   // would let a caller inject attributes or split the header.
   if (name === "" || !isLegalCookieName(name))
     throw new CookieError(`Invalid cookie name ${JSON.stringify(name)}`);
-  if (/[\x00-\x20\x7f]/.test(value)) {
+  // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
+  if (/[\x00-\x20]/.test(value)) {
     throw new CookieError(`Invalid cookie ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
   }
   if (/[^\x00-\xff]/.test(value)) {
@@ -91,7 +94,8 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
     out += `; Max-Age=${maxAge}`;
   }
   if (path) out += `; Path=${path}`;
-  if (sameSite) out += `; SameSite=${sameSite[0]!.toUpperCase()}${sameSite.slice(1).toLowerCase()}`;
+  // Written as given, as Tornado does (browsers compare the value case-insensitively).
+  if (sameSite) out += `; SameSite=${sameSite}`;
   if (secure) out += "; Secure";
   return out;
 }

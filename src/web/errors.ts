@@ -15,6 +15,7 @@ export interface HTTPErrorOptions {
  * the reason phrase (`reason`, or the standard phrase for the code).
  */
 export class HTTPError extends Error {
+  /** The error's name, `"HTTPError"` (subclasses give their own). */
   override readonly name: string = "HTTPError";
   /** The HTTP status code. */
   readonly statusCode: number;
@@ -36,6 +37,7 @@ export class HTTPError extends Error {
 
 /** A required argument is missing: a 400 whose log message names it (Tornado's `MissingArgumentError`). */
 export class MissingArgumentError extends HTTPError {
+  /** The error's name, `"MissingArgumentError"`. */
   override readonly name = "MissingArgumentError";
   /** The name of the missing argument. */
   readonly argName: string;
@@ -51,6 +53,7 @@ export class MissingArgumentError extends HTTPError {
  * (status, headers, body), plus `chunk` when given, and nothing is logged (Tornado's `Finish`).
  */
 export class Finish extends Error {
+  /** The error's name, `"Finish"`. */
   override readonly name = "Finish";
   /** Written before finishing, when given. */
   readonly chunk: string | Uint8Array | Record<string, unknown> | undefined;
@@ -58,5 +61,21 @@ export class Finish extends Error {
   constructor(chunk?: string | Uint8Array | Record<string, unknown>) {
     super("Finish");
     this.chunk = chunk;
+  }
+}
+
+/**
+ * A feature was used without the application setting it needs (`cookieSecret` for signed cookies,
+ * `loginUrl` for `@authenticated`, ...). A programming error: it surfaces as a 500.
+ */
+export class MissingSettingError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "MissingSettingError";
+  /** The setting that is missing, by its `ApplicationSettings` key. */
+  readonly setting: string;
+
+  constructor(setting: string, message: string) {
+    super(message);
+    this.setting = setting;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The web framework (Tornado's `tornado.web`): Application, RequestHandler, routing and errors.
- * @module
+ * @module tornado-ts/web
  */
 export {
   Application,
@@ -8,15 +8,44 @@ export {
   ErrorHandler,
   type TransformFactory,
 } from "./application.ts";
+export {
+  authenticated,
+  CurrentUserError,
+  isSafeRedirect,
+  loginRedirectUrl,
+  type SafeNextUrlOptions,
+  type SafeRedirectOptions,
+  safeNextUrl,
+} from "./auth.ts";
+export {
+  COMPRESSIBLE_TYPES,
+  compressionTransform,
+  GZipContentEncoding,
+  MIN_COMPRESS_LENGTH,
+} from "./compression.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
-export { Finish, HTTPError, type HTTPErrorOptions, MissingArgumentError } from "./errors.ts";
+export {
+  Finish,
+  HTTPError,
+  type HTTPErrorOptions,
+  MissingArgumentError,
+  MissingSettingError,
+} from "./errors.ts";
 export { guardHandlerTimeout } from "./handler-timeout.ts";
+export {
+  addslash,
+  FallbackHandler,
+  type HandlerMethod,
+  RedirectHandler,
+  removeslash,
+} from "./handlers.ts";
 export {
   type ErrorInfo,
   type HeaderValue,
   type OutputTransform,
   RequestHandler,
   SERVER_VERSION,
+  type StaticUrlOptions,
   type WriteChunk,
 } from "./request-handler.ts";
 export {
@@ -30,6 +59,23 @@ export {
   url,
 } from "./routing.ts";
 export {
+  type Clock,
+  type CookieSecret,
+  type CreateSignedValueOptions,
+  createSignedValue,
+  DEFAULT_SIGNED_VALUE_MIN_VERSION,
+  DEFAULT_SIGNED_VALUE_VERSION,
+  type DecodeSignedValueOptions,
+  decodeSignedValue,
+  decodeSignedValueBytes,
+  type GetSignedCookieOptions,
+  getSignatureKeyVersion,
+  type SecretKey,
+  type SignedCookieOptions,
+  SignedValueError,
+} from "./signed-value.ts";
+export { StaticFileHandler, type StaticFileInitArgs } from "./static-file-handler.ts";
+export {
   defaultUploadDir,
   isStreamingClass,
   type MultipartStreamOptions,
@@ -38,4 +84,21 @@ export {
   streamRequestBody,
   type UploadedFile,
 } from "./stream-request-body.ts";
+export {
+  insertModuleResources,
+  type ResourceFiles,
+  TemplateModule,
+  type UIMethodsSetting,
+  UIModule,
+  type UIModuleClass,
+  type UIModulesSetting,
+} from "./ui-module.ts";
 export { safeFilename, safeJoin } from "./uploads.ts";
+export {
+  decodeXsrfToken,
+  type EncodeXsrfTokenOptions,
+  encodeXsrfToken,
+  XSRF_ARGUMENT,
+  type XsrfTokenParts,
+  xsrfTokensMatch,
+} from "./xsrf.ts";

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
@@ -7,11 +9,34 @@ import { httpDateNow } from "../httputil/dates.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { responses } from "../httputil/responses.ts";
+import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
+import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
+import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
-import { Finish, HTTPError, MissingArgumentError } from "./errors.ts";
+import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./errors.ts";
 import type { InitArgs } from "./routing.ts";
+import {
+  createSignedValue,
+  decodeSignedValue,
+  type GetSignedCookieOptions,
+  getSignatureKeyVersion,
+  requireCookieSecret,
+  type SignedCookieOptions,
+  signingKeyVersion,
+} from "./signed-value.ts";
+import { createUINamespace, insertModuleResources } from "./ui-module.ts";
+import {
+  encodeXsrfToken,
+  rawXsrfToken,
+  verifyXsrfToken,
+  XSRF_ARGUMENT,
+  type XsrfTokenParts,
+  xsrfCookieName,
+  xsrfCookieOptions,
+  xsrfFormHtml,
+} from "./xsrf.ts";
 
 /** What `write()` accepts: text, bytes, or a plain object sent as JSON. */
 export type WriteChunk = string | Uint8Array | Record<string, unknown>;
@@ -50,6 +75,8 @@ interface HeaderEntry {
 }
 
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
+
+const AsyncFunction = (async () => {}).constructor;
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -147,6 +174,9 @@ export class RequestHandler {
   #pendingError: Promise<void> | undefined;
   #currentUser: unknown;
   #currentUserLoaded = false;
+  #currentUserPending: Promise<unknown> | undefined;
+  #rawXsrf: (XsrfTokenParts & { fromCookie: boolean }) | undefined;
+  #xsrfToken: string | undefined;
   #jsonBody: { value: unknown } | undefined;
   #connectionClosed = false;
   #transforms: OutputTransform[] | undefined;
@@ -219,9 +249,10 @@ export class RequestHandler {
   }
 
   /**
-   * The user for this request; override to authenticate. The default is `null`. May be async:
-   * an overriding method runs once before `prepare` and `currentUser` holds its resolved value
-   * (Tornado calls it lazily and cannot await it).
+   * The user for this request; override to authenticate (a falsy result means nobody is logged
+   * in). The default is `null`. It is called at most once per request, through `currentUser`.
+   * It may be `async`: the framework then awaits it before `prepare()` (Tornado requires it to be
+   * synchronous and suggests setting `currentUser` in `prepare` instead, which works here too).
    */
   getCurrentUser(): unknown {
     return null;
@@ -231,24 +262,65 @@ export class RequestHandler {
   getLoginUrl(): string {
     const loginUrl = this.settings.loginUrl;
     if (!loginUrl) {
-      throw new Error(
+      throw new MissingSettingError(
+        "loginUrl",
         "You must define the 'loginUrl' setting in your application to use @authenticated",
       );
     }
     return loginUrl;
   }
 
-  /** The current user, from `getCurrentUser()` on first use (cached for the request); assignable. */
+  /**
+   * The current user: `getCurrentUser()`'s result, computed on first use and kept for the rest of
+   * the request (even when falsy); assignable, e.g. in `prepare`. Throws a `CurrentUserError` when
+   * `getCurrentUser()` returns a promise without being declared `async` (declare it `async`, or
+   * `await this.loadCurrentUser()` first).
+   */
   get currentUser(): unknown {
-    if (!this.#currentUserLoaded) {
-      this.#currentUser = this.getCurrentUser();
-      this.#currentUserLoaded = true;
+    if (!this.#currentUserLoaded && isPromise(this.#startCurrentUser())) {
+      throw new CurrentUserError(
+        `${this.constructor.name}.getCurrentUser() returned a promise: declare it async (the framework then awaits it before prepare()) or await this.loadCurrentUser() before reading currentUser`,
+      );
     }
     return this.#currentUser;
   }
+  /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
     this.#currentUser = user;
     this.#currentUserLoaded = true;
+  }
+
+  /** Resolves `currentUser`, awaiting `getCurrentUser()` when it returns a promise (once per request). */
+  async loadCurrentUser(): Promise<unknown> {
+    if (!this.#currentUserLoaded) await this.#startCurrentUser();
+    return this.#currentUser;
+  }
+
+  /** Calls `getCurrentUser()` once: the user, or the pending promise of an async one. */
+  #startCurrentUser(): unknown {
+    if (this.#currentUserPending) return this.#currentUserPending;
+    const user = this.getCurrentUser();
+    if (!isPromise(user)) {
+      this.currentUser = user;
+      return user;
+    }
+    const pending = Promise.resolve(user).then((value) => {
+      if (!this.#currentUserLoaded) this.currentUser = value;
+      return this.#currentUser;
+    });
+    // The failure surfaces where the promise is awaited; this only keeps it from being reported
+    // as unhandled when nobody does.
+    pending.catch(() => {});
+    this.#currentUserPending = pending;
+    return pending;
+  }
+
+  /** The user when it is known without waiting (`undefined` while an async lookup is pending). */
+  #knownCurrentUser(): unknown {
+    if (this.#currentUserLoaded) return this.#currentUser;
+    if (this.getCurrentUser instanceof AsyncFunction) return undefined;
+    const user = this.#startCurrentUser();
+    return isPromise(user) ? undefined : user;
   }
 
   // ---- input -------------------------------------------------------------------------------
@@ -370,6 +442,83 @@ export class RequestHandler {
     return value === undefined ? defaultValue : value;
   }
 
+  // ---- signed cookies ----------------------------------------------------------------------
+
+  /**
+   * Sets a cookie holding `value` signed with the `cookieSecret` setting (and timestamped), so it
+   * cannot be forged (Tornado's `set_secure_cookie`; the value is readable, not encrypted).
+   * `expiresDays` defaults to 30; `null` makes a session cookie. With a versioned `cookieSecret`
+   * map, the `keyVersion` setting picks the key. Throws a `MissingSettingError` without a secret.
+   */
+  setSecureCookie(
+    name: string,
+    value: string | Uint8Array,
+    options: SignedCookieOptions = {},
+  ): void {
+    const { version, expiresDays = 30, ...cookieOptions } = options;
+    const signed = this.createSignedValue(name, value, version === undefined ? {} : { version });
+    this.setCookie(name, signed, {
+      ...cookieOptions,
+      ...(expiresDays === null ? {} : { expiresDays }),
+    });
+  }
+
+  /** Tornado 6.3's name for {@link setSecureCookie}. */
+  setSignedCookie(
+    name: string,
+    value: string | Uint8Array,
+    options: SignedCookieOptions = {},
+  ): void {
+    this.setSecureCookie(name, value, options);
+  }
+
+  /**
+   * The value of the signed cookie `name` (or of `options.value`) when its signature checks out,
+   * else `null`: a missing, tampered, expired (older than `maxAgeDays`, default 31), renamed or
+   * otherwise invalid cookie reads as absent, never as an error. Only request cookies are seen.
+   * Returns text where Tornado returns bytes; use `decodeSignedValueBytes` for binary values.
+   */
+  getSecureCookie(name: string, options: GetSignedCookieOptions = {}): string | null {
+    const secret = requireCookieSecret(this.settings);
+    const value = options.value ?? this.getCookie(name);
+    return decodeSignedValue(secret, name, value, {
+      ...(options.maxAgeDays === undefined ? {} : { maxAgeDays: options.maxAgeDays }),
+      ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
+    });
+  }
+
+  /** Tornado 6.3's name for {@link getSecureCookie}. */
+  getSignedCookie(name: string, options: GetSignedCookieOptions = {}): string | null {
+    return this.getSecureCookie(name, options);
+  }
+
+  /** The key version of the signed cookie `name` (or of `value`), unchecked; `null` when none. */
+  getSecureCookieKeyVersion(name: string, value?: string | null): number | null {
+    requireCookieSecret(this.settings);
+    return getSignatureKeyVersion(value ?? this.getCookie(name) ?? null);
+  }
+
+  /** Tornado 6.3's name for {@link getSecureCookieKeyVersion}. */
+  getSignedCookieKeyVersion(name: string, value?: string | null): number | null {
+    return this.getSecureCookieKeyVersion(name, value);
+  }
+
+  /**
+   * Signs `value` under `name` with the application's `cookieSecret` (and `keyVersion`), for
+   * signed values sent some other way than a cookie (a URL, a header).
+   */
+  createSignedValue(
+    name: string,
+    value: string | Uint8Array,
+    options: { version?: number } = {},
+  ): string {
+    const secret = requireCookieSecret(this.settings);
+    return createSignedValue(secret, name, value, {
+      keyVersion: signingKeyVersion(this.settings),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    });
+  }
+
   // ---- output ------------------------------------------------------------------------------
 
   /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
@@ -429,10 +578,6 @@ export class RequestHandler {
   setHeader(name: string, value: HeaderValue): void {
     const text = this.#checkHeader(name, value);
     const key = name.toLowerCase();
-    if (key === "set-cookie") {
-      this.#setRawCookieHeader([text]);
-      return;
-    }
     const entry = this.#headers.get(key);
     if (entry) entry.values = [text];
     else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
@@ -442,10 +587,6 @@ export class RequestHandler {
   addHeader(name: string, value: HeaderValue): void {
     const text = this.#checkHeader(name, value);
     const key = name.toLowerCase();
-    if (key === "set-cookie") {
-      this.#setRawCookieHeader([text], true);
-      return;
-    }
     const entry = this.#headers.get(key);
     if (entry) entry.values.push(text);
     else this.#headers.set(key, { name: normalizeHeaderName(name), values: [text] });
@@ -459,15 +600,6 @@ export class RequestHandler {
   /** A response header set so far, several values joined with `,`. */
   getHeader(name: string): string | undefined {
     return this.#headers.get(name.toLowerCase())?.values.join(",");
-  }
-
-  #setRawCookieHeader(values: string[], add = false): void {
-    if (!add) this.#cookies.clear();
-    for (const value of values) {
-      const name = value.split("=", 1)[0]!.trim();
-      this.#cookies.delete(name);
-      this.#cookies.set(name, value);
-    }
   }
 
   /**
@@ -496,9 +628,12 @@ export class RequestHandler {
     }
   }
 
-  /** The `Set-Cookie` lines this response will send, in order. */
+  /**
+   * The `Set-Cookie` lines this response will send: those set by hand with `setHeader` /
+   * `addHeader` (sent in their header position, as in Tornado), then those from `setCookie`.
+   */
   get outgoingCookies(): readonly string[] {
-    return [...this.#cookies.values()];
+    return [...(this.#headers.get("set-cookie")?.values ?? []), ...this.#cookies.values()];
   }
 
   /**
@@ -558,10 +693,18 @@ export class RequestHandler {
   /** The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers). */
   #rawHeaders(): string[] {
     const out: string[] = [];
-    for (const entry of this.#headers.values()) {
+    let cookiesSent = false;
+    for (const [key, entry] of this.#headers) {
       for (const value of entry.values) out.push(entry.name, wireValue(value));
+      // Tornado adds cookies to the Set-Cookie header, so they join one set by hand in its place.
+      if (key === "set-cookie") {
+        for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+        cookiesSent = true;
+      }
     }
-    for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    if (!cookiesSent) {
+      for (const line of this.#cookies.values()) out.push("Set-Cookie", wireValue(line));
+    }
     return out;
   }
 
@@ -776,6 +919,173 @@ export class RequestHandler {
     return this.application.reverseUrl(name, ...args);
   }
 
+  // ---- locale ------------------------------------------------------------------------------
+
+  #locale: Locale | undefined;
+
+  /**
+   * The locale for this request (for `this.locale.translate(...)`, and `_` in templates): what
+   * `getUserLocale()` gives, or when that is `null`, `getBrowserLocale()`. Worked out on first use
+   * and kept for the request; assign it (in `prepare`, say) to choose another.
+   */
+  get locale(): Locale {
+    this.#locale ??= this.getUserLocale() ?? this.getBrowserLocale();
+    return this.#locale;
+  }
+  /** Sets the locale for the rest of the request. */
+  set locale(value: Locale) {
+    this.#locale = value;
+  }
+
+  /**
+   * The signed-in user's locale, from a profile or a cookie; override it. The default is `null`,
+   * which lets `locale` use the browser's.
+   */
+  getUserLocale(): Locale | null {
+    return null;
+  }
+
+  /**
+   * The closest supported locale to the request's `Accept-Language` header, as Tornado reads it:
+   * entries in order of their `q` weight (1 when absent; an invalid or negative weight counts as
+   * 0), those weighted 0 left out, then {@link Locale.get}. Without the header, or with no usable
+   * entry, `Locale.get(defaultCode)`.
+   */
+  getBrowserLocale(defaultCode = "en_US"): Locale {
+    const header = this.request.headerValue("accept-language");
+    if (header === undefined) return Locale.get(defaultCode);
+    const weighted: { code: string; q: number }[] = [];
+    for (const entry of header.split(",")) {
+      const parts = entry.trim().split(";");
+      let q = 1;
+      const param = parts[1]?.trim();
+      if (parts.length > 1 && param!.startsWith("q=")) {
+        q = pythonFloat(param!.slice(2));
+        if (!(q >= 0)) q = 0;
+      }
+      if (q > 0) weighted.push({ code: parts[0]!, q });
+    }
+    if (weighted.length === 0) return Locale.get(defaultCode);
+    weighted.sort((a, b) => b.q - a.q);
+    return Locale.get(...weighted.map((item) => item.code));
+  }
+
+  // ---- templates, static URLs and UI modules -----------------------------------------------
+
+  /** Whether `staticUrl` adds the scheme and host by default (Tornado's `include_host`). */
+  includeHost = false;
+  #ui: Record<string, unknown> | undefined;
+  #templatesReset = false;
+
+  /** The template directory: the `templatePath` setting (override to choose per handler). */
+  getTemplatePath(): string | undefined {
+    return this.settings.templatePath;
+  }
+
+  /**
+   * Makes the loader for a template directory: the `templateLoader` setting when given, else a
+   * {@link Loader} with the `autoescape` and `templateWhitespace` settings.
+   */
+  createTemplateLoader(templatePath: string): BaseLoader {
+    const settings = this.settings;
+    if (settings.templateLoader) return settings.templateLoader;
+    const options: LoaderOptions = {};
+    if ("autoescape" in settings) options.autoescape = settings.autoescape ?? null;
+    if (settings.templateWhitespace) options.whitespace = settings.templateWhitespace;
+    return new Loader(templatePath, options);
+  }
+
+  /**
+   * The names every template rendered by this handler sees, under Tornado's names and camelCase:
+   * `handler`, `request`, `current_user`/`currentUser`, `locale`, `_` (translate) and `pgettext`,
+   * `static_url`/`staticUrl`, `xsrf_form_html`/`xsrfFormHtml`, `reverse_url`/`reverseUrl`, the
+   * `uiMethods`, and `modules` (the `uiModules`). Override to add more.
+   */
+  getTemplateNamespace(): Record<string, unknown> {
+    const locale = this.locale;
+    const translate = locale.translate;
+    const pgettext = locale.pgettext;
+    const staticUrl = (path: string, includeHost?: boolean | StaticUrlOptions) =>
+      this.staticUrl(path, includeHost);
+    const xsrfFormHtml = () => this.xsrfFormHtml();
+    const reverseUrl = (name: string, ...args: unknown[]) => this.reverseUrl(name, ...args);
+    const currentUser = this.currentUser;
+    return {
+      handler: this,
+      request: this.request,
+      current_user: currentUser,
+      currentUser,
+      locale,
+      _: translate,
+      pgettext,
+      static_url: staticUrl,
+      staticUrl,
+      xsrf_form_html: xsrfFormHtml,
+      xsrfFormHtml,
+      reverse_url: reverseUrl,
+      reverseUrl,
+      ...this.ui,
+    };
+  }
+
+  /**
+   * Renders a template to a string with the handler's namespace plus `vars` (which win). The
+   * template comes from `getTemplatePath()` (without one, the directory of the calling file),
+   * through a loader shared by the process; with `compiledTemplateCache: false` (the `debug`
+   * default) templates are compiled again on every request.
+   */
+  renderString(templateName: string, vars: Record<string, unknown> = {}): string {
+    const settings = this.settings;
+    const templatePath = this.getTemplatePath() ?? callerDirectory();
+    const key = `${resolve(templatePath)}\0${settings.autoescape}\0${settings.templateWhitespace}`;
+    let loader = settings.templateLoader ?? templateLoaders.get(key);
+    if (loader === undefined) {
+      loader = this.createTemplateLoader(templatePath);
+      templateLoaders.set(key, loader);
+    }
+    if (settings.compiledTemplateCache === false && !this.#templatesReset) {
+      this.#templatesReset = true;
+      loader.reset();
+    }
+    const template = loader.load(templateName);
+    return template.generate({ ...this.getTemplateNamespace(), ...vars });
+  }
+
+  /**
+   * Renders a template (see {@link renderString}), adds the resources of the UI modules it used
+   * before `</head>` and `</body>`, and finishes the response with it.
+   */
+  render(templateName: string, vars: Record<string, unknown> = {}): Promise<void> {
+    if (this.#finished) throw new Error("Cannot render() after finish()");
+    const html = this.renderString(templateName, vars);
+    return this.finish(insertModuleResources(this, html));
+  }
+
+  /**
+   * The URL of a static file: `staticUrlPrefix + path?v=<sha512 of the file>`, the hash cached
+   * unless `staticHashCache` is off. `includeHost` (or the handler's `includeHost` property)
+   * prefixes `protocol://host`. Needs the `staticPath` setting.
+   */
+  staticUrl(path: string, includeHost?: boolean | StaticUrlOptions): string {
+    const settings = this.settings;
+    if (settings.staticPath === undefined) {
+      throw new Error(
+        "You must define the 'staticPath' setting in your application to use staticUrl",
+      );
+    }
+    const options = typeof includeHost === "object" ? includeHost : { includeHost };
+    const maker = settings.staticHandlerClass as unknown as StaticUrlMaker;
+    const url = maker.makeStaticUrl(settings, path, options.includeVersion ?? true);
+    const withHost = options.includeHost ?? this.includeHost;
+    return withHost ? `${this.request.protocol}://${this.request.host}${url}` : url;
+  }
+
+  /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
+  get ui(): Record<string, unknown> {
+    this.#ui ??= createUINamespace(this);
+    return this.#ui;
+  }
+
   /**
    * Turns off automatic finishing for the rest of this request: the handler must call `finish()`
    * itself (for responses completed later by a callback or event).
@@ -789,8 +1099,65 @@ export class RequestHandler {
     return this.#connectionClosed;
   }
 
-  /** Checks the XSRF token of a form submission; overridden by the security layer. */
-  checkXsrfCookie(): void {}
+  /**
+   * This request's XSRF token (Tornado's `xsrf_token`), for forms and AJAX calls. The first use in
+   * a request sets the XSRF cookie (`_xsrf`, or the `xsrfCookieName` setting, with the
+   * `xsrfCookieKwargs` attributes) when the request did not bring a valid one. Version 2 tokens
+   * (the default, `xsrfCookieVersion`) are masked afresh per request, so they differ on every page
+   * while the secret in the cookie stays the same. Usable from a subclass constructor. Returns text
+   * where Tornado returns bytes.
+   *
+   * When a user is logged in the cookie lasts 30 days unless `xsrfCookieKwargs` says otherwise, as
+   * in Tornado; an `async getCurrentUser()` not yet awaited (in a constructor) counts as no user.
+   */
+  get xsrfToken(): string {
+    if (this.#xsrfToken === undefined) {
+      const raw = this.#rawXsrfToken();
+      const version = this.settings.xsrfCookieVersion ?? 2;
+      const token = encodeXsrfToken(raw.token, { version, timestamp: raw.timestamp });
+      this.#xsrfToken = token;
+      if (!raw.fromCookie) {
+        const loggedIn = Boolean(this.#knownCurrentUser());
+        this.setCookie(
+          xsrfCookieName(this.settings),
+          token,
+          xsrfCookieOptions(this.settings, loggedIn),
+        );
+      }
+    }
+    return this.#xsrfToken;
+  }
+
+  /** The secret behind the XSRF cookie, read (or made) once per request. */
+  #rawXsrfToken(): XsrfTokenParts & { fromCookie: boolean } {
+    this.#rawXsrf ??= rawXsrfToken(this.getCookie(xsrfCookieName(this.settings)));
+    return this.#rawXsrf;
+  }
+
+  /**
+   * The hidden form field with this request's XSRF token, for every form that POSTs:
+   * `<input type="hidden" name="_xsrf" value="2|...|...|..."/>`. Sets the cookie like `xsrfToken`.
+   */
+  xsrfFormHtml(): string {
+    return xsrfFormHtml(this.xsrfToken);
+  }
+
+  /**
+   * Checks the XSRF token of a request that may change state; runs before `prepare` for every
+   * method but GET, HEAD and OPTIONS when the `xsrfCookies` setting is on. The token comes from
+   * the `_xsrf` argument (query or body), else the `X-Xsrftoken` or `X-Csrftoken` header, and must
+   * hold the same secret as the XSRF cookie; otherwise a 403 with Tornado's log message
+   * (`'_xsrf' argument missing from POST`, `'_xsrf' argument has invalid format`,
+   * `XSRF cookie does not match POST argument`). Override it to exempt a handler or change the
+   * rule; it may be async.
+   */
+  checkXsrfCookie(): void | Promise<void> {
+    const submitted =
+      this.getArgument(XSRF_ARGUMENT, null) ||
+      this.request.headerValue("x-xsrftoken") ||
+      this.request.headerValue("x-csrftoken");
+    verifyXsrfToken(submitted, this.#rawXsrfToken().token);
+  }
 
   /** Whether the XSRF check applies to this request (`xsrfCookies` on and an unsafe method). */
   protected get xsrfCheckNeeded(): boolean {
@@ -823,9 +1190,11 @@ export class RequestHandler {
           kwargs[name] = this.decodeArgument(urlUnescapeToBytes(raw, false), name);
       }
       this.pathKwargs = kwargs;
-      if (this.xsrfCheckNeeded) this.checkXsrfCookie();
-      const loadingUser = this.#loadCurrentUser();
-      if (loadingUser) await loadingUser;
+      if (this.xsrfCheckNeeded) {
+        const checked = this.checkXsrfCookie();
+        if (isPromise(checked)) await checked;
+      }
+      if (this.getCurrentUser instanceof AsyncFunction) await this.loadCurrentUser();
       const prepared = this.prepare();
       if (isPromise(prepared)) await prepared;
       if (this.#finished) return;
@@ -843,24 +1212,6 @@ export class RequestHandler {
       this.#handleException(error);
       if (this.#pendingError) await this.#pendingError;
     }
-  }
-
-  /**
-   * Resolves an overridden `getCurrentUser` before `prepare`, so it may be async (a database
-   * lookup) and `currentUser` is a plain value everywhere after; a rejection becomes a 500.
-   * The base `getCurrentUser` is left lazy.
-   */
-  #loadCurrentUser(): Promise<void> | undefined {
-    if (this.#currentUserLoaded || this.getCurrentUser === RequestHandler.prototype.getCurrentUser)
-      return undefined;
-    const user = this.getCurrentUser();
-    if (!isPromise(user)) {
-      this.currentUser = user;
-      return undefined;
-    }
-    return Promise.resolve(user).then((value) => {
-      this.currentUser = value;
-    });
   }
 
   #parseBody(): void {
@@ -945,6 +1296,48 @@ export class RequestHandler {
   requestSummary(): string {
     return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
   }
+}
+
+/** Python's `float()` of a string (the forms Tornado accepts for a q weight); NaN when invalid. */
+function pythonFloat(text: string): number {
+  const trimmed = text.trim();
+  const match =
+    /^[+-]?(?:(\d(?:_?\d)*)?(?:\.\d(?:_?\d)*|\.)?(?:[eE][+-]?\d(?:_?\d)*)?|inf(?:inity)?|nan)$/i.exec(
+      trimmed,
+    );
+  if (!match || !/\d|inf|nan/i.test(trimmed)) return Number.NaN;
+  const plain = trimmed.replaceAll("_", "").toLowerCase();
+  if (plain.endsWith("nan")) return Number.NaN;
+  if (plain.includes("inf")) return plain.startsWith("-") ? -Infinity : Infinity;
+  return Number(plain);
+}
+
+/** Options for {@link RequestHandler.staticUrl}. */
+export interface StaticUrlOptions {
+  /** Prefix `protocol://host` (default: the handler's `includeHost`). */
+  includeHost?: boolean | undefined;
+  /** Add the `?v=` content hash (default true). */
+  includeVersion?: boolean | undefined;
+}
+
+/** What `staticUrl` needs of the `staticHandlerClass` setting (StaticFileHandler has it). */
+interface StaticUrlMaker {
+  makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion?: boolean): string;
+}
+
+// Template loaders by directory and settings, for the whole process (as Tornado keeps them).
+const templateLoaders = new Map<string, BaseLoader>();
+const FRAMEWORK_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The directory of the first source file on the stack outside tornado-ts itself. */
+function callerDirectory(): string {
+  for (const line of (new Error().stack ?? "").split("\n").slice(1)) {
+    const match = /((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line);
+    if (!match) continue;
+    const file = match[1]!.startsWith("file://") ? fileURLToPath(match[1]!) : match[1]!;
+    if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
+  }
+  return process.cwd();
 }
 
 function endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {

@@ -24,6 +24,7 @@ export type Route = RouteTuple | URLSpec;
 
 /** The result of matching a path: raw (still percent-encoded) group values. */
 export interface RouteMatch {
+  /** The route that matched. */
   readonly spec: URLSpec;
   /** Captured groups in pattern order; `undefined` for an optional group that did not take part. */
   readonly args: (string | undefined)[];
@@ -33,6 +34,7 @@ export interface RouteMatch {
 
 /** An error in a route definition, raised when the Application is built. */
 export class RouteError extends Error {
+  /** The error's name, `"RouteError"`. */
   override readonly name = "RouteError";
 }
 

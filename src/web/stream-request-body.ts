@@ -8,7 +8,8 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Busboy, type BusboyFileStream, type BusboyInstance } from "@fastify/busboy";
+import type { Readable } from "node:stream";
+import busboy, { type Busboy, type FieldInfo, type FileInfo } from "busboy";
 import {
   BodyAbortedError,
   BodyTimeoutError,
@@ -157,14 +158,15 @@ function decodeName(name: string): string {
 }
 
 /**
- * Parses a `multipart/form-data` body as it streams in (on `@fastify/busboy`): fields go to
+ * Parses a `multipart/form-data` body as it streams in (on `busboy`): fields go to
  * `request.bodyArguments` (so `getBodyArgument` works as usual), files are written to new files in
  * `uploadDir` part by part and never held in memory whole. Feed it from `dataReceived` with
  * `write(chunk)` and call `end()` once the body is complete.
  *
- * Limits (parts, fields, files, field size, file size, part header size) come from the server's
+ * Limits (parts, fields, files, field size, file size) come from the server's
  * `multipartLimits` or the `limits` option: too many parts is a 400, a field or file too large a
- * 413, a malformed body a 400 (as `HTTPError`s). On any failure the files written so far are
+ * 413, a malformed body a 400 (as `HTTPError`s). A part's header block is bounded by busboy's own
+ * 16 KiB limit rather than `partHeaderSize`. On any failure the files written so far are
  * removed. Parts with a non-empty file name are files, the others fields, as in Tornado.
  * Differs from Tornado's in-memory parser: a part without a `Content-Disposition` header, or
  * whose disposition is not `form-data`, is skipped rather than refused (busboy's rule); nothing of
@@ -178,7 +180,7 @@ export class MultipartStreamParser {
   readonly #request: HTTPServerRequest;
   readonly #uploadDir: string;
   readonly #limits: Required<Omit<MultipartLimits, "fileSize">> & { fileSize: number };
-  readonly #busboy: BusboyInstance;
+  readonly #busboy: Busboy;
   readonly #writes = new Set<Promise<void>>();
   readonly #paths = new Set<string>();
   readonly #open = new Set<WriteStream>();
@@ -209,11 +211,12 @@ export class MultipartStreamParser {
       throw new HTTPError(400, "Invalid multipart/form-data: missing boundary");
     }
     try {
-      this.#busboy = Busboy({
+      this.#busboy = busboy({
         headers: { ...request.raw.headers, "content-type": contentType },
+        // Latin-1 keeps the bytes as sent: values go back to bytes, names are decoded as UTF-8.
         defCharset: "latin1",
+        defParamCharset: "latin1",
         preservePath: true,
-        isPartAFile: (_field, _type, filename) => filename !== undefined && filename !== "",
         limits: {
           // One over each count limit, so that passing it is seen (busboy stops quietly at it).
           parts: this.#limits.parts + 1,
@@ -221,7 +224,8 @@ export class MultipartStreamParser {
           files: this.#limits.files + 1,
           fieldSize: this.#limits.fieldSize,
           fileSize: this.#limits.fileSize,
-          headerSize: this.#limits.partHeaderSize,
+          // busboy bounds a part's header block itself (16 KiB); `partHeaderSize` is not used here.
+          headerPairs: 64,
           fieldNameSize: 1024,
         },
       });
@@ -230,7 +234,7 @@ export class MultipartStreamParser {
         cause: error,
       });
     }
-    this.#finished = new Promise((resolve) => this.#busboy.once("finish", () => resolve()));
+    this.#finished = new Promise((resolve) => this.#busboy.once("close", () => resolve()));
     this.#finished.catch(() => {});
     this.#busboy.on("error", (error: unknown) =>
       this.#fail(400, `Invalid multipart/form-data: ${(error as Error).message}`),
@@ -244,12 +248,14 @@ export class MultipartStreamParser {
     this.#busboy.on("fieldsLimit", () =>
       this.#fail(400, `Invalid multipart/form-data: more than ${this.#limits.fields} fields`),
     );
-    this.#busboy.on("field", (name, value, nameTruncated, valueTruncated) =>
-      this.#onField(name, value, nameTruncated, valueTruncated),
+    this.#busboy.on("field", (name: string | undefined, value: string, info: FieldInfo) =>
+      this.#onField(name, Buffer.from(value, "latin1"), info.nameTruncated, info.valueTruncated),
     );
-    this.#busboy.on("file", (name, stream, filename, _encoding, mimeType) =>
-      this.#onFile(name, stream, filename, mimeType),
-    );
+    this.#busboy.on("file", (name: string | undefined, stream: Readable, info: FileInfo) => {
+      // Tornado: a part without a file name (or with an empty one) is an argument, whatever its type.
+      if (info.filename) this.#onFile(name, stream, info.filename, info.mimeType);
+      else this.#onUnnamedFile(name, stream);
+    });
   }
 
   #fail(status: number, message: string): void {
@@ -258,7 +264,12 @@ export class MultipartStreamParser {
     for (const stream of this.#open) stream.destroy();
   }
 
-  #onField(name: string, value: string, nameTruncated: boolean, valueTruncated: boolean): void {
+  #onField(
+    name: string | undefined,
+    bytes: Buffer,
+    nameTruncated: boolean,
+    valueTruncated: boolean,
+  ): void {
     if (this.#failure) return;
     if (!name || nameTruncated) {
       this.#fail(400, "Invalid multipart/form-data: value missing name");
@@ -272,7 +283,6 @@ export class MultipartStreamParser {
       return;
     }
     const key = decodeName(name);
-    const bytes = Buffer.from(value, "latin1");
     const args = this.#request.bodyArguments;
     const list = args[key];
     if (list) list.push(bytes);
@@ -280,7 +290,23 @@ export class MultipartStreamParser {
     this.#request.invalidateArguments();
   }
 
-  #onFile(name: string, stream: BusboyFileStream, rawFilename: string, mimeType: string): void {
+  /** A part busboy takes for a file (`application/octet-stream`) but that has no file name. */
+  #onUnnamedFile(name: string | undefined, stream: Readable): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    stream.on("error", (error: Error) => {
+      this.#fail(400, `Invalid multipart/form-data: ${error.message}`);
+    });
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.#limits.fieldSize) truncated = true;
+      else chunks.push(chunk);
+    });
+    stream.on("end", () => this.#onField(name, Buffer.concat(chunks), false, truncated));
+  }
+
+  #onFile(name: string | undefined, stream: Readable, rawFilename: string, mimeType: string): void {
     // A body that ends inside a part errors the part's stream; the parser reports it as a 400.
     stream.on("error", (error: Error) => {
       this.#fail(400, `Invalid multipart/form-data: ${error.message}`);
@@ -387,6 +413,7 @@ export class MultipartStreamParser {
     this.#failure ??= new HTTPError(400, "Upload discarded");
     for (const stream of this.#open) stream.destroy();
     this.#busboy.removeAllListeners("field");
+    this.#busboy.removeAllListeners("close");
     this.#busboy.removeAllListeners("file");
     this.#busboy.on("error", () => {});
     await Promise.all(this.#writes);

@@ -1,0 +1,264 @@
+// Python's value formatting and the few builtins Tornado templates commonly call, so templates
+// ported from Tornado print what they printed there.
+
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+const NON_PRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\\]/gu;
+
+/** Python's whitespace characters (`str.isspace()`), as a regex character-class body. */
+export const PY_SPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
+
+/** Python's `str.strip()`. */
+export function pyStrip(text: string): string {
+  return text.replace(PY_STRIP_RE, "");
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Python's `repr()` of a string: single quotes unless only double quotes avoid escaping. */
+export function pyStringRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let body = text;
+  if (NON_PRINTABLE.test(body) || body.includes("\\")) {
+    NON_PRINTABLE_ALL.lastIndex = 0;
+    body = body.replace(NON_PRINTABLE_ALL, (ch) => {
+      if (ch === "\\") return "\\\\";
+      if (ch === " ") return ch;
+      if (ch === "\n") return "\\n";
+      if (ch === "\r") return "\\r";
+      if (ch === "\t") return "\\t";
+      const code = ch.codePointAt(0)!;
+      if (code < 0x100) return "\\x" + code.toString(16).padStart(2, "0");
+      if (code < 0x10000) return "\\u" + code.toString(16).padStart(4, "0");
+      return "\\U" + code.toString(16).padStart(8, "0");
+    });
+  }
+  if (body.includes(quote)) body = body.replaceAll(quote, "\\" + quote);
+  return quote + body + quote;
+}
+
+/** Python's `repr()` of a float, from the shortest round-trip digits JavaScript gives. */
+function pyFloat(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (Object.is(value, -0)) return "-0.0";
+  const [mantissa, exponentText] = value.toExponential().split("e") as [string, string];
+  const exponent = Number(exponentText);
+  // repr() uses fixed notation for decimal exponents from -4 to 15, where JavaScript does too.
+  if (exponent >= -4 && exponent < 16) return String(value);
+  const sign = exponent < 0 ? "-" : "+";
+  return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+}
+
+/**
+ * A value as Python's `str()` would print its Python counterpart: `None`, `True`/`False`,
+ * `[1, 'a']`, `{'k': 1}`. Strings are returned as they are, bytes are decoded as UTF-8, numbers
+ * print as integers when they are whole, and other objects use their own `toString()`.
+ */
+export function pyStr(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+      return Number.isInteger(value) && !Object.is(value, -0) ? String(value) : pyFloat(value);
+    case "boolean":
+      return value ? "True" : "False";
+    case "undefined":
+      return "None";
+    case "bigint":
+      return value.toString();
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `<function ${value.name || "<lambda>"}>`;
+  }
+  if (value === null) return "None";
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8");
+  return pyRepr(value);
+}
+
+/** Python's `repr()` of a value's Python counterpart (strings quoted, containers recursively). */
+export function pyRepr(value: unknown, seen: Set<object> = new Set()): string {
+  if (typeof value === "string") return pyStringRepr(value);
+  if (value === null || typeof value !== "object") return pyStr(value);
+  if (value instanceof Uint8Array) {
+    return "b" + pyStringRepr(Buffer.from(value).toString("latin1"));
+  }
+  if (seen.has(value)) return Array.isArray(value) ? "[...]" : "{...}";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return "[" + value.map((item) => pyRepr(item, seen)).join(", ") + "]";
+    if (value instanceof Map) {
+      const items = [...value].map(([k, v]) => `${pyRepr(k, seen)}: ${pyRepr(v, seen)}`);
+      return "{" + items.join(", ") + "}";
+    }
+    if (value instanceof Set) {
+      if (value.size === 0) return "set()";
+      return "{" + [...value].map((item) => pyRepr(item, seen)).join(", ") + "}";
+    }
+    if (isPlainObject(value)) {
+      const items = Object.entries(value).map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v, seen)}`);
+      return "{" + items.join(", ") + "}";
+    }
+    return String(value);
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/**
+ * What `{% for %}` iterates: any iterable as it is, and a plain object by its keys (as Python
+ * iterates a dict).
+ */
+export function pyIter(value: unknown): Iterable<unknown> {
+  if (value !== null && value !== undefined) {
+    if (typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
+      return value as Iterable<unknown>;
+    }
+    if (typeof value === "object") return Object.keys(value);
+  }
+  throw new TypeError(`'${typeName(value)}' object is not iterable`);
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}
+
+function codePointCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Python's `len()`: code points of a string, items of an array, map, set or plain object. */
+function len(value: unknown): number {
+  if (typeof value === "string") return codePointCount(value);
+  if (Array.isArray(value) || value instanceof Uint8Array) return value.length;
+  if (value instanceof Map || value instanceof Set) return value.size;
+  if (value !== null && typeof value === "object") {
+    const length = (value as { length?: unknown }).length;
+    if (typeof length === "number") return length;
+    if (isPlainObject(value)) return Object.keys(value).length;
+  }
+  throw new TypeError(`object of type '${typeName(value)}' has no len()`);
+}
+
+/** Python's `range()`, as an array. */
+function range(startOrStop: number, stop?: number, step = 1): number[] {
+  const start = stop === undefined ? 0 : startOrStop;
+  const end = stop === undefined ? startOrStop : stop;
+  if (step === 0) throw new RangeError("range() arg 3 must not be zero");
+  const out: number[] = [];
+  if (step > 0) for (let i = start; i < end; i += step) out.push(i);
+  else for (let i = start; i > end; i += step) out.push(i);
+  return out;
+}
+
+/** Python's `int()`: truncates numbers, parses decimal strings (with `_` between digits). */
+function int(value: unknown, base = 10): number {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value))
+      throw new RangeError(`cannot convert float ${pyStr(value)} to integer`);
+    return Math.trunc(value);
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") {
+    const text = pyStrip(value);
+    const digits =
+      base === 16 ? /^[+-]?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/ : /^[+-]?[0-9]+(?:_[0-9]+)*$/;
+    if (digits.test(text)) return Number.parseInt(text.replaceAll("_", ""), base);
+  }
+  throw new TypeError(`invalid literal for int() with base ${base}: ${pyRepr(value)}`);
+}
+
+/** Python's `float()`. */
+function float(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "string") {
+    const text = pyStrip(value).toLowerCase().replaceAll("_", "");
+    if (/^[+-]?(?:nan)$/.test(text)) return Number.NaN;
+    if (/^[+-]?(?:inf|infinity)$/.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(text)) return Number(text);
+  }
+  throw new TypeError(`could not convert to float: ${pyRepr(value)}`);
+}
+
+function items(args: unknown[]): unknown[] {
+  return args.length === 1 ? [...pyIter(args[0])] : args;
+}
+
+function compare(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+function min(...args: unknown[]): unknown {
+  const values = items(args);
+  if (values.length === 0) throw new RangeError("min() arg is an empty sequence");
+  return values.reduce((best, v) => (compare(v, best) < 0 ? v : best));
+}
+
+function max(...args: unknown[]): unknown {
+  const values = items(args);
+  if (values.length === 0) throw new RangeError("max() arg is an empty sequence");
+  return values.reduce((best, v) => (compare(v, best) > 0 ? v : best));
+}
+
+function sum(iterable: unknown, start = 0): number {
+  let total = start;
+  for (const item of pyIter(iterable)) total += item as number;
+  return total;
+}
+
+function sorted(
+  iterable: unknown,
+  options: { key?: (item: unknown) => unknown; reverse?: boolean } = {},
+): unknown[] {
+  const key = options.key ?? ((item: unknown) => item);
+  const out = [...pyIter(iterable)].map((item) => [key(item), item] as const);
+  out.sort((a, b) => compare(a[0], b[0]));
+  if (options.reverse) out.reverse();
+  return out.map(([, item]) => item);
+}
+
+function enumerate(iterable: unknown, start = 0): [number, unknown][] {
+  let i = start;
+  return [...pyIter(iterable)].map((item) => [i++, item]);
+}
+
+function zip(...iterables: unknown[]): unknown[][] {
+  const lists = iterables.map((it) => [...pyIter(it)]);
+  const n = lists.length === 0 ? 0 : Math.min(...lists.map((l) => l.length));
+  return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
+}
+
+function reversed(iterable: unknown): unknown[] {
+  return [...pyIter(iterable)].reverse();
+}
+
+/**
+ * The Python builtins templates commonly use (`len`, `range`, `str`, `int`, `float`, `abs`,
+ * `min`, `max`, `sum`, `sorted`, `enumerate`, `zip`, `reversed`), with Python's results.
+ */
+export const PY_BUILTINS: Readonly<Record<string, unknown>> = Object.freeze({
+  len,
+  range,
+  str: pyStr,
+  int,
+  float,
+  abs: Math.abs,
+  min,
+  max,
+  sum,
+  sorted,
+  enumerate,
+  zip,
+  reversed,
+});
