@@ -49,6 +49,7 @@ export interface BodyLimits {
 
 /** A body larger than allowed (after decompression, when the body was compressed): a 413. */
 export class RequestBodyTooLargeError extends Error {
+  /** The error's name, `"RequestBodyTooLargeError"`. */
   override readonly name = "RequestBodyTooLargeError";
   /** The limit that was passed, in bytes. */
   readonly limit: number;
@@ -60,6 +61,7 @@ export class RequestBodyTooLargeError extends Error {
 
 /** The client took longer than `bodyTimeout` to send the body: the connection is closed. */
 export class BodyTimeoutError extends Error {
+  /** The error's name, `"BodyTimeoutError"`. */
   override readonly name = "BodyTimeoutError";
   /** The timeout, in milliseconds. */
   readonly timeoutMs: number;
@@ -71,11 +73,13 @@ export class BodyTimeoutError extends Error {
 
 /** A compressed request body that does not decompress: a 400. */
 export class RequestDecompressionError extends Error {
+  /** The error's name, `"RequestDecompressionError"`. */
   override readonly name = "RequestDecompressionError";
 }
 
 /** The client went away before the body was complete. */
 export class BodyAbortedError extends Error {
+  /** The error's name, `"BodyAbortedError"`. */
   override readonly name = "BodyAbortedError";
   constructor() {
     super("Connection closed before the request body was complete");
