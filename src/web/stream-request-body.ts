@@ -175,8 +175,8 @@ function decodeName(name: string): string {
  * Not in Tornado, where `@stream_request_body` handlers parse bodies themselves.
  */
 export class MultipartStreamParser {
-  /** The files received so far, by field name. */
-  readonly files: Record<string, UploadedFile[]> = Object.create(null);
+  /** Files in the order their parts began (a small file may reach the disk before a large one). */
+  readonly #received: { file: UploadedFile | undefined }[] = [];
   readonly #request: HTTPServerRequest;
   readonly #uploadDir: string;
   readonly #limits: Required<Omit<MultipartLimits, "fileSize">> & { fileSize: number };
@@ -320,6 +320,8 @@ export class MultipartStreamParser {
     const filename = decodeName(rawFilename);
     const path = join(this.#uploadDir, `${randomBytes(16).toString("hex")}.upload`);
     this.#paths.add(path);
+    const slot: { file: UploadedFile | undefined } = { file: undefined };
+    this.#received.push(slot);
     const write = this.#ensureDir().then(
       () =>
         new Promise<void>((resolve) => {
@@ -356,9 +358,7 @@ export class MultipartStreamParser {
                 path,
                 size,
               };
-              const list = this.files[fieldName];
-              if (list) list.push(file);
-              else this.files[fieldName] = [file];
+              slot.file = file;
             }
             resolve();
           });
@@ -403,6 +403,18 @@ export class MultipartStreamParser {
       throw this.#failure;
     }
     return this.files;
+  }
+
+  /** The files written completely so far, by field name, in the order their parts came. */
+  get files(): Record<string, UploadedFile[]> {
+    const out: Record<string, UploadedFile[]> = Object.create(null);
+    for (const { file } of this.#received) {
+      if (!file) continue;
+      const list = out[file.fieldName];
+      if (list) list.push(file);
+      else out[file.fieldName] = [file];
+    }
+    return out;
   }
 
   /**
