@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Loader, TemplatePathError } from "tornado-ts/template";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, HTTPError, RequestHandler, safeFilename, safeJoin } from "tornado-ts/web";
 import { makeUploadApp } from "../../examples/upload/app.ts";
@@ -153,6 +154,58 @@ describe("bad input: pollution, header injection, path traversal", () => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data.toString("latin1"))?.[1]);
       assert.ok(status === 403 || status === 400 || status === 404, `${path}: ${status}`);
       assert.doesNotMatch(data.toString("latin1"), /root:/);
+    }
+  });
+
+  it("StaticFileHandler refuses every spelling of a climb out of staticPath", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tornado-ts-static-root-"));
+    mkdirSync(join(dir, "static"));
+    writeFileSync(join(dir, "static", "ok.txt"), "fine");
+    writeFileSync(join(dir, "secret.txt"), "SECRET");
+    const app = new Application([], { staticPath: join(dir, "static") });
+    const staticServer = await TestServer.start(app);
+    try {
+      assert.equal((await staticServer.fetch("/static/ok.txt")).text, "fine");
+      for (const path of [
+        "../secret.txt",
+        "..%2Fsecret.txt",
+        "%2e%2e/secret.txt",
+        "%2e%2e%2fsecret.txt",
+        "..%5Csecret.txt",
+        "ok.txt/../../secret.txt",
+        "%2F..%2Fsecret.txt",
+        "/../secret.txt",
+        "..%00/secret.txt",
+        "%c0%ae%c0%ae/secret.txt",
+      ]) {
+        const { data } = await rawExchange(
+          staticServer.port,
+          `GET /static/${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+        );
+        const text = data.toString("latin1");
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+        assert.ok(status >= 400 && status < 500, `${path}: ${status}`);
+        assert.doesNotMatch(text, /SECRET/, path);
+      }
+    } finally {
+      await staticServer.close();
+    }
+  });
+
+  it("the template Loader refuses names that leave its root", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tornado-ts-templates-"));
+    mkdirSync(join(dir, "views"));
+    writeFileSync(join(dir, "views", "page.html"), "page");
+    writeFileSync(join(dir, "secret.html"), "SECRET");
+    const loader = new Loader(join(dir, "views"));
+    assert.equal(loader.load("page.html").generate({}), "page");
+    for (const name of [
+      "../secret.html",
+      "a/../../secret.html",
+      "/etc/passwd",
+      join(dir, "secret.html"),
+    ]) {
+      assert.throws(() => loader.load(name), TemplatePathError, name);
     }
   });
 
