@@ -9,7 +9,7 @@
  *
  * Not ported: `HTTPClient` (the blocking client; Node has no way to block on a socket), curl
  * options, proxies and digest auth.
- * @module
+ * @module tornado-ts/httpclient
  */
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";

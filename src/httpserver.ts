@@ -12,12 +12,20 @@ import {
   createServer as createHttpsServer,
   type ServerOptions as TlsServerOptions,
 } from "node:https";
-import { type AddressInfo, isIP, type Socket } from "node:net";
+import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
 import { refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { genLog } from "./log.ts";
+import {
+  drainOnSignals,
+  type ForkOptions,
+  forkProcesses,
+  onDrain,
+  taskId,
+  trackRequest,
+} from "./process.ts";
 
 /** Options of an {@link HTTPServer}; the defaults are safe for a server on the open internet. */
 export interface HTTPServerOptions {
@@ -88,6 +96,15 @@ export {
   setBodyTimeout,
   setMaxBodySize,
 } from "./httpserver-limits.ts";
+
+/**
+ * Options of {@link HTTPServer.start}: how workers are supervised (see `forkProcesses` in
+ * `tornado-ts/process`).
+ */
+export interface StartOptions extends ForkOptions {}
+
+/** How long a draining server leaves an idle connection open before closing it, in milliseconds. */
+const DRAIN_IDLE_MS = 1000;
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
@@ -185,6 +202,10 @@ export class HTTPServer {
   #listening = false;
   /** Sockets handed over by an `upgrade` (WebSockets): Node no longer tracks them as HTTP connections. */
   readonly #upgraded = new Set<Socket>();
+  readonly #inFlight = new Set<ServerResponse>();
+  readonly #connections = new Map<Socket, { active: number; idleSince: number }>();
+  #draining = false;
+  #unregisterDrain: (() => void) | undefined;
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
@@ -220,6 +241,12 @@ export class HTTPServer {
     this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#serveUpgrade(listener, req, socket, head);
     });
+    this.nodeServer.prependListener("request", (req: IncomingMessage, res: ServerResponse) =>
+      this.#track(req, res),
+    );
+    this.nodeServer.on(options.sslOptions ? "secureConnection" : "connection", (socket: Socket) =>
+      this.#connection(socket),
+    );
   }
 
   /**
@@ -250,6 +277,30 @@ export class HTTPServer {
     listener(req, res);
   }
 
+  #connection(socket: Socket): { active: number; idleSince: number } {
+    let state = this.#connections.get(socket);
+    if (!state) {
+      state = { active: 0, idleSince: Date.now() };
+      this.#connections.set(socket, state);
+      socket.once("close", () => this.#connections.delete(socket));
+    }
+    return state;
+  }
+
+  /** Counts a request, and keeps what `drain()` needs: responses and connections in use. */
+  #track(req: IncomingMessage, res: ServerResponse): void {
+    trackRequest(res);
+    this.#inFlight.add(res);
+    const connection = this.#connection(req.socket);
+    connection.active++;
+    if (this.#draining) res.shouldKeepAlive = false;
+    res.once("close", () => {
+      this.#inFlight.delete(res);
+      connection.active--;
+      connection.idleSince = Date.now();
+    });
+  }
+
   /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
   listen(port: number, address?: string): Promise<this> {
     return new Promise((resolve, reject) => {
@@ -258,6 +309,7 @@ export class HTTPServer {
       this.nodeServer.listen(port, address, () => {
         this.nodeServer.off("error", onError);
         this.#listening = true;
+        this.#unregisterDrain ??= onDrain((timeoutMs) => this.drain(timeoutMs / 1000));
         resolve(this);
       });
     });
@@ -269,17 +321,63 @@ export class HTTPServer {
   }
 
   /**
-   * Starts serving on the bound port. `start(1)` (the default) serves in this process; other counts
-   * fork worker processes (see `tornado-ts/process`).
+   * Starts serving on the bound port, in this process or in worker processes (Tornado's
+   * `start(num_processes)`). `start()` and `start(1)` serve in this process; `start(n)` starts `n`
+   * workers through Node's cluster module (`null`, 0 or a negative number: one per CPU), each
+   * serving the same port; a number as `options` is `maxRestarts`, as in Tornado. In the primary
+   * process the returned promise never resolves: the primary supervises (restarts crashed workers,
+   * SIGHUP rolling restart, SIGTERM/SIGINT drain, SIGUSR2 and `statsPort` counters; see
+   * `tornado-ts/process`). In a worker, and with one process, it resolves once listening.
+   *
+   * Every process started this way drains on SIGTERM and SIGINT: it stops accepting, lets in-flight
+   * requests finish within `drainTimeout` seconds (default 10), and exits with status 0.
+   *
+   * Differs from Tornado: workers are new runs of the script, not forks, so code before `start()`
+   * runs in every process; `await` the call so code after it runs only in workers.
    */
-  async start(numProcesses = 1): Promise<void> {
-    if (!this.#bound) throw new Error("HTTPServer.start() needs bind(port) first");
-    if (numProcesses !== 1) {
-      throw new Error(
-        `HTTPServer.start(${numProcesses}): multi-process serving is not available in this build`,
-      );
+  async start(numProcesses: number | null = 1, options: StartOptions | number = {}): Promise<void> {
+    const bound = this.#bound;
+    if (!bound) throw new Error("HTTPServer.start() needs bind(port) first");
+    const settings = typeof options === "number" ? { maxRestarts: options } : options;
+    if (numProcesses !== 1 || taskId() !== null) await forkProcesses(numProcesses, settings);
+    drainOnSignals(settings.drainTimeout ?? 10);
+    await this.listen(bound.port, bound.address);
+  }
+
+  /**
+   * Stops accepting connections and lets the requests in progress finish: every response from now
+   * on is sent with `Connection: close`, so a client using a keep-alive connection gets its answer
+   * and then the close. A connection is closed by the server only once it has been idle for a
+   * second, so that a client never sends a request on a connection the server is closing at that
+   * moment (Node's `server.close()` closes idle keep-alive connections at once, which drops such
+   * requests). After `timeoutSeconds` (default 10) the connections still open are closed. Resolves
+   * when every connection has closed.
+   */
+  async drain(timeoutSeconds = 10): Promise<void> {
+    this.#draining = true;
+    this.#listening = false;
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    const closed = new Promise<void>((resolve) => {
+      // net.Server's close, not http.Server's: stop accepting without closing idle connections.
+      NetServer.prototype.close.call(this.nodeServer, () => resolve());
+    });
+    const sweep = setInterval(() => this.#closeIdleConnections(DRAIN_IDLE_MS), DRAIN_IDLE_MS / 4);
+    const timer = setTimeout(() => this.closeAllConnections(), timeoutSeconds * 1000);
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(timer);
     }
-    await this.listen(this.#bound.port, this.#bound.address);
+  }
+
+  #closeIdleConnections(idleMs: number): void {
+    const now = Date.now();
+    for (const [socket, state] of this.#connections) {
+      if (state.active === 0 && now - state.idleSince >= idleMs) socket.destroySoon();
+    }
   }
 
   /** The port the server listens on, once listening. */
@@ -297,6 +395,8 @@ export class HTTPServer {
 
   /** Stops accepting connections; resolves when every open connection has closed. */
   stop(): Promise<void> {
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
     return new Promise((resolve) => {
       this.#listening = false;
       if (!this.nodeServer.listening) {

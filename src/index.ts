@@ -3,13 +3,18 @@
  * public names of every module; import from the subpaths (`tornado-ts/web`, ...) to keep bundles small.
  * @module tornado-ts
  */
+
+export * as autoreload from "./autoreload.ts";
 export * from "./escape.ts";
+export * from "./gen.ts";
 export * from "./httpclient.ts";
 export * from "./httpserver.ts";
 export * from "./httputil/index.ts";
 export * from "./ioloop.ts";
 export * from "./locale.ts";
 export * from "./log.ts";
+export * from "./options.ts";
+export * from "./process.ts";
 export * from "./template/index.ts";
 export * from "./web/index.ts";
 export * from "./websocket.ts";

@@ -1,17 +1,50 @@
 /**
  * The event loop facade (Tornado's `tornado.ioloop`). Node runs its own loop; `IOLoop` gives
- * Tornado's names for scheduling on it and a `start()` that keeps a program serving until `stop()`.
+ * Tornado's names for scheduling on it, a `start()` that keeps a program serving until `stop()`,
+ * `runInExecutor` for blocking or CPU-heavy work on a pool of worker threads, and
+ * `PeriodicCallback`.
  * @module tornado-ts/ioloop
  */
+import { availableParallelism } from "node:os";
+import { extname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Piscina } from "piscina";
+import type { ExecutorTaskMessage } from "./ioloop-worker.ts";
+import { appLog } from "./log.ts";
 
 /** A handle returned by `callLater` / `callAt`, for `removeTimeout`. */
 export type TimeoutHandle = ReturnType<typeof setTimeout>;
 
+/**
+ * A function exported by a module, for {@link IOLoop.runInExecutor}: `module` is a file URL, an
+ * absolute path, a path relative to the working directory, or a package name; `name` is the export
+ * (default `default`).
+ */
+export interface ExecutorModuleTask {
+  /** The module that holds the task: a path (relative to the working directory) or a URL. */
+  module: string | URL;
+  /** The exported function to call (default: the default export). */
+  name?: string;
+}
+
+/** Options of the worker-thread pool behind {@link IOLoop.runInExecutor}. */
+export interface ExecutorOptions {
+  /** Most threads at once (default: the number of CPUs). */
+  maxThreads?: number;
+  /** Milliseconds an idle thread is kept (default 30000); idle threads never keep the process alive. */
+  idleTimeout?: number;
+}
+
 let current: IOLoop | undefined;
+const WORKER_FILE = fileURLToPath(
+  new URL(`./ioloop-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 
 /** Tornado's IOLoop on Node's event loop. Use `IOLoop.current()`; there is one per process. */
 export class IOLoop {
   #running: { resolve: () => void; keepAlive: ReturnType<typeof setInterval> } | undefined;
+  #pool: Promise<Piscina> | undefined;
+  #executorOptions: ExecutorOptions = {};
 
   /** The process's loop. */
   static current(): IOLoop {
@@ -69,13 +102,148 @@ export class IOLoop {
   removeTimeout(handle: TimeoutHandle): void {
     clearTimeout(handle);
   }
+
+  /**
+   * Sets the size of the worker-thread pool used by `runInExecutor` (before its first use; later
+   * calls apply after `close()`).
+   */
+  setDefaultExecutor(options: ExecutorOptions): void {
+    this.#executorOptions = { ...options };
+  }
+
+  /**
+   * Runs blocking or CPU-heavy work on a pool of worker threads and resolves with its result, so the
+   * event loop keeps serving meanwhile. The work is either
+   *
+   * - a self-contained function: `runInExecutor((n: number) => fib(n), 30)`; its source text is sent
+   *   to the thread, so it cannot use variables from around it (closures), `this`, or imports at the
+   *   top of your module: everything it needs comes through its arguments or `await import(...)`
+   *   inside it. Methods, bound and native functions cannot be sent.
+   * - an exported function of a module: `runInExecutor({ module: new URL("./work.ts",
+   *   import.meta.url), name: "resize" }, path)`, the way for real code (it may import anything).
+   *
+   * Arguments and the result cross threads by structured clone (no functions, class instances
+   * arrive as plain objects). A thrown error rejects the promise. The pool (piscina) starts on first
+   * use with one thread per CPU; idle threads do not keep the process alive.
+   *
+   * Differs from Tornado: no executor argument (the pool is the loop's; see `setDefaultExecutor`),
+   * and the work runs on threads with their own memory, not on threads sharing Python objects.
+   */
+  runInExecutor<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>>;
+  runInExecutor(task: ExecutorModuleTask, ...args: unknown[]): Promise<unknown>;
+  async runInExecutor(
+    task: ((...args: never[]) => unknown) | ExecutorModuleTask,
+    ...args: unknown[]
+  ): Promise<unknown> {
+    const message: ExecutorTaskMessage =
+      typeof task === "function"
+        ? { kind: "function", source: Function.prototype.toString.call(task), args }
+        : {
+            kind: "module",
+            module: moduleSpecifier(task.module),
+            name: task.name ?? "default",
+            args,
+          };
+    const pool = await this.#executorPool();
+    return pool.run(message);
+  }
+
+  #executorPool(): Promise<Piscina> {
+    this.#pool ??= import("piscina").then(
+      ({ Piscina }) =>
+        new Piscina({
+          filename: pathToFileURL(WORKER_FILE).href,
+          minThreads: 0,
+          maxThreads: this.#executorOptions.maxThreads ?? availableParallelism(),
+          idleTimeout: this.#executorOptions.idleTimeout ?? 30_000,
+        }),
+    );
+    return this.#pool;
+  }
+
+  /** Stops the loop and shuts the worker-thread pool down (waiting for running work). */
+  async close(): Promise<void> {
+    this.stop();
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await (await pool).close();
+  }
+}
+
+function moduleSpecifier(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  if (module.startsWith("/") || module.startsWith(".")) return pathToFileURL(resolve(module)).href;
+  return module;
+}
+
+/**
+ * Calls a function every `callbackTime` milliseconds once started (Tornado's `PeriodicCallback`).
+ * A run that takes longer than the period skips the missed runs instead of piling them up; an async
+ * callback is awaited before the next run is scheduled. `jitter` (0 to 1) varies each period by up to
+ * ±jitter/2 of it, so that many processes do not all run at once. Errors are logged on
+ * `tornado.application` and the schedule goes on.
+ */
+export class PeriodicCallback {
+  readonly #callback: () => unknown;
+  readonly #callbackTime: number;
+  readonly #jitter: number;
+  #running = false;
+  #next = 0;
+  #timer: TimeoutHandle | undefined;
+
+  /** Throws a `RangeError` unless `callbackTime` is a positive number of milliseconds. */
+  constructor(callback: () => unknown, callbackTime: number, jitter = 0) {
+    if (!(callbackTime > 0)) {
+      throw new RangeError("PeriodicCallback needs a positive callbackTime (milliseconds)");
+    }
+    this.#callback = callback;
+    this.#callbackTime = callbackTime;
+    this.#jitter = jitter;
+  }
+
+  /** Starts calling: the first call comes one period from now. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#next = Date.now();
+    this.#scheduleNext();
+  }
+
+  /** Stops calling (a run in progress finishes). */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Whether the callback is scheduled. */
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  #scheduleNext(): void {
+    if (!this.#running) return;
+    const now = Date.now();
+    let period = this.#callbackTime;
+    if (this.#jitter) period *= 1 + this.#jitter * (Math.random() - 0.5);
+    if (this.#next <= now) this.#next += (Math.floor((now - this.#next) / period) + 1) * period;
+    else this.#next += period;
+    this.#timer = setTimeout(() => void this.#run(), Math.max(0, this.#next - now));
+  }
+
+  async #run(): Promise<void> {
+    this.#timer = undefined;
+    if (!this.#running) return;
+    await runSafely(this.#callback);
+    this.#scheduleNext();
+  }
 }
 
 async function runSafely(callback: () => unknown): Promise<void> {
   try {
     await callback();
   } catch (error) {
-    const { appLog } = await import("./log.ts");
     appLog.error("Exception in callback", error);
   }
 }

@@ -10,7 +10,7 @@
  * }
  * new Application([["/echo", EchoHandler]]).listen(8000);
  * ```
- * @module
+ * @module tornado-ts/websocket
  */
 import type { IncomingMessage } from "node:http";
 import WebSocket, { WebSocketServer } from "ws";

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { start as startAutoreload } from "../autoreload.ts";
 import {
   connectionInfo,
   HTTPServer,
@@ -378,12 +379,17 @@ export class Application implements HTTPServerDelegate {
   /**
    * Starts an {@link HTTPServer} for this application on `port` (and `address`); resolves with the
    * server once it is listening. Options go to the server.
+   *
+   * With the `autoreload` setting (on under `debug`), the first call makes this process an
+   * autoreload watcher that runs the program again in a child process on every source change (see
+   * `tornado-ts/autoreload`); in the watcher the returned promise never resolves.
    */
   async listen(
     port: number,
     address?: string,
     options: HTTPServerOptions = {},
   ): Promise<HTTPServer> {
+    if (this.settings.autoreload) await startAutoreload();
     const server = new HTTPServer(this, options);
     await server.listen(port, address);
     return server;
