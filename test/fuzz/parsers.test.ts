@@ -19,6 +19,7 @@ import {
   parseQsBytes,
   unquoteCookieValue,
 } from "tornado-ts/httputil";
+import { OptionError, OptionParser, parseTimedelta } from "tornado-ts/options";
 import { ParseError, Template } from "tornado-ts/template";
 import {
   createSignedValue,
@@ -426,6 +427,75 @@ describe("fuzz: file names and paths from requests", () => {
         } catch (error) {
           assert.ok(error instanceof HTTPError && error.statusCode === 403);
         }
+      }),
+      params(),
+    );
+  });
+});
+
+describe("fuzz: command-line options", () => {
+  const silent = { write: () => true };
+  const makeParser = (): OptionParser => {
+    const parser = new OptionParser({ output: silent, exit: () => {}, program: "fuzz" });
+    parser.define("port", { type: Number, default: 8000 });
+    parser.define("name", { type: String, default: "x" });
+    parser.define("debug", { type: Boolean, default: false });
+    parser.define("ratio", { type: "float", default: 1.5 });
+    parser.define("wait", { type: "timedelta", default: 1 });
+    parser.define("tags", { type: String, multiple: true });
+    return parser;
+  };
+  const flag = fc.oneof(
+    fc.constantFrom(
+      "--port",
+      "--name",
+      "--debug",
+      "--ratio",
+      "--wait",
+      "--tags",
+      "--help-not",
+      "-",
+      "--",
+      "--__proto__",
+      "--constructor",
+    ),
+    fc.string({ maxLength: 8 }).map((s) => `--${s}`),
+  );
+  const arg = fc.oneof(
+    fc
+      .tuple(flag, fc.option(fc.string({ maxLength: 10 }), { nil: undefined }))
+      .map(([f, v]) => (v === undefined ? f : `${f}=${v}`)),
+    fc.string({ maxLength: 10 }),
+  );
+
+  it("parses any argv into typed values or throws an OptionError, never anything else", () => {
+    fc.assert(
+      fc.property(fc.array(arg, { maxLength: 6 }), (argv) => {
+        const parser = makeParser();
+        try {
+          parser.parseCommandLine(argv, { final: false });
+          const o = parser.options as Record<string, unknown>;
+          assert.equal(typeof o["port"], "number");
+          assert.equal(typeof o["name"], "string");
+          assert.equal(typeof o["debug"], "boolean");
+          assert.equal(typeof o["wait"], "number");
+        } catch (error) {
+          assert.ok(
+            error instanceof OptionError,
+            `${(error as Error).name}: ${(error as Error).message}`,
+          );
+        }
+        assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+      }),
+      params(),
+    );
+  });
+
+  it("parseTimedelta gives a number or undefined for any text", () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const out = parseTimedelta(text);
+        assert.ok(out === undefined || typeof out === "number");
       }),
       params(),
     );
