@@ -83,7 +83,11 @@ describe("fuzz: query and form arguments", () => {
             .join("&");
           const out = parseQsBytes(qs);
           const expected: Record<string, string[]> = Object.create(null);
-          for (const [k, v] of pairs) (expected[k] ??= []).push(v);
+          for (const [k, v] of pairs) {
+            const list = expected[k] ?? [];
+            list.push(v);
+            expected[k] = list;
+          }
           for (const k of Object.keys(expected)) {
             assert.deepEqual(
               out[k]!.map((b) => b.toString("utf8")),
