@@ -76,13 +76,20 @@ function waitForClose(request: HTTPServerRequest): Promise<void> {
  * method: it applies the request's body limits (as changed in `prepare`), undoes `encoding` when
  * the server decompresses bodies, and feeds `dataReceived`. A body over the limit becomes a 413, a
  * body that does not decompress a 400; either way the connection is closed after the answer,
- * since the rest of the body is left unread. A body timeout (logged as Tornado does) or a client
- * that went away closes the connection without an answer.
+ * since the rest of the body is left unread (also when the handler answers in `prepare`). A body
+ * timeout (logged as Tornado does) or a client that went away closes the connection without an
+ * answer.
  */
 export function streamingBodyReader(
   request: HTTPServerRequest,
   encoding: string | undefined,
 ): (handler: RequestHandler) => Promise<void> {
+  // A handler may answer before reading the body (prepare finished the response): the rest of
+  // the body is then not read as the next request, nor drained; the connection is closed, as
+  // Tornado does.
+  request.rawResponse?.once("finish", () => {
+    if (!request.raw.complete) request.raw.socket.destroySoon();
+  });
   return async (handler) => {
     const limits = bodyLimitsOf(request) ?? resolveBodyLimits({});
     const res = request.rawResponse;

@@ -10,6 +10,7 @@ import { setMaxBodySize } from "tornado-ts/httpserver";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import {
   Application,
+  HTTPError,
   type MultipartStreamOptions,
   MultipartUploadHandler,
   RequestHandler,
@@ -56,6 +57,19 @@ class PlainStreaming extends RequestHandler {
   }
 }
 streamRequestBody(PlainStreaming);
+
+class RefusingStream extends RequestHandler {
+  override prepare() {
+    throw new HTTPError(403);
+  }
+  override dataReceived() {
+    events.push("refused-chunk");
+  }
+  post() {
+    this.write("never");
+  }
+}
+streamRequestBody(RefusingStream);
 
 class BufferedHandler extends RequestHandler {
   put() {
@@ -115,6 +129,7 @@ describe("@streamRequestBody and streaming multipart uploads", () => {
       ["/plain", PlainStreaming],
       ["/buffered", BufferedHandler],
       ["/fail", FailingStream],
+      ["/refuse", RefusingStream],
       ["/upload", Upload],
     ]);
     // Buffered bodies may hold 64 KiB; streamed ones up to 16 MiB.
@@ -217,6 +232,24 @@ describe("@streamRequestBody and streaming multipart uploads", () => {
     assert.ok(
       logs.has("disk full") || logs.records.some((r) => String(r.error).includes("disk full")),
     );
+  });
+
+  it("closes the connection when prepare answers before the body is read", async () => {
+    events.length = 0;
+    const socket = await openSocket(server.port);
+    const closed = new Promise<string>((resolve) => {
+      let data = "";
+      socket.on("data", (c: Buffer) => {
+        data += c.toString("latin1");
+      });
+      socket.on("error", () => {});
+      socket.on("close", () => resolve(data));
+    });
+    socket.write("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n");
+    socket.write(Buffer.alloc(64 * 1024));
+    const data = await closed;
+    assert.match(data, /^HTTP\/1\.1 403 Forbidden/);
+    assert.deepEqual(events, []);
   });
 
   it("writes uploaded files to disk part by part, with the form fields still available", async () => {
