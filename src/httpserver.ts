@@ -14,8 +14,9 @@ import {
 } from "node:https";
 import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
+import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
+import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
-import { genLog } from "./log.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -57,6 +58,25 @@ export interface HTTPServerOptions {
   requestTimeout?: number;
   /** Overrides the protocol reported for requests (`http` or `https`). */
   protocol?: string;
+  /**
+   * The largest body read into memory, in bytes (a `@streamRequestBody` handler's body is not held
+   * in memory, so only `maxBodySize` bounds it). Default 100 MiB; `maxBodySize` defaults to it.
+   */
+  maxBufferSize?: number;
+  /**
+   * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
+   * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
+   * `requestTimeout` still bounds the whole request.
+   */
+  bodyTimeout?: number;
+  /**
+   * Decompress `Content-Encoding: gzip` request bodies (also `deflate` and `br`, which Tornado does
+   * not) before parsing; the inflated size is bounded by the body limits, so a gzip bomb gets a 413.
+   * Default `false`.
+   */
+  decompressRequest?: boolean;
+  /** Limits on multipart form bodies (parts, fields, files, sizes); see `MultipartLimits`. */
+  multipartLimits?: MultipartLimits;
 }
 
 /** What an HTTPServer serves: an Application, or anything else that makes Node request listeners. */
@@ -64,6 +84,17 @@ export interface HTTPServerDelegate {
   /** Makes the listener for requests arriving through a server with these options. */
   createListener(options: HTTPServerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+export {
+  BodyAbortedError,
+  BodyTimeoutError,
+  DEFAULT_MAX_BUFFER_SIZE,
+  type MultipartLimits,
+  RequestBodyTooLargeError,
+  RequestDecompressionError,
+  setBodyTimeout,
+  setMaxBodySize,
+} from "./httpserver-limits.ts";
 
 /**
  * Options of {@link HTTPServer.start}: how workers are supervised (see `forkProcesses` in
@@ -179,26 +210,30 @@ export class HTTPServer {
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
-    const handle = delegate.createListener(this.options);
-    const noKeepAlive = options.noKeepAlive === true;
-    const listener = (req: IncomingMessage, res: ServerResponse): void => {
-      // HTTP/2 streams (the http2 option) were framed by node:http2; the HTTP/1.x rules do not apply.
-      const problem = "stream" in req ? undefined : requestProblem(req);
-      if (problem !== undefined) {
-        refuseMalformed(req.socket, problem);
-        return;
-      }
-      if (noKeepAlive) res.shouldKeepAlive = false;
-      handle(req, res);
-    };
+    const handle = refuseMalformed(delegate.createListener(this.options));
+    const listener = options.noKeepAlive
+      ? (req: IncomingMessage, res: ServerResponse): void => {
+          res.shouldKeepAlive = false;
+          handle(req, res);
+        }
+      : handle;
     const nodeOptions = {
       maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
       headersTimeout: (options.headerTimeout ?? 60) * 1000,
       requestTimeout: (options.requestTimeout ?? 300) * 1000,
-      // The Host rules are checked in requestProblem(), so the refusal looks like every other
+      // The Host rules are checked in framingProblem(), so the refusal looks like every other
       // malformed request (Node's own check answers with an empty chunked 400).
       requireHostHeader: false,
+      // Node checks those two timeouts on an interval (30 s by default): check at least four times
+      // per shorter timeout, so a slow client is cut off close to the limit.
+      connectionsCheckingInterval: Math.max(
+        100,
+        Math.min(
+          30_000,
+          (Math.min(options.headerTimeout ?? 60, options.requestTimeout ?? 300) * 1000) / 4,
+        ),
+      ),
     };
     this.nodeServer = options.http2
       ? createHttp2Server(nodeOptions, options.sslOptions, listener)
@@ -393,39 +428,6 @@ export class HTTPServer {
   }
 }
 
-// RFC 9112 section 3.2 / RFC 3986 section 3.2.2: a Host is a reg-name or an IP literal, with an
-// optional port. Commas (several hosts folded into one line) and whitespace are refused, as in
-// Tornado 6.5.
-const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::\d*)?$/;
-
-/**
- * Why a request that Node's parser accepted is still malformed by Tornado 6.5's rules, or
- * `undefined` when it is fine: an HTTP version other than 1.x, and (RFC 9112 section 3.2) an
- * HTTP/1.1 request without a Host header, with several, or with an invalid one.
- */
-function requestProblem(req: IncomingMessage): string | undefined {
-  if (req.httpVersionMajor !== 1) {
-    return `Malformed HTTP version in HTTP Request-Line: 'HTTP/${req.httpVersion}'`;
-  }
-  const raw = req.rawHeaders;
-  let hosts = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === "host") hosts++;
-  }
-  if (hosts > 1) return "Multiple Host headers";
-  const host = req.headers.host;
-  if (host === undefined) return req.httpVersionMinor >= 1 ? "Missing Host header" : undefined;
-  if (host !== "" && !HOST_VALUE.test(host)) return `Invalid Host header ${JSON.stringify(host)}`;
-  return undefined;
-}
-
-function refuseMalformed(socket: Socket, reason: string, status = "400 Bad Request"): void {
-  genLog.info(`Malformed HTTP message from ${plainAddress(socket.remoteAddress)}: ${reason}`);
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-  socket.destroySoon();
-}
-
 function handleClientError(
   error: Error & { code?: string; reason?: string },
   socket: Socket,
@@ -442,5 +444,5 @@ function handleClientError(
         : "400 Bad Request";
   // Node's parse errors carry a readable `reason` ("Invalid method encountered") and a code.
   const reason = error.reason ? `${error.reason} (${error.code})` : (error.code ?? error.message);
-  refuseMalformed(socket, reason, status);
+  refuseConnection(socket, reason, status);
 }

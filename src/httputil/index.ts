@@ -6,6 +6,7 @@ export {
   type ArgumentMap,
   BodyParseError,
   type BodyParseLimits,
+  BodyPartTooLargeError,
   type FileMap,
   type HTTPFile,
   parseBodyArguments,

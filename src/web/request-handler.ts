@@ -3,7 +3,8 @@ import type { ServerResponse } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
-import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
+import { multipartParseLimits } from "../httpserver-limits.ts";
+import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
 import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
@@ -135,6 +136,7 @@ export interface HandlerInternals {
     handler: RequestHandler,
     args: (string | undefined)[],
     kwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void>;
 }
 let internals!: HandlerInternals;
@@ -204,7 +206,7 @@ export class RequestHandler {
 
   static {
     internals = {
-      execute: (handler, args, kwargs) => handler.#execute(args, kwargs),
+      execute: (handler, args, kwargs, streamBody) => handler.#execute(args, kwargs, streamBody),
     };
   }
 
@@ -223,6 +225,17 @@ export class RequestHandler {
 
   /** Runs before the HTTP method; may be async. Finishing the response here skips the method. */
   prepare(): void | Promise<void> {}
+
+  /**
+   * Receives the next chunk of the request body, for handler classes marked `@streamRequestBody`:
+   * it runs after `prepare` and before the HTTP method, once per chunk; a returned promise holds
+   * further reading back until it settles. The default throws: a streaming handler must define it.
+   */
+  dataReceived(_chunk: Buffer): void | Promise<void> {
+    throw new Error(
+      `${this.constructor.name} is marked @streamRequestBody but has no dataReceived()`,
+    );
+  }
 
   /** Runs after the response has been sent; for clean-up and logging. May be async. */
   onFinish(): void | Promise<void> {}
@@ -1266,6 +1279,7 @@ export class RequestHandler {
   async #execute(
     rawArgs: (string | undefined)[],
     rawKwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void> {
     try {
       const ctor = this.constructor as typeof RequestHandler;
@@ -1294,6 +1308,10 @@ export class RequestHandler {
       // sendError() in prepare ends the request; with an async writeError it is still finishing.
       if (this.#pendingError) await this.#pendingError;
       if (this.#finished) return;
+      if (streamBody) {
+        await streamBody();
+        if (this.#finished) return;
+      }
       const fn = (this as unknown as Record<string, unknown>)[method.toLowerCase()];
       if (typeof fn !== "function") throw new HTTPError(405);
       const result = (fn as HandlerMethod).apply(this, this.pathArgs);
@@ -1317,8 +1335,16 @@ export class RequestHandler {
       return;
     }
     try {
-      parseBodyArguments(contentType, request.body, request.bodyArguments, request.files);
+      parseBodyArguments(
+        contentType,
+        request.body,
+        request.bodyArguments,
+        request.files,
+        multipartParseLimits(request),
+      );
     } catch (error) {
+      if (error instanceof BodyPartTooLargeError)
+        throw new HTTPError(413, `Invalid body: ${error.message}`, { cause: error });
       if (error instanceof BodyParseError)
         throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
       throw error;
