@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { captureLogs, TestServer } from "tornado-ts/testing";
-import { setPrinter } from "../../examples/request-response/handlers.ts";
 import { EXAMPLES, examplesApp, portFromArgs } from "../../examples/examples-index.ts";
+import { setPrinter } from "../../examples/request-response/handlers.ts";
 
 describe("examples/examples-index.ts", () => {
   let server: TestServer;
