@@ -1,7 +1,8 @@
 // The tutorial application in a real browser: Debian's Chromium driven by playwright-core clicks
 // through the XSRF form and the cookie counter, logs in and is sent back to `next`, uploads a
 // file, and adds a student. It also takes the screenshots of the guide: with
-// SCREENSHOTS=docs/images they are written there (otherwise to a temporary folder).
+// SCREENSHOTS=docs/images they are written there (otherwise to a temporary folder); the committed
+// ones were taken with a CJK font installed (Debian's fonts-wqy-microhei), for the Chinese text.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
