@@ -93,37 +93,12 @@ export class TestServer {
 
   /** Fetches `path` (or an absolute URL) from the server. */
   async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
-    let target = path.startsWith("http") ? path : this.url(path);
-    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
-    let body = options.body;
-    for (let redirects = 0; ; redirects++) {
-      const response = await sendRequest(
-        target,
-        method,
-        options.headers,
-        body,
-        this.#agent,
-        options.timeout ?? 10_000,
-      );
-      const location = response.headers.get("Location");
-      if (
-        !options.followRedirects ||
-        location === undefined ||
-        response.code < 300 ||
-        response.code > 399
-      ) {
-        return response;
-      }
-      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
-      target = new URL(location, target).toString();
-      if (
-        response.code === 303 ||
-        ((response.code === 301 || response.code === 302) && method === "POST")
-      ) {
-        method = "GET";
-        body = undefined;
-      }
-    }
+    return fetchFollowing(
+      path.startsWith("http") ? path : this.url(path),
+      path,
+      options,
+      this.#agent,
+    );
   }
 
   /**
@@ -168,6 +143,46 @@ export class TestServer {
     const stopped = this.server.stop();
     this.server.closeAllConnections();
     await stopped;
+  }
+}
+
+/** Fetches `start`, following redirects when `options.followRedirects` is set. */
+async function fetchFollowing(
+  start: string,
+  label: string,
+  options: TestFetchOptions,
+  agent: Agent,
+): Promise<TestResponse> {
+  let target = start;
+  let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
+  let body = options.body;
+  for (let redirects = 0; ; redirects++) {
+    const response = await sendRequest(
+      target,
+      method,
+      options.headers,
+      body,
+      agent,
+      options.timeout ?? 10_000,
+    );
+    const location = response.headers.get("Location");
+    if (
+      !options.followRedirects ||
+      location === undefined ||
+      response.code < 300 ||
+      response.code > 399
+    ) {
+      return response;
+    }
+    if (redirects >= 10) throw new Error(`Too many redirects fetching ${label}`);
+    target = new URL(location, target).toString();
+    if (
+      response.code === 303 ||
+      ((response.code === 301 || response.code === 302) && method === "POST")
+    ) {
+      method = "GET";
+      body = undefined;
+    }
   }
 }
 
@@ -612,37 +627,12 @@ export class InProcessClient {
 
   /** Sends a request for `path` and resolves with the response (following redirects if asked). */
   async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
-    let target = new URL(path, "http://127.0.0.1/").toString();
-    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
-    let body = options.body;
-    for (let redirects = 0; ; redirects++) {
-      const response = await sendRequest(
-        target,
-        method,
-        options.headers,
-        body,
-        this.#agent,
-        options.timeout ?? 10_000,
-      );
-      const location = response.headers.get("Location");
-      if (
-        !options.followRedirects ||
-        location === undefined ||
-        response.code < 300 ||
-        response.code > 399
-      ) {
-        return response;
-      }
-      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
-      target = new URL(location, target).toString();
-      if (
-        response.code === 303 ||
-        ((response.code === 301 || response.code === 302) && method === "POST")
-      ) {
-        method = "GET";
-        body = undefined;
-      }
-    }
+    return fetchFollowing(
+      new URL(path, "http://127.0.0.1/").toString(),
+      path,
+      options,
+      this.#agent,
+    );
   }
 
   /** Closes any connection still open (a request still in progress fails). */
