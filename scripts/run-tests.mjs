@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Runs every test file under test/ with Node's test runner, loading TypeScript through tsx and
 // resolving "tornado-ts/*" to the sources (the "source" export condition), so no build is needed.
-// Extra arguments are test files or folders to run instead of the whole tree.
+// Extra arguments are test files or folders to run instead of the whole tree. Every test file runs
+// with test/support/log-guard.ts loaded first, so a stray warning log fails the test that logged it.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const logGuard = fileURLToPath(new URL("../test/support/log-guard.mjs", import.meta.url));
 
 function collect(path, out) {
   if (statSync(path).isDirectory()) {
@@ -27,6 +31,8 @@ const result = spawnSync(
     "--conditions=source",
     "--import",
     "tsx",
+    "--import",
+    logGuard,
     "--test",
     "--test-concurrency=2",
     "--test-reporter=spec",

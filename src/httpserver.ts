@@ -14,8 +14,9 @@ import {
 } from "node:https";
 import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
+import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
+import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
-import { genLog } from "./log.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -58,6 +59,25 @@ export interface HTTPServerOptions {
   requestTimeout?: number;
   /** Overrides the protocol reported for requests (`http` or `https`). */
   protocol?: string;
+  /**
+   * The largest body read into memory, in bytes (a `@streamRequestBody` handler's body is not held
+   * in memory, so only `maxBodySize` bounds it). Default 100 MiB; `maxBodySize` defaults to it.
+   */
+  maxBufferSize?: number;
+  /**
+   * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
+   * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
+   * `requestTimeout` still bounds the whole request.
+   */
+  bodyTimeout?: number;
+  /**
+   * Decompress `Content-Encoding: gzip` request bodies (also `deflate` and `br`, which Tornado does
+   * not) before parsing; the inflated size is bounded by the body limits, so a gzip bomb gets a 413.
+   * Default `false`.
+   */
+  decompressRequest?: boolean;
+  /** Limits on multipart form bodies (parts, fields, files, sizes); see `MultipartLimits`. */
+  multipartLimits?: MultipartLimits;
 }
 
 /** What an HTTPServer serves: an Application, or anything else that makes Node request listeners. */
@@ -65,6 +85,17 @@ export interface HTTPServerDelegate {
   /** Makes the listener for requests arriving through a server with these options. */
   createListener(options: HTTPServerOptions): (req: IncomingMessage, res: ServerResponse) => void;
 }
+
+export {
+  BodyAbortedError,
+  BodyTimeoutError,
+  DEFAULT_MAX_BUFFER_SIZE,
+  type MultipartLimits,
+  RequestBodyTooLargeError,
+  RequestDecompressionError,
+  setBodyTimeout,
+  setMaxBodySize,
+} from "./httpserver-limits.ts";
 
 /**
  * Options of {@link HTTPServer.start}: how workers are supervised (see `forkProcesses` in
@@ -160,7 +191,9 @@ export class BodyTooLargeError extends Error {
  *
  * `listen(port)` serves in this process; `bind(port)` then `start(1)` does the same in two steps.
  * Requests that Node's parser refuses get `400 Bad Request` (431 for oversized headers) and the
- * connection is closed, as Tornado does.
+ * connection is closed, as Tornado does; so do requests Tornado 6.5 refuses that Node's parser
+ * lets through: an HTTP version other than 1.x, and an HTTP/1.1 request with no Host header, several,
+ * or an invalid one. Differs from Tornado: the refusal carries a `Connection: close` line.
  */
 export class HTTPServer {
   /** The options in force. */
@@ -178,11 +211,13 @@ export class HTTPServer {
 
   constructor(delegate: HTTPServerDelegate, options: HTTPServerOptions = {}) {
     this.options = { ...options };
-    const handle = delegate.createListener(this.options);
+    const handle = refuseMalformed(delegate.createListener(this.options));
+    const noKeepAlive = options.noKeepAlive === true;
     // Tracking inside the one request listener: a second listener would make Node copy the
     // listener list on every request.
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
       this.#track(req, res);
+      if (noKeepAlive) res.shouldKeepAlive = false;
       handle(req, res);
     };
     const nodeOptions = {
@@ -190,17 +225,31 @@ export class HTTPServer {
       keepAliveTimeout: (options.idleConnectionTimeout ?? 5) * 1000,
       headersTimeout: (options.headerTimeout ?? 60) * 1000,
       requestTimeout: (options.requestTimeout ?? 300) * 1000,
+      // The Host rules are checked in framingProblem(), so the refusal looks like every other
+      // malformed request (Node's own check answers with an empty chunked 400).
+      requireHostHeader: false,
+      // Node checks those two timeouts on an interval (30 s by default): check at least four times
+      // per shorter timeout, so a slow client is cut off close to the limit.
+      connectionsCheckingInterval: Math.max(
+        100,
+        Math.min(
+          30_000,
+          (Math.min(options.headerTimeout ?? 60, options.requestTimeout ?? 300) * 1000) / 4,
+        ),
+      ),
     };
     this.nodeServer = options.http2
       ? createHttp2Server(nodeOptions, options.sslOptions, listener)
       : options.sslOptions
         ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
         : createHttpServer(nodeOptions, listener);
-    if (options.noKeepAlive) {
-      this.nodeServer.on("request", (_req: IncomingMessage, res: ServerResponse) => {
-        res.shouldKeepAlive = false;
-      });
-    }
+    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    // RFC 9110 section 10.1.1: a server may answer `Expect: 100-continue` with the final status
+    // instead; a body that is announced too large gets its 413 without inviting the upload.
+    this.nodeServer.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      if (!(Number(req.headers["content-length"]) > maxBodySize)) res.writeContinue();
+      this.nodeServer.emit("request", req, res);
+    });
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
@@ -380,19 +429,21 @@ export class HTTPServer {
   }
 }
 
-function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+function handleClientError(
+  error: Error & { code?: string; reason?: string },
+  socket: Socket,
+): void {
   if (error.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;
   }
-  const ip = plainAddress(socket.remoteAddress);
-  genLog.info(`Malformed HTTP message from ${ip}: ${error.code ?? error.message}`);
   const status =
     error.code === "HPE_HEADER_OVERFLOW"
       ? "431 Request Header Fields Too Large"
       : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
         ? "408 Request Timeout"
         : "400 Bad Request";
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-  socket.destroySoon();
+  // Node's parse errors carry a readable `reason` ("Invalid method encountered") and a code.
+  const reason = error.reason ? `${error.reason} (${error.code})` : (error.code ?? error.message);
+  refuseConnection(socket, reason, status);
 }

@@ -13,7 +13,15 @@ import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { HTTPServer, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
-import { addLogHandler, getRootLevel, type LogRecord, setRootLevel } from "./log.ts";
+import {
+  addLogHandler,
+  formatPlain,
+  getRootLevel,
+  Level,
+  type LogRecord,
+  logHandlers,
+  setRootLevel,
+} from "./log.ts";
 import type { Application } from "./web/application.ts";
 
 /** Options for {@link TestServer.fetch}. */
@@ -85,37 +93,12 @@ export class TestServer {
 
   /** Fetches `path` (or an absolute URL) from the server. */
   async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
-    let target = path.startsWith("http") ? path : this.url(path);
-    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
-    let body = options.body;
-    for (let redirects = 0; ; redirects++) {
-      const response = await sendRequest(
-        target,
-        method,
-        options.headers,
-        body,
-        this.#agent,
-        options.timeout ?? 10_000,
-      );
-      const location = response.headers.get("Location");
-      if (
-        !options.followRedirects ||
-        location === undefined ||
-        response.code < 300 ||
-        response.code > 399
-      ) {
-        return response;
-      }
-      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
-      target = new URL(location, target).toString();
-      if (
-        response.code === 303 ||
-        ((response.code === 301 || response.code === 302) && method === "POST")
-      ) {
-        method = "GET";
-        body = undefined;
-      }
-    }
+    return fetchFollowing(
+      path.startsWith("http") ? path : this.url(path),
+      path,
+      options,
+      this.#agent,
+    );
   }
 
   /**
@@ -160,6 +143,46 @@ export class TestServer {
     const stopped = this.server.stop();
     this.server.closeAllConnections();
     await stopped;
+  }
+}
+
+/** Fetches `start`, following redirects when `options.followRedirects` is set. */
+async function fetchFollowing(
+  start: string,
+  label: string,
+  options: TestFetchOptions,
+  agent: Agent,
+): Promise<TestResponse> {
+  let target = start;
+  let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
+  let body = options.body;
+  for (let redirects = 0; ; redirects++) {
+    const response = await sendRequest(
+      target,
+      method,
+      options.headers,
+      body,
+      agent,
+      options.timeout ?? 10_000,
+    );
+    const location = response.headers.get("Location");
+    if (
+      !options.followRedirects ||
+      location === undefined ||
+      response.code < 300 ||
+      response.code > 399
+    ) {
+      return response;
+    }
+    if (redirects >= 10) throw new Error(`Too many redirects fetching ${label}`);
+    target = new URL(location, target).toString();
+    if (
+      response.code === 303 ||
+      ((response.code === 301 || response.code === 302) && method === "POST")
+    ) {
+      method = "GET";
+      body = undefined;
+    }
   }
 }
 
@@ -224,41 +247,238 @@ function sendRequest(
   });
 }
 
+/**
+ * Something that takes log records while it is active: a capture, an expectation, or the guard.
+ * Returns true when it consumed the record (so it is not stray).
+ */
+type Consumer = (record: LogRecord) => boolean;
+
+const consumers: Consumer[] = [];
+let guard: LogGuardState | undefined;
+let removeDispatcher: (() => void) | undefined;
+const levelHolds: number[] = [];
+let baseLevel: number | undefined;
+
+interface LogGuardState {
+  level: number;
+  stray: LogRecord[];
+}
+
+/** One log handler for every capture; records nobody consumed go to the guard or to stderr. */
+function dispatch(record: LogRecord): void {
+  let consumed = false;
+  for (let i = consumers.length - 1; i >= 0; i--) {
+    if (consumers[i]!(record)) {
+      consumed = true;
+      break;
+    }
+  }
+  if (consumed) return;
+  if (guard !== undefined) {
+    if (record.level >= guard.level) guard.stray.push(record);
+    return;
+  }
+  // Without a guard, keep the default behaviour of an unconfigured logger: warnings to stderr.
+  if (record.level >= Level.WARNING && logHandlers().length === 1) {
+    process.stderr.write(`${formatPlain(record)}\n`);
+  }
+}
+
+function addConsumer(consumer: Consumer): () => void {
+  consumers.push(consumer);
+  removeDispatcher ??= addLogHandler(dispatch);
+  return () => {
+    const index = consumers.indexOf(consumer);
+    if (index >= 0) consumers.splice(index, 1);
+    if (consumers.length === 0 && guard === undefined && removeDispatcher) {
+      removeDispatcher();
+      removeDispatcher = undefined;
+    }
+  };
+}
+
+/** Lowers the root level to `level` until the returned function is called (holds nest). */
+function holdLevel(level: number): () => void {
+  if (levelHolds.length === 0) baseLevel = getRootLevel();
+  levelHolds.push(level);
+  setRootLevel(Math.min(baseLevel!, ...levelHolds));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    levelHolds.splice(levelHolds.indexOf(level), 1);
+    setRootLevel(levelHolds.length === 0 ? baseLevel! : Math.min(baseLevel!, ...levelHolds));
+  };
+}
+
+function matches(record: LogRecord, pattern: RegExp | string, logger?: string): boolean {
+  if (logger !== undefined && record.name !== logger) return false;
+  return typeof pattern === "string"
+    ? record.message.includes(pattern)
+    : pattern.test(record.message);
+}
+
 /** Log records captured by {@link captureLogs}. */
 export interface LogCapture {
   /** Every record emitted since the capture started. */
   readonly records: LogRecord[];
   /** Records of one logger (`tornado.access`, ...). */
   of(name: string): LogRecord[];
-  /** Whether some record's message matches `pattern`. */
+  /** Whether some record's message matches `pattern` (a substring or a regular expression). */
   has(pattern: RegExp | string, name?: string): boolean;
   /** Stops capturing and restores the previous root level. */
   stop(): void;
 }
 
 /**
- * Captures every log record (at `level` and above, default DEBUG) until `stop()`. Tests use it to
- * assert on log lines, and to fail on warnings nobody expected.
+ * Captures every log record (at `level` and above, default DEBUG) until `stop()`. Captured records
+ * are not printed and do not count as stray for the {@link installLogGuard log guard}: the test
+ * that captures them is expected to assert on them.
  */
-export function captureLogs(level = 10): LogCapture {
+export function captureLogs(level: number = Level.DEBUG): LogCapture {
   const records: LogRecord[] = [];
-  const previous = getRootLevel();
-  setRootLevel(level);
-  const remove = addLogHandler((record) => records.push(record));
+  const release = holdLevel(level);
+  const remove = addConsumer((record) => {
+    if (record.level < level) return false;
+    records.push(record);
+    return true;
+  });
   return {
     records,
     of: (name) => records.filter((record) => record.name === name),
-    has: (pattern, name) =>
-      records.some(
-        (record) =>
-          (name === undefined || record.name === name) &&
-          (typeof pattern === "string"
-            ? record.message.includes(pattern)
-            : pattern.test(record.message)),
-      ),
+    has: (pattern, name) => records.some((record) => matches(record, pattern, name)),
     stop: () => {
       remove();
-      setRootLevel(previous);
+      release();
+    },
+  };
+}
+
+/** Options for {@link expectLog}. */
+export interface ExpectLogOptions {
+  /** Only records of this logger match (`tornado.access`, `tornado.general`, ...). */
+  logger?: string;
+  /** Only records at this level match (a number from `Level`). Default: any level. */
+  level?: number;
+  /** Fail when no record matched (default true). */
+  required?: boolean;
+}
+
+/** No record matched an {@link expectLog} pattern. */
+export class ExpectedLogMissingError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "ExpectedLogMissingError";
+  /** The pattern that matched nothing. */
+  readonly pattern: RegExp | string;
+  constructor(pattern: RegExp | string, seen: readonly LogRecord[]) {
+    const lines = seen.map((record) => `  ${record.levelName} ${record.name}: ${record.message}`);
+    super(
+      `Expected a log record matching ${String(pattern)}; saw ${seen.length === 0 ? "none" : `:\n${lines.join("\n")}`}`,
+    );
+    this.pattern = pattern;
+  }
+}
+
+/** What {@link expectLog} looks for: a substring or regular expression, or several that must all appear. */
+export type LogPattern = RegExp | string | readonly (RegExp | string)[];
+
+/**
+ * Runs `fn` and expects a log record matching `pattern` while it runs (Tornado's `ExpectLog`).
+ * With several patterns, each must match some record. Matching records are consumed: they are not
+ * printed and are not stray for the log guard; other records pass through. Resolves with `fn`'s
+ * result, or rejects with {@link ExpectedLogMissingError} when a pattern matched nothing (unless
+ * `required` is false).
+ *
+ * ```ts
+ * const response = await expectLog("404 GET /nope", () => server.fetch("/nope"));
+ * ```
+ */
+export async function expectLog<T>(
+  pattern: LogPattern,
+  fn: () => T | Promise<T>,
+  options: ExpectLogOptions = {},
+): Promise<T> {
+  const patterns: readonly (RegExp | string)[] =
+    typeof pattern === "string" || pattern instanceof RegExp ? [pattern] : pattern;
+  const seen: LogRecord[] = [];
+  const hits = patterns.map(() => 0);
+  const release = holdLevel(options.level ?? Level.DEBUG);
+  const remove = addConsumer((record) => {
+    seen.push(record);
+    if (options.level !== undefined && record.level !== options.level) return false;
+    let consumed = false;
+    patterns.forEach((p, i) => {
+      if (matches(record, p, options.logger)) {
+        hits[i]!++;
+        consumed = true;
+      }
+    });
+    return consumed;
+  });
+  try {
+    const result = await fn();
+    const missing = patterns.findIndex((_, i) => hits[i] === 0);
+    if (missing >= 0 && options.required !== false) {
+      throw new ExpectedLogMissingError(patterns[missing]!, seen);
+    }
+    return result;
+  } finally {
+    remove();
+    release();
+  }
+}
+
+/** Controls the log guard installed by {@link installLogGuard}. */
+export interface LogGuard {
+  /** Returns the stray records since the last call and forgets them. */
+  takeStray(): LogRecord[];
+  /** Throws a {@link StrayLogError} when stray records arrived since the last check. */
+  check(): void;
+  /** Removes the guard. */
+  uninstall(): void;
+}
+
+/** Log records at warning level or above that no test expected. */
+export class StrayLogError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "StrayLogError";
+  /** The records nobody expected. */
+  readonly records: readonly LogRecord[];
+  constructor(records: readonly LogRecord[]) {
+    super(
+      `Unexpected log output (wrap it in expectLog() or captureLogs()):\n${records
+        .map((record) => `  ${record.levelName} ${record.name}: ${formatPlain(record)}`)
+        .join("\n")}`,
+    );
+    this.records = records;
+  }
+}
+
+/**
+ * Installs the log guard: from now on, every record at `level` (default WARNING) or above that no
+ * {@link captureLogs} or {@link expectLog} consumed is kept as stray instead of printed, and
+ * `check()` fails with it. Call `check()` after each test (the project's test runner does, so a
+ * stray warning fails the test that caused it, as in Tornado's own suite).
+ */
+export function installLogGuard(level: number = Level.WARNING): LogGuard {
+  if (guard !== undefined) throw new Error("The log guard is already installed");
+  const state: LogGuardState = { level, stray: [] };
+  guard = state;
+  removeDispatcher ??= addLogHandler(dispatch);
+  const takeStray = (): LogRecord[] => state.stray.splice(0, state.stray.length);
+  return {
+    takeStray,
+    check: () => {
+      const stray = takeStray();
+      if (stray.length > 0) throw new StrayLogError(stray);
+    },
+    uninstall: () => {
+      if (guard !== state) return;
+      guard = undefined;
+      if (consumers.length === 0 && removeDispatcher) {
+        removeDispatcher();
+        removeDispatcher = undefined;
+      }
     },
   };
 }
@@ -407,37 +627,12 @@ export class InProcessClient {
 
   /** Sends a request for `path` and resolves with the response (following redirects if asked). */
   async fetch(path: string, options: TestFetchOptions = {}): Promise<TestResponse> {
-    let target = new URL(path, "http://127.0.0.1/").toString();
-    let method = options.method ?? (options.body !== undefined ? "POST" : "GET");
-    let body = options.body;
-    for (let redirects = 0; ; redirects++) {
-      const response = await sendRequest(
-        target,
-        method,
-        options.headers,
-        body,
-        this.#agent,
-        options.timeout ?? 10_000,
-      );
-      const location = response.headers.get("Location");
-      if (
-        !options.followRedirects ||
-        location === undefined ||
-        response.code < 300 ||
-        response.code > 399
-      ) {
-        return response;
-      }
-      if (redirects >= 10) throw new Error(`Too many redirects fetching ${path}`);
-      target = new URL(location, target).toString();
-      if (
-        response.code === 303 ||
-        ((response.code === 301 || response.code === 302) && method === "POST")
-      ) {
-        method = "GET";
-        body = undefined;
-      }
-    }
+    return fetchFollowing(
+      new URL(path, "http://127.0.0.1/").toString(),
+      path,
+      options,
+      this.#agent,
+    );
   }
 
   /** Closes any connection still open (a request still in progress fails). */

@@ -26,12 +26,26 @@ export interface BodyParseLimits {
   maxParts?: number;
   /** The most bytes of headers one part may have (default 10 KiB). */
   maxPartHeaderSize?: number;
+  /** The most non-file fields (default: no limit but `maxParts`). */
+  maxFields?: number;
+  /** The most files (default: no limit but `maxParts`). */
+  maxFiles?: number;
+  /** The largest non-file field value in bytes (default: no limit); more is a {@link BodyPartTooLargeError}. */
+  maxFieldSize?: number;
+  /** The largest file in bytes (default: no limit); more is a {@link BodyPartTooLargeError}. */
+  maxFileSize?: number;
 }
 
 /** A request body that cannot be parsed; the message names the problem. */
 export class BodyParseError extends Error {
   /** The error's name, `"BodyParseError"`. */
-  override readonly name = "BodyParseError";
+  override readonly name: string = "BodyParseError";
+}
+
+/** A multipart field or file larger than its limit (answered with 413 rather than 400). */
+export class BodyPartTooLargeError extends BodyParseError {
+  /** The error's name, `"BodyPartTooLargeError"`. */
+  override readonly name = "BodyPartTooLargeError";
 }
 
 function percentDecodeLatin1(text: string, plus: boolean): Buffer {
@@ -117,7 +131,9 @@ export function parseHeaderParams(value: string): [string, Record<string, string
     const key = piece.slice(0, eq).trim().toLowerCase();
     let val = piece.slice(eq + 1).trim();
     if (val.length >= 2 && val.startsWith('"') && val.endsWith('"')) {
-      val = val.slice(1, -1).replace(/\\(.)/g, "$1");
+      // Only \\ and \" are escapes here (as Tornado reads them): browsers send Windows paths
+      // (`C:\dir\file.txt`) with their backslashes as they are.
+      val = val.slice(1, -1).replace(/\\([\\"])/g, "$1");
     }
     if (key.endsWith("*")) {
       // RFC 2231/5987 extended parameter: charset'language'percent-encoded-value.
@@ -184,6 +200,7 @@ export function parseMultipartFormData(
     const name = params["name"];
     if (!name) throw new BodyParseError("Invalid multipart/form-data: value missing name");
     const filename = params["filename"];
+    checkPartLimits(limits, filename ? "file" : "field", value.length, files, args);
     if (filename) {
       const file: HTTPFile = {
         filename,
@@ -199,6 +216,29 @@ export function parseMultipartFormData(
       else args[name] = [Buffer.from(value)];
     }
   }
+}
+
+function countValues(map: Record<string, unknown[]>): number {
+  let n = 0;
+  for (const name in map) n += map[name]!.length;
+  return n;
+}
+
+function checkPartLimits(
+  limits: BodyParseLimits,
+  kind: "file" | "field",
+  size: number,
+  files: FileMap,
+  args: ArgumentMap,
+): void {
+  const maxSize = kind === "file" ? limits.maxFileSize : limits.maxFieldSize;
+  if (maxSize !== undefined && size > maxSize)
+    throw new BodyPartTooLargeError(
+      `Invalid multipart/form-data: ${kind} larger than ${maxSize} bytes`,
+    );
+  const maxCount = kind === "file" ? limits.maxFiles : limits.maxFields;
+  if (maxCount !== undefined && countValues(kind === "file" ? files : args) >= maxCount)
+    throw new BodyParseError(`Invalid multipart/form-data: more than ${maxCount} ${kind}s`);
 }
 
 /**

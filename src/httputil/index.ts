@@ -6,6 +6,7 @@ export {
   type ArgumentMap,
   BodyParseError,
   type BodyParseLimits,
+  BodyPartTooLargeError,
   type FileMap,
   type HTTPFile,
   parseBodyArguments,
@@ -16,6 +17,7 @@ export {
 } from "./body.ts";
 export { isLegalCookieName, parseCookie, unquoteCookieValue } from "./cookies.ts";
 export { formatTimestamp, parseHttpDate } from "./dates.ts";
+export { HTTPOutputError } from "./errors.ts";
 export { HTTPHeaders, normalizeHeaderName } from "./headers.ts";
 export { HTTPServerRequest, type RequestConnectionInfo } from "./request.ts";
 export { responses } from "./responses.ts";

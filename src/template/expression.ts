@@ -5,6 +5,7 @@
 
 /** An expression the template language cannot accept; the parser adds the file and line. */
 export class ExpressionError extends Error {
+  /** The error class name, as in stack traces and logs. */
   override readonly name = "ExpressionError";
 }
 

@@ -1,20 +1,26 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { start as startAutoreload } from "../autoreload.ts";
 import {
-  BodyTooLargeError,
   connectionInfo,
-  DEFAULT_MAX_BODY_SIZE,
   HTTPServer,
   type HTTPServerDelegate,
   type HTTPServerOptions,
-  readBody,
 } from "../httpserver.ts";
+import {
+  answerBodyError,
+  attachBodyLimits,
+  RequestBodyTooLargeError,
+  readLimitedBody,
+  resolveBodyLimits,
+  takeContentEncoding,
+} from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
 import { accessLog, appLog, genLog, Level } from "../log.ts";
 import type { BaseLoader } from "../template/index.ts";
 import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
+import { guardHandlerTimeout } from "./handler-timeout.ts";
 import { handlerInternals, type OutputTransform, RequestHandler } from "./request-handler.ts";
 import {
   type HandlerClass,
@@ -26,6 +32,7 @@ import {
   type URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
+import { isStreamingHandler, streamingBodyReader } from "./stream-request-body.ts";
 import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
 
 /**
@@ -96,6 +103,13 @@ export interface ApplicationSettings {
   websocketMaxMessageSize?: number;
   /** Replaces the access log line: called with each finished handler. */
   logFunction?: (handler: RequestHandler) => void;
+  /**
+   * Seconds a handler may take to finish its response; past it the client gets a 503 (or, when
+   * headers were already sent, the connection is closed) and an ERROR line is logged, while the
+   * handler's own work is left to end by itself. Default: no limit (as Tornado, where long polling
+   * is legitimate). Not in Tornado.
+   */
+  requestHandlerTimeout?: number;
 }
 
 /** Makes the output transforms of one request (one per transform class). */
@@ -269,10 +283,15 @@ export class Application implements HTTPServerDelegate {
   }
 
   /**
-   * Serves one request that has been read (body included). Not an `async` function: it returns the
-   * handler's own promise, which saves a promise and a turn of the microtask queue per request.
+   * Serves one request that has been read (body included), or, with `streamBody`, whose body is
+   * read by `streamBody` after the handler's `prepare` (for `@streamRequestBody` handlers). Not an
+   * `async` function: it returns the handler's own promise, which saves a promise and a turn of the
+   * microtask queue per request.
    */
-  handleRequest(request: HTTPServerRequest): Promise<void> {
+  handleRequest(
+    request: HTTPServerRequest,
+    streamBody?: (handler: RequestHandler) => Promise<void>,
+  ): Promise<void> {
     const match = this.findHandler(request);
     let handlerClass: HandlerClass;
     let initArgs: InitArgs;
@@ -299,14 +318,23 @@ export class Application implements HTTPServerDelegate {
       fallback.initialize({ statusCode: 500 });
       return handlerInternals().execute(fallback, [], {});
     }
-    return handlerInternals().execute(handler, match?.args ?? [], match?.kwargs ?? {});
+    const running = handlerInternals().execute(
+      handler,
+      match?.args ?? [],
+      match?.kwargs ?? {},
+      streamBody && (() => streamBody(handler)),
+    );
+    const timeout = this.settings.requestHandlerTimeout;
+    return timeout ? guardHandlerTimeout(handler, running, timeout) : running;
   }
 
   /** Makes the Node request listener for a server with these options. */
   createListener(
     options: HTTPServerOptions = {},
   ): (req: IncomingMessage, res: ServerResponse) => void {
-    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    const limits = resolveBodyLimits(options);
+    // A buffered body is held in memory: both limits apply to it.
+    const maxBodySize = Math.min(limits.maxBodySize, limits.maxBufferSize);
     return (req, res) => {
       const request = new HTTPServerRequest(req, res, connectionInfo(req, options));
       const length = req.headers["content-length"];
@@ -316,26 +344,38 @@ export class Application implements HTTPServerDelegate {
         this.handleRequest(request).catch(reportListenerError);
         return;
       }
+      attachBodyLimits(request, limits);
+      const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
+      if (isStreamingHandler(this, request)) {
+        this.handleRequest(request, streamingBodyReader(request, encoding)).catch(
+          reportListenerError,
+        );
+        return;
+      }
       if (length !== undefined && Number(length) > maxBodySize) {
         refuseBody(res, maxBodySize, request);
         return;
       }
-      readBody(req, maxBodySize)
+      readLimitedBody(req, { maxSize: maxBodySize, timeoutMs: limits.bodyTimeoutMs, encoding })
         .then(
           (body) => {
             request.body = body;
             return this.handleRequest(request);
           },
           (error: unknown) => {
-            if (error instanceof BodyTooLargeError) refuseBody(res, maxBodySize, request);
-            else res.destroy();
+            if (error instanceof RequestBodyTooLargeError) refuseBody(res, maxBodySize, request);
+            else answerBodyError(res, request, error);
           },
         )
         .catch(reportListenerError);
     };
   }
 
-  /** This application as a Node request listener, for `http.createServer(app.listener)` and test tools. */
+  /**
+   * This application as a Node request listener, for `http.createServer(app.listener)` and test
+   * tools. It skips {@link HTTPServer}'s own request checks (HTTP version, Host header), so serve
+   * the open internet through `listen()` or an `HTTPServer`.
+   */
   get listener(): (req: IncomingMessage, res: ServerResponse) => void {
     this.#listener ??= this.createListener({});
     return this.#listener;

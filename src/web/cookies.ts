@@ -27,7 +27,9 @@ export class CookieError extends Error {
   override readonly name = "CookieError";
 }
 
-const UNQUOTED = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]*$/;
+// Python's SimpleCookie leaves a value unquoted only when it is a non-empty run of these characters;
+// an empty value is written `""`.
+const UNQUOTED = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
 const KEPT_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
 
 /**

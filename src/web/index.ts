@@ -31,6 +31,7 @@ export {
   MissingArgumentError,
   MissingSettingError,
 } from "./errors.ts";
+export { guardHandlerTimeout } from "./handler-timeout.ts";
 export {
   addslash,
   FallbackHandler,
@@ -75,6 +76,15 @@ export {
 } from "./signed-value.ts";
 export { StaticFileHandler, type StaticFileInitArgs } from "./static-file-handler.ts";
 export {
+  defaultUploadDir,
+  isStreamingClass,
+  type MultipartStreamOptions,
+  MultipartStreamParser,
+  MultipartUploadHandler,
+  streamRequestBody,
+  type UploadedFile,
+} from "./stream-request-body.ts";
+export {
   insertModuleResources,
   type ResourceFiles,
   TemplateModule,
@@ -83,6 +93,7 @@ export {
   type UIModuleClass,
   type UIModulesSetting,
 } from "./ui-module.ts";
+export { safeFilename, safeJoin } from "./uploads.ts";
 export {
   decodeXsrfToken,
   type EncodeXsrfTokenOptions,

@@ -3,8 +3,10 @@ import type { ServerResponse } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
-import { BodyParseError, parseBodyArguments } from "../httputil/body.ts";
+import { multipartParseLimits } from "../httpserver-limits.ts";
+import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
+import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { responses } from "../httputil/responses.ts";
@@ -72,6 +74,12 @@ const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
 const oneShotHash = typeof crypto.hash === "function" ? crypto.hash : undefined;
 const EMPTY_BODY_ETAG = `"${crypto.createHash("sha1").digest("hex")}"`;
 
+interface OutputMismatch {
+  error: HTTPOutputError;
+  /** Fewer bytes than announced (else more). */
+  short: boolean;
+}
+
 interface HeaderEntry {
   name: string;
   values: string[];
@@ -125,9 +133,15 @@ function headerValueToString(value: HeaderValue): string {
   throw new TypeError(`Unsupported header value ${String(value)}`);
 }
 
-/** Node writes header strings as latin-1; characters above U+00FF are sent as their UTF-8 bytes. */
+const NON_ASCII = /[^\x00-\x7f]/;
+const ABOVE_LATIN1 = /[^\x00-\xff]/;
+
+/**
+ * A header value as Node should send it, byte for byte as latin-1: characters up to U+00FF are one
+ * byte each (as Tornado sends them), a value with characters above that goes out as its UTF-8 bytes.
+ */
 function wireValue(value: string): string {
-  return /[^\x00-\xff]/.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
+  return ABOVE_LATIN1.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
 }
 
 /**
@@ -151,6 +165,7 @@ export interface HandlerInternals {
     handler: RequestHandler,
     args: (string | undefined)[],
     kwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void>;
 }
 let internals!: HandlerInternals;
@@ -212,6 +227,10 @@ export class RequestHandler {
   #watching = false;
   #resolveFinish: (() => void) | undefined;
   #transforms: OutputTransform[] | undefined;
+  /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
+  #declaredLength: number | undefined;
+  #sentLength = 0;
+  #latin1Headers = false;
 
   constructor(application: Application, request: HTTPServerRequest) {
     this.application = application;
@@ -221,7 +240,7 @@ export class RequestHandler {
 
   static {
     internals = {
-      execute: (handler, args, kwargs) => handler.#execute(args, kwargs),
+      execute: (handler, args, kwargs, streamBody) => handler.#execute(args, kwargs, streamBody),
     };
   }
 
@@ -240,6 +259,17 @@ export class RequestHandler {
 
   /** Runs before the HTTP method; may be async. Finishing the response here skips the method. */
   prepare(): void | Promise<void> {}
+
+  /**
+   * Receives the next chunk of the request body, for handler classes marked `@streamRequestBody`:
+   * it runs after `prepare` and before the HTTP method, once per chunk; a returned promise holds
+   * further reading back until it settles. The default throws: a streaming handler must define it.
+   */
+  dataReceived(_chunk: Buffer): void | Promise<void> {
+    throw new Error(
+      `${this.constructor.name} is marked @streamRequestBody but has no dataReceived()`,
+    );
+  }
 
   /** Runs after the response has been sent; for clean-up and logging. May be async. */
   onFinish(): void | Promise<void> {}
@@ -354,10 +384,7 @@ export class RequestHandler {
     try {
       return utf8Strict.decode(value);
     } catch {
-      throw new HTTPError(
-        400,
-        `Invalid unicode in ${name ?? "url"}: ${JSON.stringify(Buffer.from(value).toString("latin1"))}`,
-      );
+      throw new HTTPError(400, `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value)}`);
     }
   }
 
@@ -442,11 +469,17 @@ export class RequestHandler {
       if (type !== "application/json" && !type.endsWith("+json")) {
         throw new HTTPError(415, `Expected a JSON body, got Content-Type ${JSON.stringify(type)}`);
       }
+      let text: string;
+      try {
+        text = utf8Strict.decode(this.request.body);
+      } catch {
+        throw new HTTPError(400, "Invalid JSON body: not valid UTF-8");
+      }
       let value: unknown;
       try {
-        value = JSON.parse(this.request.body.toString("utf8"), (key, v) =>
-          key === "__proto__" ? undefined : v,
-        );
+        // Dropping `__proto__` keys keeps a later merge (Object.assign, spread into a prototype
+        // chain walker) from changing an object's prototype.
+        value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
         throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
       }
@@ -629,7 +662,8 @@ export class RequestHandler {
   setCookie(name: string, value: string | Uint8Array, options: CookieOptions = {}): void {
     const text = typeof value === "string" ? value : Buffer.from(value).toString("latin1");
     const line = formatSetCookie(name, text, options);
-    const cookies = (this.#cookies ??= new Map());
+    this.#cookies ??= new Map();
+    const cookies = this.#cookies;
     cookies.delete(name);
     cookies.set(name, line);
   }
@@ -711,23 +745,46 @@ export class RequestHandler {
     return Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
   }
 
-  /** The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers). */
+  /**
+   * The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers).
+   * Notes when a value is not ASCII: Node sends the header block in the encoding of the body chunk
+   * it travels with, so the body must then be bytes for the header to go out as latin-1.
+   */
   #rawHeaders(): string[] {
     const out: string[] = [];
     const cookies = this.#cookies;
     let cookiesSent = cookies === undefined;
     for (const entry of this.#headers.values()) {
-      for (const value of entry.values) out.push(entry.name, wireValue(value));
+      for (const value of entry.values) {
+        if (NON_ASCII.test(value)) {
+          this.#latin1Headers = true;
+          out.push(entry.name, wireValue(value));
+        } else {
+          out.push(entry.name, value);
+        }
+      }
       // Tornado adds cookies to the Set-Cookie header, so they join one set by hand in its place.
       if (entry.name === "Set-Cookie" && cookies) {
-        for (const line of cookies.values()) out.push("Set-Cookie", wireValue(line));
+        this.#pushCookies(out, cookies);
         cookiesSent = true;
       }
     }
     if (!cookiesSent && cookies) {
-      for (const line of cookies.values()) out.push("Set-Cookie", wireValue(line));
+      this.#pushCookies(out, cookies);
     }
     return out;
+  }
+
+  #pushCookies(out: string[], cookies: Map<string, string>): void {
+    for (const line of cookies.values()) {
+      if (NON_ASCII.test(line)) this.#latin1Headers = true;
+      out.push("Set-Cookie", wireValue(line));
+    }
+  }
+
+  /** A body chunk ready for Node: bytes when the header block must go out as latin-1. */
+  #wireChunk(data: Buffer | string): Buffer | string {
+    return this.#latin1Headers && typeof data === "string" ? Buffer.from(data) : data;
   }
 
   /**
@@ -752,6 +809,52 @@ export class RequestHandler {
     res.sendDate = false;
     res.writeHead(this.#status, this.#reason, this.#rawHeaders());
     this.#headersWritten = true;
+    const length = this.#headers.get("content-length");
+    if (length !== undefined && this.request.method !== "HEAD") {
+      this.#declaredLength = Number(length.values[0]);
+    }
+  }
+
+  /**
+   * Counts body bytes against the Content-Length that was sent. RFC 9112 section 6.3: the length
+   * must be exact, or the client reads the surplus as the next response (or waits for bytes that
+   * never come); a mismatch closes the connection, as in Tornado.
+   */
+  #countBody(length: number, finishing: boolean): OutputMismatch | undefined {
+    const declared = this.#declaredLength;
+    if (declared === undefined) return undefined;
+    this.#sentLength += length;
+    if (this.#sentLength > declared) {
+      this.#declaredLength = undefined;
+      return {
+        error: new HTTPOutputError("Tried to write more data than Content-Length"),
+        short: false,
+      };
+    }
+    if (finishing && this.#sentLength < declared) {
+      this.#declaredLength = undefined;
+      const missing = declared - this.#sentLength;
+      return {
+        error: new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`),
+        short: true,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * Ends a response whose framing is broken and throws the error: a short body is sent before the
+   * connection closes (as Tornado does); a body too long is not sent at all.
+   */
+  #abortResponse(res: ServerResponse, mismatch: OutputMismatch, data: Buffer | string): never {
+    const socket = res.socket;
+    if (mismatch.short) {
+      res.end(data, () => socket?.destroy());
+    } else {
+      res.destroy();
+      socket?.destroy();
+    }
+    throw mismatch.error;
   }
 
   /**
@@ -773,14 +876,22 @@ export class RequestHandler {
       for (const transform of this.#transforms) data = transform.transformChunk(data, false);
     }
     if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
+    const mismatch = this.#countBody(byteLength(data), false);
+    if (mismatch) {
+      res.destroy();
+      return Promise.reject(mismatch.error);
+    }
+    const chunk = this.#wireChunk(data);
     return new Promise((resolve, reject) => {
-      res.write(data, (error) => (error ? reject(error) : resolve()));
+      res.write(chunk, (error) => (error ? reject(error) : resolve()));
     });
   }
 
   /**
    * Finishes the response: adds the automatic ETag (and answers 304 when it matches
    * `If-None-Match`), sets Content-Length, sends everything, logs the request and runs `onFinish`.
+   * Throws an `HTTPOutputError` (and closes the connection) when the body does not match a
+   * Content-Length the handler set itself.
    */
   finish(chunk?: WriteChunk): Promise<void> {
     if (this.#finished) throw new Error("finish() called twice");
@@ -816,13 +927,24 @@ export class RequestHandler {
       this.#transforms = this.application.createTransforms(this.request);
       for (const transform of this.#transforms)
         body = transform.transformFirstChunk(this, body, true);
+      const declared = this.#headers.get("content-length")?.values[0];
+      // A body that will not match its Content-Length ends the connection: say so up front.
+      if (declared !== undefined && method !== "HEAD" && Number(declared) !== byteLength(body)) {
+        res.shouldKeepAlive = false;
+      }
       this.#writeHead(res);
-      done = this.#endResponse(res, method === "HEAD" ? "" : body);
+      if (method === "HEAD") body = "";
+      const mismatch = this.#countBody(byteLength(body), true);
+      if (mismatch) this.#abortResponse(res, mismatch, this.#wireChunk(body));
+      done = this.#endResponse(res, this.#wireChunk(body));
     } else {
       const body = this.#takeBody();
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
       for (const transform of this.#transforms ?? []) data = transform.transformChunk(data, true);
-      done = this.#endResponse(res, this.request.method === "HEAD" ? "" : data);
+      if (this.request.method === "HEAD") data = EMPTY;
+      const mismatch = this.#countBody(data.length, true);
+      if (mismatch) this.#abortResponse(res, mismatch, data);
+      done = this.#endResponse(res, data);
     }
     this.#finished = true;
     this.application.logRequest(this);
@@ -854,7 +976,8 @@ export class RequestHandler {
       throw new RangeError(`Redirect status must be 3xx, got ${code}`);
     }
     this.setStatus(code);
-    this.setHeader("Location", url);
+    // A non-ASCII URL goes out as its UTF-8 bytes, as Tornado sends it (browsers read it so).
+    this.setHeader("Location", NON_ASCII.test(url) ? Buffer.from(url, "utf8") : url);
     this.finish();
   }
 
@@ -1196,6 +1319,7 @@ export class RequestHandler {
   async #execute(
     rawArgs: (string | undefined)[],
     rawKwargs: Record<string, string | undefined>,
+    streamBody?: () => Promise<void>,
   ): Promise<void> {
     try {
       const ctor = this.constructor as typeof RequestHandler;
@@ -1224,7 +1348,13 @@ export class RequestHandler {
       if (this.getCurrentUser instanceof AsyncFunction) await this.loadCurrentUser();
       const prepared = this.prepare();
       if (isPromise(prepared)) await prepared;
+      // sendError() in prepare ends the request; with an async writeError it is still finishing.
+      if (this.#pendingError) await this.#pendingError;
       if (this.#finished) return;
+      if (streamBody) {
+        await streamBody();
+        if (this.#finished) return;
+      }
       const fn = (this as unknown as Record<string, unknown>)[
         METHOD_FUNCTIONS[method] ?? method.toLowerCase()
       ];
@@ -1250,8 +1380,16 @@ export class RequestHandler {
       return;
     }
     try {
-      parseBodyArguments(contentType, request.body, request.bodyArguments, request.files);
+      parseBodyArguments(
+        contentType,
+        request.body,
+        request.bodyArguments,
+        request.files,
+        multipartParseLimits(request),
+      );
     } catch (error) {
+      if (error instanceof BodyPartTooLargeError)
+        throw new HTTPError(413, `Invalid body: ${error.message}`, { cause: error });
       if (error instanceof BodyParseError)
         throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
       throw error;
@@ -1295,6 +1433,8 @@ export class RequestHandler {
 
   /** Ends the response; the promise resolves when it has closed (sent, or the client gone). */
   #endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {
+    // A response that was aborted (framing error, client gone) has nothing left to send.
+    if (res.destroyed || res.writableEnded) return Promise.resolve();
     this.#watchConnection();
     const done = this.#responseClosed
       ? Promise.resolve()
@@ -1383,4 +1523,22 @@ function callerDirectory(): string {
     if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
   }
   return process.cwd();
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
+function bytesRepr(value: Uint8Array): string {
+  let out = "b'";
+  for (const byte of value) {
+    out +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, "0")}`;
+  }
+  return `${out}'`;
+}
+
+function byteLength(data: string | Buffer): number {
+  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { TestServer } from "tornado-ts/testing";
+import { expectLog, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class IndexHandler extends RequestHandler {
@@ -29,7 +29,9 @@ describe("the tutorial's first example", () => {
   });
 
   it("answers POST with 405, since the handler has no post()", async () => {
-    const response = await server.fetch("/", { method: "POST", body: "" });
+    const response = await expectLog("405 POST / (127.0.0.1)", () =>
+      server.fetch("/", { method: "POST", body: "" }),
+    );
     assert.equal(response.code, 405);
     assert.equal(
       response.text,

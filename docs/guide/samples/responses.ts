@@ -1,0 +1,104 @@
+// Guide sample: writing responses (the 响应 section and the call order).
+import { type ErrorInfo, RequestHandler } from "tornado-ts/web";
+
+// #region write
+class WriteHandler extends RequestHandler {
+  get() {
+    this.write("good");
+    this.write("nice");
+    this.write("handsome");
+    this.write("man");
+    this.finish(); // goodnicehandsomeman; a write() after this throws
+  }
+}
+// #endregion
+
+// #region json
+class Json2Handler extends RequestHandler {
+  get() {
+    const per = { name: "sunck", age: 18, height: 175, weight: 70 };
+    this.write(per); // JSON, Content-Type: application/json; charset=UTF-8
+  }
+}
+// #endregion
+
+// #region headers
+class HeaderHandler extends RequestHandler {
+  override setDefaultHeaders() {
+    this.setHeader("Content-Type", "text/html;charset=utf-8");
+    this.setHeader("kaige", "nice");
+  }
+
+  get() {
+    this.setHeader("kaige", "handsome"); // runs later, so it wins
+    this.write("good nice");
+  }
+}
+// #endregion
+
+// #region status
+class StatusCodeHandler extends RequestHandler {
+  get() {
+    this.setStatus(299, "Weird"); // any code; a custom reason phrase
+    this.write("88888888888888888888888888");
+  }
+}
+
+class RedirectHandler extends RequestHandler {
+  get() {
+    this.redirect("/"); // 302; redirect(url, true) for a 301
+  }
+}
+// #endregion
+
+// #region errors
+class ErrorHandler extends RequestHandler {
+  override writeError(statusCode: number, _info: ErrorInfo) {
+    if (statusCode === 500) this.write("服务器内部错误");
+    else if (statusCode === 404) this.write("资料不存在");
+  }
+
+  get() {
+    const flag = this.getQueryArgument("flag");
+    if (flag === "0") {
+      this.sendError(500); // clears the output, calls writeError, finishes
+      return;
+    }
+    this.write("you are right");
+  }
+}
+// #endregion
+
+// #region order
+class OrderHandler extends RequestHandler {
+  override setDefaultHeaders() {
+    console.log("setDefaultHeaders"); // 1 (again before writeError, on an error)
+  }
+  override initialize() {
+    console.log("initialize"); // 2
+  }
+  override prepare() {
+    console.log("prepare"); // 3: every method; sendError here skips the method
+  }
+  get() {
+    console.log("get"); // 4
+  }
+  override writeError() {
+    console.log("writeError"); // only on an error
+  }
+  override onFinish() {
+    console.log("onFinish"); // 5: after the response
+  }
+}
+// #endregion
+
+/** The handlers of this sample. */
+export const handlers = [
+  WriteHandler,
+  Json2Handler,
+  HeaderHandler,
+  StatusCodeHandler,
+  RedirectHandler,
+  ErrorHandler,
+  OrderHandler,
+];

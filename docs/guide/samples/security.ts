@@ -1,0 +1,99 @@
+// Guide sample: cookies, signed cookies, XSRF and login (应用安全).
+import {
+  Application,
+  authenticated,
+  RequestHandler,
+  StaticFileHandler,
+  safeNextUrl,
+} from "tornado-ts/web";
+
+// #region cookies
+class PCookieHandler extends RequestHandler {
+  get() {
+    this.setCookie("sunck", "good", { expiresDays: 1 }); // Set-Cookie: sunck=good; ...
+    const cookie = this.getCookie("sunck", "未登录"); // the default when there is none
+    this.clearCookie("sunck"); // an expired, empty cookie
+    this.write(`ok ${cookie}`);
+  }
+}
+
+class SCookieHandler extends RequestHandler {
+  get() {
+    // 2|1:0|10:<time>|10:zhangmanyu|8:bmljZQ==|<signature>, signed with cookieSecret
+    this.setSecureCookie("zhangmanyu", "nice");
+    const value = this.getSecureCookie("zhangmanyu"); // "nice", or null if forged or expired
+    this.write(`ok ${value}`);
+  }
+}
+// #endregion
+
+// #region xsrf
+class SetXSRFCookieHandler extends RequestHandler {
+  get() {
+    void this.xsrfToken; // reading the token sets the _xsrf cookie
+    this.finish("ok");
+  }
+}
+
+// The tutorial's StaticFileHandler subclass: every static page sets _xsrf too.
+class XsrfStaticFileHandler extends StaticFileHandler {
+  constructor(...args: ConstructorParameters<typeof StaticFileHandler>) {
+    super(...args);
+    void this.xsrfToken;
+  }
+}
+// #endregion
+
+// #region login
+class LoginHandler extends RequestHandler {
+  get() {
+    // /login?next=/home: where @authenticated came from (only same-site paths are kept)
+    return this.render("login.html", { url: safeNextUrl(this) });
+  }
+
+  post() {
+    const name = this.getBodyArgument("username");
+    const pawd = this.getBodyArgument("passwd");
+    if (name === "1" && pawd === "1") {
+      this.setSecureCookie("user", name);
+      this.redirect(safeNextUrl(this));
+    } else {
+      this.redirect(`/login?next=${encodeURIComponent(safeNextUrl(this))}`);
+    }
+  }
+}
+
+class HomeHandler extends RequestHandler {
+  // Who is signed in: here, the signed "user" cookie. Falsy: nobody.
+  override getCurrentUser() {
+    return this.getSecureCookie("user");
+  }
+
+  @authenticated // nobody signed in: redirect to loginUrl?next=/home
+  get() {
+    return this.render("home.html");
+  }
+}
+// #endregion
+
+/** The application of this sample. */
+export function makeApp(): Application {
+  // #region settings
+  return new Application(
+    [
+      ["/pcookie", PCookieHandler],
+      ["/scookie", SCookieHandler],
+      ["/setxsrfcookie", SetXSRFCookieHandler],
+      ["/login", LoginHandler],
+      ["/home", HomeHandler],
+      ["/(.*)$", XsrfStaticFileHandler, { path: "static/html", defaultFilename: "index.html" }],
+    ],
+    {
+      cookieSecret: process.env["COOKIE_SECRET"] ?? "a development secret",
+      xsrfCookies: true, // POST, PUT, PATCH, DELETE need the _xsrf token
+      loginUrl: "/login", // where @authenticated sends anonymous users
+      templatePath: "templates",
+    },
+  );
+  // #endregion
+}

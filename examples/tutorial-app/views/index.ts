@@ -1,0 +1,147 @@
+// The tutorial's 请求与响应 chapter (project03 views/index.py): routes with init args, a named
+// route reached with reverseUrl, path groups, query and body arguments, the request object, and
+// file uploads.
+import { mkdir, writeFile } from "node:fs/promises";
+import { appLog } from "tornado-ts/log";
+import type { InitArgs } from "tornado-ts/web";
+import { BaseHandler } from "./base.ts";
+import { safeUploadPath } from "./uploads.ts";
+
+/** `/`: the chapter list, and the tutorial's link to the `kaige` route built with `reverseUrl`. */
+export class IndexHandler extends BaseHandler {
+  get() {
+    // reverse_url('kaige'): the route's URL from its name, so links survive a change of path.
+    const url = this.reverseUrl("kaige");
+    return this.render("index.html", { kaigeUrl: url });
+  }
+}
+
+/** `/sunck`: the route's init args arrive in `initialize` (`{word1: "good", word2: "nice"}`). */
+export class SunckHandler extends BaseHandler {
+  word1 = "";
+  word2 = "";
+
+  // Called before the HTTP method, with the third element of the route.
+  override initialize(initArgs: InitArgs) {
+    this.word1 = String(initArgs["word1"]);
+    this.word2 = String(initArgs["word2"]);
+  }
+
+  get() {
+    return this.renderMessage("路由参数 · init args", "sunck is a nice man", [
+      ["word1", this.word1],
+      ["word2", this.word2],
+    ]);
+  }
+}
+
+/** `/kaige`: a named route (`url(..., "kaige")`) with init args `word3` and `word4`. */
+export class KaigeHandler extends BaseHandler {
+  word3 = "";
+  word4 = "";
+
+  override initialize(initArgs: InitArgs) {
+    this.word3 = String(initArgs["word3"]);
+    this.word4 = String(initArgs["word4"]);
+  }
+
+  get() {
+    return this.renderMessage("反向解析 · a named route", "kaige is a handsome man", [
+      ["word3", this.word3],
+      ["word4", this.word4],
+      ['reverseUrl("kaige")', this.reverseUrl("kaige")],
+    ]);
+  }
+}
+
+/** `/liuyifei/(\w+)/(\w+)/(\w+)`: each group reaches `get` as a positional argument. */
+export class LiuyifeiHandler extends BaseHandler {
+  get(h1: string, h2: string, h3: string) {
+    appLog.info([h1, h2, h3].join("-"));
+    return this.renderMessage("正则分组 · path groups", "liuyifei is a nice women", [
+      ["h1", h1],
+      ["h2", h2],
+      ["h3", h3],
+    ]);
+  }
+}
+
+/**
+ * `/zhangmanyu?a=1&b=1&c=  1`: query arguments. The last value of a repeated name wins, spaces
+ * are stripped, and a missing argument answers 400 (MissingArgumentError).
+ */
+export class ZhangmanyuHandler extends BaseHandler {
+  get() {
+    const a = this.getQueryArgument("a");
+    const b = this.getQueryArgument("b");
+    const c = this.getQueryArgument("c");
+    const all = this.getQueryArguments("a");
+    return this.renderMessage("查询字符串 · query arguments", "zhangmanyu is good women", [
+      ["a", a],
+      ["b", b],
+      ["c", `*${c}*`],
+      ['getQueryArguments("a")', JSON.stringify(all)],
+    ]);
+  }
+}
+
+/** `/zhuyin`: the request object's attributes, as JSON. */
+export class ZhuyinHandler extends BaseHandler {
+  get() {
+    const request = this.request;
+    this.write({
+      method: request.method,
+      host: request.host,
+      uri: request.uri,
+      path: request.path,
+      query: request.query,
+      version: request.version,
+      remoteIp: request.remoteIp,
+      headers: request.headers.toJSON(),
+    });
+  }
+}
+
+/**
+ * `/postfile`: the form (with the `_xsrf` field); the POST reads `username`, `passwd` and the
+ * `hobby` check boxes, counts in the `count` cookie and goes on to `/cookienum`.
+ */
+export class PostFileHandler extends BaseHandler {
+  get() {
+    return this.render("postfile.html");
+  }
+
+  post() {
+    const name = this.getBodyArgument("username", "");
+    const passwd = this.getBodyArgument("passwd", "");
+    const hobbyList = this.getBodyArguments("hobby");
+    // Never log a password, not even in a tutorial.
+    appLog.info(`postfile: ${name} ${"*".repeat(passwd.length)} ${JSON.stringify(hobbyList)}`);
+    const count = Number.parseInt(this.getCookie("count", ""), 10);
+    this.setCookie("count", String(Number.isNaN(count) ? 1 : count + 1));
+    this.redirect("/cookienum");
+  }
+}
+
+/**
+ * `/upfile`: the upload form; the POST saves every file of every field under `upfile/` and
+ * answers `ok`. File names are made safe first: a client chooses them.
+ */
+export class UpFileHandler extends BaseHandler {
+  get() {
+    return this.render("upfile.html");
+  }
+
+  async post() {
+    const filesDict = this.request.files;
+    await mkdir(this.application.uploadDir, { recursive: true });
+    for (const inputname in filesDict) {
+      for (const fileObject of filesDict[inputname] ?? []) {
+        const filePath = safeUploadPath(this.application.uploadDir, fileObject.filename);
+        await writeFile(filePath, fileObject.body);
+        appLog.info(`upfile: ${inputname} -> ${filePath} (${fileObject.body.length} bytes)`);
+      }
+    }
+    this.write("ok");
+  }
+}

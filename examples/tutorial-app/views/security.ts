@@ -1,0 +1,148 @@
+// The tutorial's 应用安全 chapter (project04 views/index.py): plain and signed cookies, the cookie
+// counter, the XSRF token outside templates, login with `next` in front of a protected page, and
+// the StaticFileHandler subclass that hands every visitor an `_xsrf` cookie.
+import { urlConcat } from "tornado-ts/httputil";
+import {
+  authenticated,
+  type ErrorInfo,
+  safeNextUrl,
+  StaticFileHandler as TornadoStaticFileHandler,
+} from "tornado-ts/web";
+import { BaseHandler, writeErrorPage } from "./base.ts";
+
+/** The tutorial's account: user `1`, password `1`. */
+export const DEMO_USER = { username: "1", passwd: "1" };
+
+/** `/pcookie`: `setCookie('sunck', 'good')`, a plain cookie (`Set-Cookie: sunck=good; Path=/`). */
+export class PCookieHandler extends BaseHandler {
+  get() {
+    this.setCookie("sunck", "good");
+    return this.renderMessage("普通cookie · a plain cookie", "ok", [["Set-Cookie", "sunck=good"]]);
+  }
+}
+
+/** `/getpcookie`: `getCookie('sunck', '未登录')`, the default when the browser sent none. */
+export class GetPCookieHandler extends BaseHandler {
+  get() {
+    const cookie = this.getCookie("sunck", "未登录");
+    return this.renderMessage("获取cookie · reading a cookie", "ok", [["sunck", cookie]]);
+  }
+}
+
+/** `/clearpcookie`: `clearCookie('sunck')`: an empty value that has already expired. */
+export class ClearPCookieHandler extends BaseHandler {
+  get() {
+    this.clearCookie("sunck");
+    return this.renderMessage("清除cookie · clearing a cookie", "ok", [
+      ["Set-Cookie", "sunck=; expires in the past"],
+    ]);
+  }
+}
+
+/** `/scookie`: `setSecureCookie('zhangmanyu', 'nice')`, signed with `cookieSecret`. */
+export class SCookieHandler extends BaseHandler {
+  get() {
+    this.setSecureCookie("zhangmanyu", "nice");
+    return this.renderMessage("安全cookie · a signed cookie", "ok", [
+      ["zhangmanyu", "2|1:0|<timestamp>|10:zhangmanyu|8:bmljZQ==|<signature>"],
+    ]);
+  }
+}
+
+/** `/getscookie`: `getSecureCookie('zhangmanyu')`: `nice`, or nothing if missing or tampered with. */
+export class GetSCookieHandler extends BaseHandler {
+  get() {
+    const scookie = this.getSecureCookie("zhangmanyu");
+    return this.renderMessage("获取安全cookie · reading a signed cookie", "ok", [
+      ["zhangmanyu", scookie ?? "None"],
+    ]);
+  }
+}
+
+/** `/cookienum`: counts this browser's visits in the `count` cookie (第8次访问). */
+export class CookieNumHandler extends BaseHandler {
+  get() {
+    const previous = Number.parseInt(this.getCookie("count", ""), 10);
+    const count = Number.isNaN(previous) ? 1 : previous + 1;
+    this.setCookie("count", String(count));
+    return this.render("cookienum.html", { count });
+  }
+}
+
+/** `/setxsrfcookie`: reading `xsrfToken` sets the `_xsrf` cookie, for pages that post by script. */
+export class SetXSRFCookieHandler extends BaseHandler {
+  get() {
+    void this.xsrfToken;
+    return this.finish("ok");
+  }
+}
+
+/**
+ * `/login`: GET shows the form, which posts back to `/login?next=<where the user was going>`.
+ * POST checks the account; on success it signs the user in (a signed `user` cookie) and sends
+ * them on to `next`, otherwise back to the form. `next` must stay on this site (`safeNextUrl`):
+ * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere.
+ */
+// #region login
+export class LoginHandler extends BaseHandler {
+  get() {
+    const next = safeNextUrl(this);
+    const failed = this.getQueryArgument("failed", "") === "1";
+    return this.render("login.html", { url: next, failed });
+  }
+
+  post() {
+    const name = this.getBodyArgument("username", "");
+    const pawd = this.getBodyArgument("passwd", "");
+    const next = safeNextUrl(this);
+    if (name === DEMO_USER.username && pawd === DEMO_USER.passwd) {
+      this.setSecureCookie("user", name, { expiresDays: 1 });
+      this.redirect(next);
+    } else {
+      this.redirect(urlConcat("/login", { next, failed: "1" }));
+    }
+  }
+}
+// #endregion
+
+/** `/logout` (POST): forgets the signed-in user. */
+export class LogoutHandler extends BaseHandler {
+  post() {
+    this.clearCookie("user");
+    this.redirect("/home");
+  }
+}
+
+/**
+ * `/home`: the protected page. `getCurrentUser` decides who is signed in (here, the signed `user`
+ * cookie; the tutorial reads a `flag` query argument); `@authenticated` sends everyone else to
+ * `loginUrl?next=/home`.
+ */
+// #region home
+export class HomeHandler extends BaseHandler {
+  override getCurrentUser() {
+    return this.getSecureCookie("user");
+  }
+
+  @authenticated
+  get() {
+    return this.render("welcome.html");
+  }
+}
+// #endregion
+
+/**
+ * The tutorial's `StaticFileHandler` subclass for the catch-all route: it reads `xsrfToken` as it
+ * is made, so the static home page already carries the `_xsrf` cookie its scripts post with.
+ */
+export class StaticFileHandler extends TornadoStaticFileHandler {
+  constructor(...args: ConstructorParameters<typeof TornadoStaticFileHandler>) {
+    super(...args);
+    void this.xsrfToken;
+  }
+
+  /** Missing files get the site's 404 page. */
+  override writeError(statusCode: number, info: ErrorInfo = {}): void | Promise<void> {
+    return writeErrorPage(this, statusCode, info, (code, i) => super.writeError(code, i));
+  }
+}

@@ -1,0 +1,62 @@
+// The application over a real socket: the home page, a static file, an upload.
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { TestServer } from "tornado-ts/testing";
+import { makeApp } from "../application.ts";
+import { UPLOAD_DIR } from "../config.ts";
+
+describe("the application", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await TestServer.start(makeApp({ cookieSecret: "a secret for tests" }));
+  });
+  after(async () => {
+    await server.close();
+    await rm(join(UPLOAD_DIR, "hello.txt"), { force: true });
+  });
+
+  it("renders the home page from the template", async () => {
+    const response = await server.fetch("/?name=<you>");
+    assert.equal(response.code, 200);
+    assert.match(response.text, /<h1>Hello, &lt;you&gt;<\/h1>/);
+  });
+
+  it("serves the stylesheet linked with static_url", async () => {
+    const page = await server.fetch("/");
+    const href = /href="(\/static\/css\/site\.css\?v=[0-9a-f]+)"/.exec(page.text)?.[1];
+    assert.ok(href);
+    const css = await server.fetch(href);
+    assert.equal(css.code, 200);
+    assert.match(css.headers.get("Content-Type") ?? "", /^text\/css/);
+  });
+
+  it("saves an upload in upfile/ under its plain name", async () => {
+    // The form's page sets the _xsrf cookie; the POST sends it back in the X-XSRFToken header.
+    const page = await server.fetch("/");
+    const cookie = page.headers.getList("Set-Cookie").find((c) => c.startsWith("_xsrf="));
+    const token = cookie?.split(";")[0]?.slice("_xsrf=".length) ?? "";
+    const boundary = "b0undary";
+    const body = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="file"; filename="../hello.txt"',
+      "Content-Type: text/plain",
+      "",
+      "hello",
+      `--${boundary}--`,
+      "",
+    ].join("\r\n");
+    const response = await server.fetch("/upfile", {
+      method: "POST",
+      headers: {
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        Cookie: `_xsrf=${token}`,
+        "X-XSRFToken": token,
+      },
+      body,
+    });
+    assert.equal(response.text, "ok");
+    assert.equal(await readFile(join(UPLOAD_DIR, "hello.txt"), "utf8"), "hello");
+  });
+});

@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { captureLogs, TestServer } from "tornado-ts/testing";
+import { Application, RequestHandler, SERVER_VERSION } from "tornado-ts/web";
+import { rawFetch } from "../support/raw-http.ts";
+
+class DefaultsHandler extends RequestHandler {
+  get() {
+    this.write("x");
+  }
+}
+
+class HeaderHandler extends RequestHandler {
+  override setDefaultHeaders() {
+    this.setHeader("Content-Type", "text/html;charset=utf-8");
+    this.setHeader("kaige", "nice");
+  }
+  get() {
+    this.setHeader("kaige", "handsome");
+    this.setHeader("x-custom-HEADER", "1");
+    this.addHeader("X-Multi", "1");
+    this.addHeader("X-Multi", "2");
+    this.setHeader("X-Number", 42);
+    this.setHeader("X-Date", new Date(Date.UTC(2020, 0, 2, 3, 4, 5)));
+    this.setHeader("X-Bytes", Buffer.from([0x61, 0xe9]));
+    this.setHeader("X-Moved", "a");
+    this.clearHeader("X-Moved");
+    this.setHeader("X-Moved", "b");
+    this.clearHeader("X-Never-Set");
+    this.write(`get: ${this.getHeader("X-Multi")}`);
+  }
+  post() {
+    this.addHeader("X-Multi", "1");
+    this.addHeader("X-Multi", "2");
+    this.setHeader("X-Multi", "3");
+  }
+}
+
+/** Tries a header the HTTP layer must refuse; reports the error instead of sending it. */
+class UnsafeHandler extends RequestHandler {
+  get() {
+    const kind = this.getQueryArgument("kind");
+    const attempts: Record<string, () => void> = {
+      crlf: () => this.setHeader("X-Bad", "a\r\nX-Injected: 1"),
+      lf: () => this.addHeader("X-Bad", "a\nb"),
+      nul: () => this.setHeader("X-Bad", "a\x00b"),
+      float: () => this.setHeader("X-Bad", 1.5),
+      name: () => this.setHeader("X Bad", "a"),
+      tab: () => this.setHeader("X-Tab", "a\tb"),
+    };
+    try {
+      attempts[kind]!();
+      this.write(`accepted ${this.getHeader("X-Tab") ?? ""}`);
+    } catch (error) {
+      this.write(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+class ClearDefaultsHandler extends RequestHandler {
+  get() {
+    this.clearHeader("Server");
+    this.clearHeader("Date");
+    this.clearHeader("Content-Type");
+    this.write("bare");
+  }
+}
+
+describe("response headers", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await TestServer.start(
+      new Application([
+        ["/defaults", DefaultsHandler],
+        ["/header", HeaderHandler],
+        ["/unsafe", UnsafeHandler],
+        ["/clear-defaults", ClearDefaultsHandler],
+      ]),
+    );
+  });
+  after(() => server.close());
+
+  it("sends Server, Content-Type and Date first, then Etag and Content-Length", async () => {
+    const response = await rawFetch(server.port, "/defaults");
+    assert.deepEqual(
+      response.headers.map(([name]) => name),
+      ["Server", "Content-Type", "Date", "Etag", "Content-Length", "Connection"],
+    );
+    assert.equal(response.header("Server"), SERVER_VERSION);
+    assert.equal(response.header("Content-Type"), "text/html; charset=UTF-8");
+    assert.match(
+      response.header("Date") ?? "",
+      /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/,
+    );
+  });
+
+  it("lets the method override setDefaultHeaders, keeping positions and Tornado's casing", async () => {
+    const response = await rawFetch(server.port, "/header");
+    assert.deepEqual(response.headers, [
+      ["Server", SERVER_VERSION],
+      ["Content-Type", "text/html;charset=utf-8"],
+      ["Date", response.header("Date")],
+      ["Kaige", "handsome"],
+      ["X-Custom-Header", "1"],
+      ["X-Multi", "1"],
+      ["X-Multi", "2"],
+      ["X-Number", "42"],
+      ["X-Date", "Thu, 02 Jan 2020 03:04:05 GMT"],
+      ["X-Bytes", "a\xe9"],
+      ["X-Moved", "b"],
+      ["Etag", response.header("Etag")],
+      ["Content-Length", "8"],
+      ["Connection", "close"],
+    ]);
+    assert.equal(response.body.toString(), "get: 1,2");
+  });
+
+  it("replaces every value of a header on setHeader", async () => {
+    const response = await rawFetch(server.port, "/header", { method: "POST", body: "" });
+    assert.deepEqual(
+      response.headers.filter(([name]) => name === "X-Multi"),
+      [["X-Multi", "3"]],
+    );
+  });
+
+  it("refuses header values with CR or LF (response splitting)", async () => {
+    assert.equal(
+      (await server.fetch("/unsafe?kind=crlf")).text,
+      'Error: Unsafe header value "a\\r\\nX-Injected: 1"',
+    );
+    assert.equal(
+      (await server.fetch("/unsafe?kind=lf")).text,
+      'Error: Unsafe header value "a\\nb"',
+    );
+    assert.equal(
+      (await server.fetch("/unsafe?kind=nul")).text,
+      'Error: Unsafe header value "a\\u0000b"',
+    );
+  });
+
+  it("refuses non-integer numbers and invalid names", async () => {
+    assert.equal(
+      (await server.fetch("/unsafe?kind=float")).text,
+      "TypeError: Unsupported header value 1.5",
+    );
+    assert.equal(
+      (await server.fetch("/unsafe?kind=name")).text,
+      'Error: Invalid header name "X Bad"',
+    );
+  });
+
+  it("accepts TAB in a value, as Tornado 6.5 does", async () => {
+    assert.equal((await server.fetch("/unsafe?kind=tab")).text, "accepted a\tb");
+  });
+
+  it("answers 500 when an unsafe header escapes the handler", async () => {
+    class Escaping extends RequestHandler {
+      get() {
+        this.setHeader("X-Bad", "a\r\nb");
+      }
+    }
+    const app = new Application([["/", Escaping]]);
+    const local = await TestServer.start(app);
+    const logs = captureLogs();
+    try {
+      const response = await local.fetch("/");
+      assert.equal(response.code, 500);
+      assert.equal(response.headers.get("X-Bad"), undefined);
+      assert.ok(logs.has("Uncaught exception GET /"));
+    } finally {
+      logs.stop();
+      await local.close();
+    }
+  });
+
+  it("lets the handler remove the default headers", async () => {
+    const response = await rawFetch(server.port, "/clear-defaults");
+    assert.deepEqual(
+      response.headers.map(([name]) => name),
+      ["Etag", "Content-Length", "Connection"],
+    );
+  });
+});
