@@ -115,6 +115,11 @@ function plainAddress(address: string | undefined): string {
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
 
+const socketInfo = new WeakMap<
+  object,
+  { options: HTTPServerOptions; info: RequestConnectionInfo }
+>();
+
 /**
  * The client address and protocol of a request, with Tornado's `xheaders` rules when turned on:
  * the right-most `X-Forwarded-For` entry that is not a trusted proxy, overridden by `X-Real-Ip`,
@@ -126,6 +131,18 @@ export function connectionInfo(
   options: HTTPServerOptions,
 ): RequestConnectionInfo {
   const socket = req.socket as Socket & { encrypted?: boolean };
+  if (!options.xheaders) {
+    // Without xheaders the answer depends on the connection alone: worked out once per socket
+    // (a keep-alive connection carries many requests), read-only for the requests that share it.
+    const known = socketInfo.get(socket);
+    if (known !== undefined && known.options === options) return known.info;
+    const info: RequestConnectionInfo = Object.freeze({
+      remoteIp: plainAddress(socket.remoteAddress),
+      protocol: options.protocol ?? (socket.encrypted ? "https" : "http"),
+    });
+    socketInfo.set(socket, { options, info });
+    return info;
+  }
   let remoteIp = plainAddress(socket.remoteAddress);
   let protocol = options.protocol ?? (socket.encrypted ? "https" : "http");
   if (options.xheaders) {
