@@ -1,5 +1,7 @@
 let cachedSecond = -1;
 let cachedDate = "";
+let lastTimestamp = Number.NaN;
+let lastTimestampText = "";
 
 /**
  * Formats a time as an HTTP date (RFC 7231 IMF-fixdate, e.g. `Thu, 02 Jan 2020 03:04:05 GMT`).
@@ -7,9 +9,13 @@ let cachedDate = "";
  * Accepts seconds since the epoch (fractions are dropped) or a `Date`.
  */
 export function formatTimestamp(ts: number | Date): string {
-  const ms =
-    typeof ts === "number" ? Math.floor(ts) * 1000 : Math.floor(ts.getTime() / 1000) * 1000;
-  return new Date(ms).toUTCString();
+  const seconds = typeof ts === "number" ? Math.floor(ts) : Math.floor(ts.getTime() / 1000);
+  // The last answer is kept: cookie expiry dates and the like repeat within a second.
+  if (seconds !== lastTimestamp) {
+    lastTimestamp = seconds;
+    lastTimestampText = new Date(seconds * 1000).toUTCString();
+  }
+  return lastTimestampText;
 }
 
 /** The current time as an HTTP date, computed at most once per second. */

@@ -30,7 +30,6 @@ export class CookieError extends Error {
 // Python's SimpleCookie leaves a value unquoted only when it is a non-empty run of these characters;
 // an empty value is written `""`.
 const UNQUOTED = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
-const KEPT_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
 
 /**
  * Quotes a cookie value as Python's `SimpleCookie` does: legal values as they are, anything else
@@ -39,19 +38,32 @@ const KEPT_IN_QUOTES = new Set([..." ()/<=>?@[]{}"]);
 export function quoteCookieValue(value: string): string {
   // An empty value is written as "" (Python's SimpleCookie does the same).
   if (value !== "" && UNQUOTED.test(value)) return value;
+  // Runs of characters kept as they are (space and visible ASCII but `;` and `,`, and anything
+  // above U+00FF) are copied in one piece; `"` and `\` are backslashed, other bytes written octal.
   let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (KEPT_IN_QUOTES.has(ch) || (code > 0x20 && code < 0x7f && ch !== ";" && ch !== ","))
-      out += ch;
-    else if (code <= 0xff) out += `\\${code.toString(8).padStart(3, "0")}`;
-    else out += ch;
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    let escaped: string;
+    if (code === 0x22 || code === 0x5c) escaped = `\\${value[i]}`;
+    else if ((code >= 0x20 && code < 0x7f && code !== 0x3b && code !== 0x2c) || code > 0xff)
+      continue;
+    else escaped = `\\${code.toString(8).padStart(3, "0")}`;
+    out += value.slice(run, i) + escaped;
+    run = i + 1;
   }
-  return `${out}"`;
+  return `${out}${value.slice(run)}"`;
 }
 
 const ATTRIBUTE_UNSAFE = /[\x00-\x20;\x7f]/;
+const VALUE_UNSAFE = /[\x00-\x20]/;
+const ABOVE_LATIN1 = /[^\x00-\xff]/;
+
+function checkAttribute(label: string, value: string | null | undefined): void {
+  if (typeof value === "string" && ATTRIBUTE_UNSAFE.test(value)) {
+    throw new CookieError(`Invalid cookie attribute ${label}=${JSON.stringify(value)}`);
+  }
+}
 
 /**
  * Builds a `Set-Cookie` header value in Tornado's layout: attributes in alphabetical order
@@ -64,25 +76,19 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
   if (name === "" || !isLegalCookieName(name))
     throw new CookieError(`Invalid cookie name ${JSON.stringify(name)}`);
   // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
-  if (/[\x00-\x20]/.test(value)) {
+  if (VALUE_UNSAFE.test(value)) {
     throw new CookieError(`Invalid cookie ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
   }
-  if (/[^\x00-\xff]/.test(value)) {
+  if (ABOVE_LATIN1.test(value)) {
     throw new CookieError(
       `Invalid cookie ${JSON.stringify(name)}: characters above U+00FF cannot be carried; encode the value first`,
     );
   }
   let out = `${name}=${quoteCookieValue(value)}`;
   const { domain, path = "/", secure, httpOnly, sameSite, maxAge } = options;
-  for (const [label, attr] of [
-    ["domain", domain],
-    ["path", path],
-    ["sameSite", sameSite],
-  ] as const) {
-    if (typeof attr === "string" && ATTRIBUTE_UNSAFE.test(attr)) {
-      throw new CookieError(`Invalid cookie attribute ${label}=${JSON.stringify(attr)}`);
-    }
-  }
+  checkAttribute("domain", domain);
+  checkAttribute("path", path);
+  checkAttribute("sameSite", sameSite);
   let expires = options.expires;
   if (expires === undefined && options.expiresDays !== undefined) {
     expires = Date.now() / 1000 + options.expiresDays * 86400;
