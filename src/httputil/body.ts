@@ -80,6 +80,8 @@ function hexDigit(byte: number): number {
   return -1;
 }
 
+const PLAIN_NAME = /^[^%+\x80-\uffff]*$/;
+
 /**
  * Parses a query string or form-urlencoded body as Python's `parse_qs` with blank values kept:
  * pairs are split on `&` only, `+` is a space, values are percent-decoded to bytes.
@@ -94,7 +96,10 @@ export function parseQsBytes(qs: string, into: ArgumentMap = emptyMap()): Argume
     const eq = piece.indexOf("=");
     const rawName = eq < 0 ? piece : piece.slice(0, eq);
     const rawValue = eq < 0 ? "" : piece.slice(eq + 1);
-    const name = percentDecodeLatin1(rawName, true).toString("utf8");
+    // A plain ASCII name decodes to itself: no buffers for the common case.
+    const name = PLAIN_NAME.test(rawName)
+      ? rawName
+      : percentDecodeLatin1(rawName, true).toString("utf8");
     const value = percentDecodeLatin1(rawValue, true);
     const list = into[name];
     if (list) list.push(value);
