@@ -161,7 +161,11 @@ function pyString(value: string): string {
   );
 }
 
-function pyJson(value: unknown, seen: Set<object>): string | undefined {
+// Containers nested deeper than this are checked for cycles (a cycle always nests deeper than any
+// limit); shallower ones are not, which spares most values a Set and its bookkeeping.
+const CYCLE_CHECK_DEPTH = 64;
+
+function pyJson(value: unknown, seen: Set<object> | undefined, depth: number): string | undefined {
   switch (typeof value) {
     case "string":
       return pyString(value);
@@ -179,37 +183,46 @@ function pyJson(value: unknown, seen: Set<object>): string | undefined {
   }
   if (value === null) return "null";
   const object = value as { toJSON?: () => unknown };
-  if (typeof object.toJSON === "function") return pyJson(object.toJSON(), seen);
-  if (seen.has(object)) throw new TypeError("Circular reference detected in jsonEncode");
-  seen.add(object);
+  if (typeof object.toJSON === "function") return pyJson(object.toJSON(), seen, depth);
+  if (depth < CYCLE_CHECK_DEPTH) return pyContainer(object, seen, depth + 1);
+  const tracked = seen ?? new Set<object>();
+  if (tracked.has(object)) throw new TypeError("Circular reference detected in jsonEncode");
+  tracked.add(object);
   try {
-    if (Array.isArray(value)) {
-      if (value.length === 0) return "[]";
-      let out = "[";
-      for (let i = 0; i < value.length; i++) {
-        if (i > 0) out += ", ";
-        out += pyJson(value[i], seen) ?? "null";
-      }
-      return out + "]";
-    }
-    if (value instanceof Map) return pyJson(Object.fromEntries(value), seen);
-    if (value instanceof Set) return pyJson([...value], seen);
-    if (ArrayBuffer.isView(value))
-      return pyString(
-        Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8"),
-      );
-    let out = "{";
-    let first = true;
-    for (const key of Object.keys(object)) {
-      const encoded = pyJson((object as Record<string, unknown>)[key], seen);
-      if (encoded === undefined) continue;
-      out += (first ? "" : ", ") + pyString(key) + ": " + encoded;
-      first = false;
-    }
-    return out + "}";
+    return pyContainer(object, tracked, depth + 1);
   } finally {
-    seen.delete(object);
+    tracked.delete(object);
   }
+}
+
+function pyContainer(
+  value: object,
+  seen: Set<object> | undefined,
+  depth: number,
+): string | undefined {
+  const object = value;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ", ";
+      out += pyJson(value[i], seen, depth) ?? "null";
+    }
+    return out + "]";
+  }
+  if (value instanceof Map) return pyJson(Object.fromEntries(value), seen, depth);
+  if (value instanceof Set) return pyJson([...value], seen, depth);
+  if (ArrayBuffer.isView(value))
+    return pyString(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8"));
+  let out = "{";
+  let first = true;
+  for (const key of Object.keys(object)) {
+    const encoded = pyJson((object as Record<string, unknown>)[key], seen, depth);
+    if (encoded === undefined) continue;
+    out += (first ? "" : ", ") + pyString(key) + ": " + encoded;
+    first = false;
+  }
+  return out + "}";
 }
 
 /**
@@ -218,7 +231,7 @@ function pyJson(value: unknown, seen: Set<object>): string | undefined {
  * result is safe inside a `<script>` element.
  */
 export function jsonEncode(value: unknown): string {
-  const encoded = pyJson(value, new Set()) ?? "null";
+  const encoded = pyJson(value, undefined, 0) ?? "null";
   return encoded.includes("</") ? encoded.replaceAll("</", "<\\/") : encoded;
 }
 
