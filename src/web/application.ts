@@ -28,6 +28,7 @@ import {
   type Route,
   RouteError,
   type RouteMatch,
+  RouteTable,
   toURLSpec,
   type URLSpec,
 } from "./routing.ts";
@@ -118,6 +119,8 @@ export type TransformFactory = (request: HTTPServerRequest) => OutputTransform |
 interface HostGroup {
   pattern: RegExp;
   specs: URLSpec[];
+  /** The specs indexed for matching, made on first use after a change. */
+  table?: RouteTable | undefined;
 }
 
 /**
@@ -157,6 +160,7 @@ export class Application implements HTTPServerDelegate {
   readonly #namedSpecs = new Map<string, URLSpec>();
   readonly #hostGroups: HostGroup[] = [];
   readonly #defaultGroup: URLSpec[] = [];
+  #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   constructor(handlers: readonly Route[] = [], settings: ApplicationSettings = {}) {
@@ -188,6 +192,7 @@ export class Application implements HTTPServerDelegate {
   }
 
   #addSpecs(into: URLSpec[], handlers: readonly Route[]): void {
+    this.#defaultTable = undefined;
     for (const route of handlers) {
       const spec = toURLSpec(route);
       into.push(spec);
@@ -217,6 +222,7 @@ export class Application implements HTTPServerDelegate {
     const specs: URLSpec[] = [];
     this.#addSpecs(specs, handlers);
     this.#defaultGroup.unshift(...specs);
+    this.#defaultTable = undefined;
   }
 
   /**
@@ -236,18 +242,21 @@ export class Application implements HTTPServerDelegate {
       for (const group of this.#hostGroups) {
         group.pattern.lastIndex = 0;
         if (!group.pattern.test(request.hostName)) continue;
-        const match = matchIn(group.specs, path);
+        group.table ??= new RouteTable(group.specs);
+        const match = group.table.match(path);
         if (match) return match;
       }
     }
-    const match = matchIn(this.#defaultGroup, path);
+    this.#defaultTable ??= new RouteTable(this.#defaultGroup);
+    const match = this.#defaultTable.match(path);
     if (match) return match;
     const defaultHost = this.settings.defaultHost;
     if (defaultHost !== undefined && request.headerValue("x-real-ip") === undefined) {
       for (const group of this.#hostGroups) {
         group.pattern.lastIndex = 0;
         if (!group.pattern.test(defaultHost)) continue;
-        const fallback = matchIn(group.specs, path);
+        group.table ??= new RouteTable(group.specs);
+        const fallback = group.table.match(path);
         if (fallback) return fallback;
       }
     }
@@ -402,14 +411,6 @@ export class Application implements HTTPServerDelegate {
 }
 
 const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
-
-function matchIn(specs: readonly URLSpec[], path: string): RouteMatch | null {
-  for (const spec of specs) {
-    const match = spec.match(path);
-    if (match) return match;
-  }
-  return null;
-}
 
 function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {
   genLog.info(`Request body too large from ${request.remoteIp}: more than ${limit} bytes`);

@@ -65,8 +65,10 @@ function literalPrefix(source: string): { prefix: string; exact: boolean } {
     const ch = source[i]!;
     if (ch === "\\") {
       const next = source[i + 1];
-      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
-      if ("?*{".includes(source[i + 2] ?? "")) break;
+      // A class escape (`\d`) or an escaped character under a quantifier ends the literal text,
+      // and the pattern is then not a literal: leaving the loop would call it exact.
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) return { prefix, exact: false };
+      if ("?*{".includes(source[i + 2] ?? "")) return { prefix, exact: false };
       prefix += next;
       i++;
       continue;
@@ -80,6 +82,12 @@ function literalPrefix(source: string): { prefix: string; exact: boolean } {
   }
   return { prefix, exact: true };
 }
+
+/**
+ * The first path segment (with its trailing `/`, or the whole path for a literal route) every path
+ * the route matches starts with, or `undefined` when the pattern does not fix it.
+ */
+let segmentKeyOf!: (spec: URLSpec) => string | undefined;
 
 /**
  * One route: a pattern, the handler class, its init args and an optional name (Tornado's `URLSpec`).
@@ -106,6 +114,16 @@ export class URLSpec {
   readonly #prefix: string;
   readonly #exact: boolean;
   readonly #reverseParts: readonly string[] | null;
+
+  static {
+    segmentKeyOf = (spec) => {
+      const prefix = spec.#prefix;
+      if (!prefix.startsWith("/")) return undefined;
+      const slash = prefix.indexOf("/", 1);
+      if (slash >= 0) return prefix.slice(0, slash + 1);
+      return spec.#exact ? prefix : undefined;
+    };
+  }
 
   constructor(
     pattern: string | RegExp,
@@ -177,6 +195,49 @@ export class URLSpec {
       out += urlEscape(text, false) + this.#reverseParts[i + 1]!;
     }
     return out;
+  }
+}
+
+// Below this many routes a plain scan is as quick as the index.
+const INDEX_MIN_ROUTES = 8;
+
+/**
+ * A list of routes matched in order, the first match winning (Tornado's rule), with an index by
+ * first path segment in front of the scan: a path is tried only against the routes whose literal
+ * start fixes that segment, and those whose pattern does not fix it, in their original order.
+ * @internal
+ */
+export class RouteTable {
+  readonly #specs: readonly URLSpec[];
+  readonly #bySegment = new Map<string, readonly URLSpec[]>();
+  readonly #unindexed: readonly URLSpec[];
+
+  constructor(specs: readonly URLSpec[]) {
+    this.#specs = [...specs];
+    const keys = this.#specs.map((spec) => segmentKeyOf(spec));
+    this.#unindexed = this.#specs.filter((_, i) => keys[i] === undefined);
+    for (const key of new Set(keys)) {
+      if (key === undefined) continue;
+      this.#bySegment.set(
+        key,
+        this.#specs.filter((_, i) => keys[i] === undefined || keys[i] === key),
+      );
+    }
+  }
+
+  /** The first route matching `path` (raw, percent-encoded), or `null`. */
+  match(path: string): RouteMatch | null {
+    let specs = this.#specs;
+    if (specs.length >= INDEX_MIN_ROUTES) {
+      const slash = path.indexOf("/", 1);
+      const key = slash < 0 ? path : path.slice(0, slash + 1);
+      specs = this.#bySegment.get(key) ?? this.#unindexed;
+    }
+    for (const spec of specs) {
+      const match = spec.match(path);
+      if (match) return match;
+    }
+    return null;
   }
 }
 

@@ -350,3 +350,80 @@ describe("routing: no match", () => {
     }
   });
 });
+
+describe("routing: many routes keep the first-match order", () => {
+  // Enough routes for the first-segment index: literal starts (indexed) and patterns whose first
+  // segment is open (tried for every path) are interleaved, so order decides between them.
+  let server: TestServer;
+  before(async () => {
+    const text = (label: string) => ({ text: label });
+    server = await TestServer.start(
+      new Application([
+        ["/a/one", TextHandler, text("a/one")],
+        ["/(a|b)/two", TextHandler, text("open before b/two")],
+        ["/b/two", TextHandler, text("b/two")],
+        ["/b/(.*)", TextHandler, text("b/any")],
+        [String.raw`/c\d/x`, TextHandler, text("c digit")],
+        ["/json", TextHandler, text("json")],
+        ["/json/(.*)", TextHandler, text("json/any")],
+        ...Array.from(
+          { length: 20 },
+          (_, i) => [`/r${i}/(\\d+)`, TextHandler, text(`r${i}`)] as const,
+        ),
+        ["/(.*)/tail", TextHandler, text("open tail")],
+        ["/d/tail", TextHandler, text("d/tail")],
+        ["/(.*)", TextHandler, text("catch-all")],
+      ]),
+    );
+  });
+  after(() => server.close());
+
+  const expect = async (path: string, body: string) => {
+    const response = await server.fetch(path);
+    assert.equal(response.text, body, path);
+  };
+
+  it("lets an earlier open pattern win over a later literal route", async () => {
+    await expect("/b/two", "open before b/two");
+    await expect("/d/tail", "open tail");
+  });
+
+  it("lets an earlier literal route win over a later open pattern", async () => {
+    await expect("/a/one", "a/one");
+    await expect("/b/three", "b/any");
+    await expect("/r7/42", "r7");
+    await expect("/r17/42", "r17");
+  });
+
+  it("matches a literal route exactly and a longer path by its pattern", async () => {
+    await expect("/json", "json");
+    await expect("/json/x", "json/any");
+  });
+
+  it("falls back to the open patterns for a first segment no route names", async () => {
+    await expect("/c1/x", "c digit");
+    await expect("/zzz", "catch-all");
+    await expect("/r7/notdigits", "catch-all");
+    await expect("/", "catch-all");
+  });
+});
+
+describe("routing: patterns without groups that are not literal", () => {
+  it("matches a class escape or an escaped character under a quantifier", async () => {
+    const server = await TestServer.start(
+      new Application([
+        [String.raw`/item\d+`, TextHandler, { text: "item" }],
+        [String.raw`/dots\.?x`, TextHandler, { text: "dots" }],
+      ]),
+    );
+    try {
+      assert.equal((await server.fetch("/item42")).text, "item");
+      assert.equal((await server.fetch("/dotsx")).text, "dots");
+      assert.equal((await server.fetch("/dots.x")).text, "dots");
+      const missing = await expectLog(/^404 GET \/item /, () => server.fetch("/item"));
+      assert.equal(missing.code, 404);
+    } finally {
+      await server.close();
+    }
+  });
+});
