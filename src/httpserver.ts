@@ -17,6 +17,7 @@ import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
+import { watchResponseClose } from "./httputil/response-close.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -323,7 +324,7 @@ export class HTTPServer {
     const connection = this.#connection(req.socket);
     connection.active++;
     if (this.#draining) res.shouldKeepAlive = false;
-    res.on("close", () => {
+    watchResponseClose(res, () => {
       requestEnded(res);
       this.#inFlight.delete(res);
       connection.active--;

@@ -264,8 +264,8 @@ export class Application implements HTTPServerDelegate {
   }
 
   /** The output transforms for one request. */
-  createTransforms(request: HTTPServerRequest): OutputTransform[] {
-    if (this.transforms.length === 0) return [];
+  createTransforms(request: HTTPServerRequest): readonly OutputTransform[] {
+    if (this.transforms.length === 0) return NO_TRANSFORMS;
     const out: OutputTransform[] = [];
     for (const factory of this.transforms) {
       const transform = factory(request);
@@ -410,6 +410,7 @@ export class Application implements HTTPServerDelegate {
   }
 }
 
+const NO_TRANSFORMS: readonly OutputTransform[] = Object.freeze([]);
 const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
 
 function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {

@@ -9,6 +9,7 @@ import { httpDateNow } from "../httputil/dates.ts";
 import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
+import { onResponseClose } from "../httputil/response-close.ts";
 import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
@@ -62,6 +63,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 section 5.5: field values may hold TAB, visible ASCII and obs-text; CR and LF (and the
 // other controls) would split the header and let a caller inject headers (response splitting).
 const UNSAFE_HEADER_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+// The common case, checked first: nothing but TAB and printable ASCII (safe, and sent as it is).
+const PLAIN_HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 // Reason phrases (RFC 9112 section 4): TAB, SP, VCHAR, obs-text; Tornado also refuses "<".
 const SAFE_REASON = /^[\t \x21-\x7e\x80-\xff]+$/;
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
@@ -73,6 +76,27 @@ const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
 // bodies most responses have. Looked up at run time, as older Node 20 releases lack it.
 const oneShotHash = typeof crypto.hash === "function" ? crypto.hash : undefined;
 const EMPTY_BODY_ETAG = `"${crypto.createHash("sha1").digest("hex")}"`;
+// ETags of recent small text bodies: many responses repeat the same body (a fixed page, an API
+// answer), and a Map lookup costs less than hashing. Bounded in entries and in body length.
+const ETAG_MEMO_MAX_ENTRIES = 256;
+const ETAG_MEMO_MAX_LENGTH = 1024;
+const etagMemo = new Map<string, string>();
+
+function textEtag(body: string): string {
+  const small = body.length <= ETAG_MEMO_MAX_LENGTH;
+  if (small) {
+    const known = etagMemo.get(body);
+    if (known !== undefined) return known;
+  }
+  const etag = oneShotHash
+    ? `"${oneShotHash("sha1", body, "hex")}"`
+    : `"${crypto.createHash("sha1").update(body).digest("hex")}"`;
+  if (small) {
+    if (etagMemo.size >= ETAG_MEMO_MAX_ENTRIES) etagMemo.clear();
+    etagMemo.set(body, etag);
+  }
+  return etag;
+}
 
 interface OutputMismatch {
   error: HTTPOutputError;
@@ -83,6 +107,8 @@ interface OutputMismatch {
 interface HeaderEntry {
   name: string;
   values: string[];
+  /** Every value is printable ASCII (or TAB): sent as it is, with no per-value check at send time. */
+  ascii: boolean;
 }
 
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
@@ -226,7 +252,7 @@ export class RequestHandler {
   #responseClosed = false;
   #watching = false;
   #resolveFinish: (() => void) | undefined;
-  #transforms: OutputTransform[] | undefined;
+  #transforms: readonly OutputTransform[] | undefined;
   /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
   #declaredLength: number | undefined;
   #sentLength = 0;
@@ -583,12 +609,13 @@ export class RequestHandler {
   /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
   clear(): void {
     this.#headers.clear();
-    this.#headers.set("server", { name: "Server", values: [SERVER_VERSION] });
+    this.#headers.set("server", { name: "Server", values: [SERVER_VERSION], ascii: true });
     this.#headers.set("content-type", {
       name: "Content-Type",
       values: ["text/html; charset=UTF-8"],
+      ascii: true,
     });
-    this.#headers.set("date", { name: "Date", values: [httpDateNow()] });
+    this.#headers.set("date", { name: "Date", values: [httpDateNow()], ascii: true });
     this.setDefaultHeaders();
     if (this.#chunks.length > 0) this.#chunks = [];
     this.#status = 200;
@@ -622,11 +649,10 @@ export class RequestHandler {
     return this.#reason;
   }
 
-  #checkValue(value: HeaderValue): string {
-    const text = headerValueToString(value);
+  /** Refuses a value HTTP cannot carry safely (CR, LF and the other controls). */
+  #checkValue(text: string): void {
     if (UNSAFE_HEADER_VALUE.test(text))
       throw new Error(`Unsafe header value ${JSON.stringify(text)}`);
-    return text;
   }
 
   /**
@@ -635,19 +661,31 @@ export class RequestHandler {
    */
   setHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const text = this.#checkValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) this.#checkValue(text);
     const entry = this.#headers.get(key);
-    if (entry) entry.values = [text];
-    else this.#headers.set(key, { name: normalized, values: [text] });
+    if (entry) {
+      entry.values = [text];
+      entry.ascii = ascii;
+    } else {
+      this.#headers.set(key, { name: normalized, values: [text], ascii });
+    }
   }
 
   /** Adds a response header, keeping earlier values of the same name (several header lines). */
   addHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const text = this.#checkValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) this.#checkValue(text);
     const entry = this.#headers.get(key);
-    if (entry) entry.values.push(text);
-    else this.#headers.set(key, { name: normalized, values: [text] });
+    if (entry) {
+      entry.values.push(text);
+      entry.ascii &&= ascii;
+    } else {
+      this.#headers.set(key, { name: normalized, values: [text], ascii });
+    }
   }
 
   /** Removes a response header (a default one too). Unknown names are ignored. */
@@ -760,13 +798,12 @@ export class RequestHandler {
     const cookies = this.#cookies;
     let cookiesSent = cookies === undefined;
     for (const entry of this.#headers.values()) {
-      for (const value of entry.values) {
-        if (NON_ASCII.test(value)) {
-          this.#latin1Headers = true;
-          out.push(entry.name, wireValue(value));
-        } else {
-          out.push(entry.name, value);
-        }
+      if (entry.ascii) {
+        const values = entry.values;
+        if (values.length === 1) out.push(entry.name, values[0]!);
+        else for (const value of values) out.push(entry.name, value);
+      } else {
+        this.#pushValues(out, entry);
       }
       // Tornado adds cookies to the Set-Cookie header, so they join one set by hand in its place.
       if (entry.name === "Set-Cookie" && cookies) {
@@ -778,6 +815,18 @@ export class RequestHandler {
       this.#pushCookies(out, cookies);
     }
     return out;
+  }
+
+  /** Pushes the values of a header that may hold characters beyond ASCII, as Node must send them. */
+  #pushValues(out: string[], entry: HeaderEntry): void {
+    for (const value of entry.values) {
+      if (NON_ASCII.test(value)) {
+        this.#latin1Headers = true;
+        out.push(entry.name, wireValue(value));
+      } else {
+        out.push(entry.name, value);
+      }
+    }
   }
 
   #pushCookies(out: string[], cookies: Map<string, string>): void {
@@ -925,6 +974,7 @@ export class RequestHandler {
         headers.set("content-length", {
           name: "Content-Length",
           values: [String(this.#bodyLength())],
+          ascii: true,
         });
       }
       let body: Buffer | string = this.#takeBody();
@@ -1041,7 +1091,11 @@ export class RequestHandler {
   computeEtag(): string | null {
     const chunks = this.#chunks;
     if (chunks.length === 0) return EMPTY_BODY_ETAG;
-    if (chunks.length === 1 && oneShotHash) return `"${oneShotHash("sha1", chunks[0]!, "hex")}"`;
+    if (chunks.length === 1) {
+      const only = chunks[0]!;
+      if (typeof only === "string") return textEtag(only);
+      if (oneShotHash) return `"${oneShotHash("sha1", only, "hex")}"`;
+    }
     const hash = crypto.createHash("sha1");
     for (const chunk of chunks) hash.update(chunk);
     return `"${hash.digest("hex")}"`;
@@ -1420,7 +1474,7 @@ export class RequestHandler {
     const res = this.request.rawResponse;
     if (!res) return;
     this.#watching = true;
-    res.on("close", () => this.#onResponseClose());
+    onResponseClose(res, () => this.#onResponseClose());
   }
 
   #onResponseClose(): void {

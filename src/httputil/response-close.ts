@@ -1,0 +1,32 @@
+/**
+ * One `close` listener per response, shared by the server's bookkeeping and the request handler:
+ * a second listener makes Node keep the listeners in an array and copy it on every emit, a
+ * measurable part of a small request's cost. Internal; not exported from `tornado-ts/httputil`.
+ * @module
+ */
+import type { ServerResponse } from "node:http";
+
+const closeHook = Symbol("tornado-ts.closeHook");
+
+interface Hooked {
+  /** `null`: the server listens and no hook is set yet; a function: the hook; absent: no server listener. */
+  [closeHook]?: (() => void) | null;
+}
+
+/** Listens for `res`'s close on the server's behalf; the listener then calls the hook set by {@link onResponseClose}. */
+export function watchResponseClose(res: ServerResponse, onClose: () => void): void {
+  const hooked = res as ServerResponse & Hooked;
+  hooked[closeHook] = null;
+  res.on("close", () => {
+    onClose();
+    const hook = hooked[closeHook];
+    if (hook) hook();
+  });
+}
+
+/** Calls `fn` when `res` closes: through the server's listener when it has one, else its own. */
+export function onResponseClose(res: ServerResponse, fn: () => void): void {
+  const hooked = res as ServerResponse & Hooked;
+  if (hooked[closeHook] === null) hooked[closeHook] = fn;
+  else res.on("close", fn);
+}
