@@ -160,6 +160,8 @@ function headerValueToString(value: HeaderValue): string {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+// A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
+const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
 const ABOVE_LATIN1 = /[^\x00-\xff]/;
 
 /**
@@ -412,6 +414,14 @@ export class RequestHandler {
     } catch {
       throw new HTTPError(400, `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value)}`);
     }
+  }
+
+  /** A path group, URL-decoded and decoded by `decodeArgument`. */
+  #pathArgument(raw: string, name: string): string {
+    // Plain ASCII with no escapes decodes to itself: skip the bytes, unless decodeArgument is overridden.
+    const plain = this.decodeArgument === RequestHandler.prototype.decodeArgument;
+    if (plain && PLAIN_PATH_ARGUMENT.test(raw)) return raw;
+    return this.decodeArgument(urlUnescapeToBytes(raw, false), name);
   }
 
   #argumentValue(value: Buffer, name: string, strip: boolean): string {
@@ -1391,16 +1401,13 @@ export class RequestHandler {
       this.#parseBody();
       if (rawArgs.length > 0) {
         this.pathArgs = rawArgs.map((raw) =>
-          raw === undefined
-            ? (undefined as unknown as string)
-            : this.decodeArgument(urlUnescapeToBytes(raw, false), "url"),
+          raw === undefined ? (undefined as unknown as string) : this.#pathArgument(raw, "url"),
         );
       }
       const kwargs: Record<string, string> = {};
       for (const name in rawKwargs) {
         const raw = rawKwargs[name];
-        if (raw !== undefined)
-          kwargs[name] = this.decodeArgument(urlUnescapeToBytes(raw, false), name);
+        if (raw !== undefined) kwargs[name] = this.#pathArgument(raw, name);
       }
       this.pathKwargs = kwargs;
       if (this.xsrfCheckNeeded) {

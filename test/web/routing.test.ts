@@ -124,6 +124,35 @@ describe("routing: patterns, groups and init args", () => {
     assert.equal(response.code, 400);
   });
 
+  it("passes plain ASCII groups through unchanged, + and all", async () => {
+    const response = await server.fetch("/unq/a-b_c.d~e+f!g'h(i)*j,k;l=m:n@o$p");
+    assert.deepEqual(response.json<{ args: string[] }>().args, [
+      "a-b_c.d~e+f!g'h(i)*j,k;l=m:n@o$p",
+    ]);
+  });
+
+  it("calls an overridden decodeArgument for every group, plain ASCII ones too", async () => {
+    class Latin1Handler extends EchoHandler {
+      override decodeArgument(value: Uint8Array, name?: string): string {
+        return `${name}:${Buffer.from(value).toString("latin1")}`;
+      }
+    }
+    const local = await TestServer.start(
+      new Application([
+        [String.raw`/l1/([^/]+)/([^/]+)`, Latin1Handler],
+        [String.raw`/l2/(?<word>[^/]+)`, Latin1Handler],
+      ]),
+    );
+    try {
+      const response = await local.fetch("/l1/plain/caf%E9");
+      assert.deepEqual(response.json<{ args: string[] }>().args, ["url:plain", "url:café"]);
+      const named = await local.fetch("/l2/x");
+      assert.deepEqual(named.json<{ kwargs: unknown }>().kwargs, { word: "word:x" });
+    } finally {
+      await local.close();
+    }
+  });
+
   it("accepts a RegExp object as the pattern", async () => {
     assert.deepEqual((await server.fetch("/regexp/7")).json<{ args: string[] }>().args, ["7"]);
   });
