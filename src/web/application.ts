@@ -21,7 +21,12 @@ import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { guardHandlerTimeout } from "./handler-timeout.ts";
-import { handlerInternals, type OutputTransform, RequestHandler } from "./request-handler.ts";
+import {
+  handlerInternals,
+  type OutputTransform,
+  RequestHandler,
+  SETTLED,
+} from "./request-handler.ts";
 import {
   type HandlerClass,
   type InitArgs,
@@ -350,7 +355,8 @@ export class Application implements HTTPServerDelegate {
       const hasBody =
         (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
       if (!hasBody) {
-        this.handleRequest(request).catch(reportListenerError);
+        const running = this.handleRequest(request);
+        if (running !== SETTLED) running.catch(reportListenerError);
         return;
       }
       attachBodyLimits(request, limits);

@@ -114,6 +114,11 @@ interface HeaderEntry {
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
 
 const AsyncFunction = (async () => {}).constructor;
+/**
+ * What the lifecycle returns when it ran to the end synchronously: one settled promise shared by
+ * every such request. @internal
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -1388,7 +1393,12 @@ export class RequestHandler {
 
   // ---- the request lifecycle ---------------------------------------------------------------
 
-  async #execute(
+  /**
+   * Runs the request's lifecycle. As long as nothing returns a promise it all happens within this
+   * call, and the shared settled promise is returned: no promise or microtask turn of its own for
+   * a synchronous handler. The first promise hands the rest over to {@link #continue}.
+   */
+  #execute(
     rawArgs: (string | undefined)[],
     rawKwargs: Record<string, string | undefined>,
     streamBody?: () => Promise<void>,
@@ -1410,30 +1420,56 @@ export class RequestHandler {
         if (raw !== undefined) kwargs[name] = this.#pathArgument(raw, name);
       }
       this.pathKwargs = kwargs;
-      if (this.xsrfCheckNeeded) {
-        const checked = this.checkXsrfCookie();
-        if (isPromise(checked)) await checked;
+      if (streamBody || this.xsrfCheckNeeded || this.getCurrentUser instanceof AsyncFunction) {
+        return this.#continue("start", undefined, method, streamBody);
       }
-      if (this.getCurrentUser instanceof AsyncFunction) await this.loadCurrentUser();
       const prepared = this.prepare();
-      if (isPromise(prepared)) await prepared;
-      // sendError() in prepare ends the request; with an async writeError it is still finishing.
-      if (this.#pendingError) await this.#pendingError;
-      if (this.#finished) return;
-      if (streamBody) {
-        await streamBody();
-        if (this.#finished) return;
+      if (isPromise(prepared) || this.#pendingError) {
+        return this.#continue("prepare", prepared, method);
       }
-      const fn = (this as unknown as Record<string, unknown>)[
-        METHOD_FUNCTIONS[method] ?? method.toLowerCase()
-      ];
-      if (typeof fn !== "function") throw new HTTPError(405);
-      const pathArgs = this.pathArgs;
-      // A plain call when the route has no groups: spreading an empty list has a cost of its own.
-      const result =
-        pathArgs.length === 0
-          ? (fn as HandlerMethod).call(this)
-          : (fn as HandlerMethod).apply(this, pathArgs);
+      if (this.#finished) return SETTLED;
+      const result = this.#callMethod(method);
+      if (isPromise(result) || this.#pendingError) return this.#continue("method", result, method);
+      if (this.#autoFinish && !this.#finished) this.finish();
+      return SETTLED;
+    } catch (error) {
+      this.#handleException(error);
+      return this.#pendingError ?? SETTLED;
+    }
+  }
+
+  /**
+   * The lifecycle from `from` on, awaiting what is asynchronous: the XSRF check, an async
+   * `getCurrentUser`, `prepare` (or its pending result), the streamed body, the method (or its
+   * pending result), then the automatic `finish()`.
+   */
+  async #continue(
+    from: "start" | "prepare" | "method",
+    pending: unknown,
+    method: string,
+    streamBody?: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      let result = pending;
+      if (from === "start") {
+        if (this.xsrfCheckNeeded) {
+          const checked = this.checkXsrfCookie();
+          if (isPromise(checked)) await checked;
+        }
+        if (this.getCurrentUser instanceof AsyncFunction) await this.loadCurrentUser();
+        result = this.prepare();
+      }
+      if (from !== "method") {
+        if (isPromise(result)) await result;
+        // sendError() in prepare ends the request; with an async writeError it is still finishing.
+        if (this.#pendingError) await this.#pendingError;
+        if (this.#finished) return;
+        if (streamBody) {
+          await streamBody();
+          if (this.#finished) return;
+        }
+        result = this.#callMethod(method);
+      }
       if (isPromise(result)) await result;
       if (this.#pendingError) await this.#pendingError;
       if (this.#autoFinish && !this.#finished) this.finish();
@@ -1441,6 +1477,19 @@ export class RequestHandler {
       this.#handleException(error);
       if (this.#pendingError) await this.#pendingError;
     }
+  }
+
+  /** Calls the handler method for `method` with the path groups; 405 when the handler has none. */
+  #callMethod(method: string): unknown {
+    const fn = (this as unknown as Record<string, unknown>)[
+      METHOD_FUNCTIONS[method] ?? method.toLowerCase()
+    ];
+    if (typeof fn !== "function") throw new HTTPError(405);
+    const pathArgs = this.pathArgs;
+    // A plain call when the route has no groups: spreading an empty list has a cost of its own.
+    return pathArgs.length === 0
+      ? (fn as HandlerMethod).call(this)
+      : (fn as HandlerMethod).apply(this, pathArgs);
   }
 
   #parseBody(): void {
