@@ -9,7 +9,7 @@
  * `name + base64 + timestamp`.
  * @module
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
@@ -72,8 +72,30 @@ function isKeyMap(secret: CookieSecret): secret is Readonly<Record<number, Secre
   return typeof secret === "object" && !(secret instanceof Uint8Array);
 }
 
-function keyBytes(key: SecretKey): Buffer {
-  return typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
+// createHmac with a KeyObject skips importing the key on every call (about 1.3 us of 2.8 us per
+// HMAC), so each key's KeyObject is kept. Text keys: a map of the most recently added ones, bounded
+// because an application could make keys on the fly. Byte keys: by identity, living as long as the
+// array, with a copy of the bytes checked on each use, since an array can change after the fact.
+const MAX_TEXT_KEYS = 64;
+const textKeys = new Map<string, KeyObject>();
+const byteKeys = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
+
+function hmacKey(key: SecretKey): KeyObject {
+  if (typeof key === "string") {
+    let cached = textKeys.get(key);
+    if (cached === undefined) {
+      cached = createSecretKey(Buffer.from(key, "utf8"));
+      if (textKeys.size >= MAX_TEXT_KEYS) textKeys.delete(textKeys.keys().next().value as string);
+      textKeys.set(key, cached);
+    }
+    return cached;
+  }
+  const entry = byteKeys.get(key);
+  if (entry?.bytes.equals(key)) return entry.key;
+  const bytes = Buffer.from(key);
+  const created = createSecretKey(bytes);
+  byteKeys.set(key, { bytes, key: created });
+  return created;
 }
 
 function lookupKey(secret: CookieSecret, keyVersion: number): SecretKey | undefined {
@@ -84,13 +106,13 @@ function lookupKey(secret: CookieSecret, keyVersion: number): SecretKey | undefi
 }
 
 function signV1(key: SecretKey, ...parts: Buffer[]): string {
-  const hmac = createHmac("sha1", keyBytes(key));
+  const hmac = createHmac("sha1", hmacKey(key));
   for (const part of parts) hmac.update(part);
   return hmac.digest("hex");
 }
 
 function signV2(key: SecretKey, signed: Buffer): string {
-  return createHmac("sha256", keyBytes(key)).update(signed).digest("hex");
+  return createHmac("sha256", hmacKey(key)).update(signed).digest("hex");
 }
 
 /** Compares a received signature with the expected hex digest in constant time (for equal lengths). */

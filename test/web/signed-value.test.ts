@@ -142,6 +142,42 @@ describe("createSignedValue", () => {
     assert.equal(decodeSignedValue("k", "né", signed, { clock: at(1300000000) }), null);
   });
 
+  it("signs with the bytes a byte key holds now, after it was changed in place", () => {
+    const key = new Uint8Array([1, 2, 3, 4]);
+    const sigOf = (signed: string) => signed.slice(signed.lastIndexOf("|") + 1);
+    const hmac = (k: Uint8Array, signed: string) =>
+      createHmac("sha256", k)
+        .update(signed.slice(0, signed.lastIndexOf("|") + 1))
+        .digest("hex");
+    const first = createSignedValue(key, "n", "v", { clock: at(1300000000) });
+    assert.equal(sigOf(first), hmac(new Uint8Array([1, 2, 3, 4]), first));
+    key[0] = 9;
+    const second = createSignedValue(key, "n", "v", { clock: at(1300000000) });
+    assert.equal(sigOf(second), hmac(new Uint8Array([9, 2, 3, 4]), second));
+    assert.equal(decodeSignedValue(key, "n", first, { clock: at(1300000000) }), null);
+    assert.equal(decodeSignedValue(key, "n", second, { clock: at(1300000000) }), "v");
+  });
+
+  it("keeps many secrets apart, more than are kept ready, and an empty key works", () => {
+    const clock = at(1300000000);
+    const secrets = Array.from({ length: 200 }, (_, i) => `secret-${i}`);
+    for (let round = 0; round < 2; round++) {
+      for (const [i, secret] of secrets.entries()) {
+        const signed = createSignedValue(secret, "n", `v${i}`, { clock });
+        const cut = signed.lastIndexOf("|") + 1;
+        const expected = createHmac("sha256", secret).update(signed.slice(0, cut)).digest("hex");
+        assert.equal(signed.slice(cut), expected);
+        assert.equal(decodeSignedValue(secrets[(i + 1) % 200]!, "n", signed, { clock }), null);
+      }
+    }
+    const empty = createSignedValue("", "n", "v", { clock });
+    const cut = empty.lastIndexOf("|") + 1;
+    assert.equal(
+      empty.slice(cut),
+      createHmac("sha256", "").update(empty.slice(0, cut)).digest("hex"),
+    );
+  });
+
   it("refuses unsupported versions and key maps it cannot use", () => {
     assert.throws(() => createSignedValue("k", "n", "v", { version: 3 }), {
       name: "SignedValueError",
