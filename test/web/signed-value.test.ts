@@ -140,6 +140,21 @@ describe("createSignedValue", () => {
     const signed = createSignedValue("k", "né", "v", { clock: at(1300000000) });
     assert.match(signed, /\|2:né\|/);
     assert.equal(decodeSignedValue("k", "né", signed, { clock: at(1300000000) }), null);
+    // A character outside the BMP is one character (two UTF-16 units), a lone surrogate one too.
+    const emoji = createSignedValue("k", "a\u{1f600}\ud800", "v", { clock: at(1300000000) });
+    assert.match(emoji, /\|3:a\u{1f600}\ud800\|/u);
+  });
+
+  it("signs and decodes byte values that are views into a larger buffer", () => {
+    const backing = Buffer.from("xxbar-bytesyy");
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 2, 9);
+    const clock = at(1300000000);
+    const signed = createSignedValue("k", "n", view, { clock });
+    assert.equal(decodeSignedValue("k", "n", signed, { clock }), "bar-bytes");
+    const wrapped = Buffer.from(`..${signed}..`);
+    const inner = wrapped.subarray(2, wrapped.length - 2);
+    assert.equal(decodeSignedValue("k", "n", inner, { clock }), "bar-bytes");
+    assert.equal(getSignatureKeyVersion(inner), 0);
   });
 
   it("signs with the bytes a byte key holds now, after it was changed in place", () => {
