@@ -448,6 +448,23 @@ export interface GetSignedCookieOptions {
 }
 
 /**
+ * The cookie options `setSecureCookie` passes to `setCookie`: `options` as they are when they
+ * give `expiresDays`, else a copy with `expiresDays` 30 (or, for `null`, unset: a session cookie).
+ */
+export function signedCookieOptions(options: SignedCookieOptions): CookieOptions {
+  const { expiresDays } = options;
+  if (expiresDays !== undefined && expiresDays !== null) return options as CookieOptions;
+  // Object.assign, not a spread: in V8 a spread copy took ~0.4 us to make and ~0.2 us for each
+  // absent property read from it. An own `__proto__` key would become the copy's prototype
+  // through Object.assign, so such options take the spread.
+  const copy = (
+    Object.hasOwn(options, "__proto__") ? { ...options } : Object.assign({}, options)
+  ) as CookieOptions;
+  copy.expiresDays = expiresDays === null ? undefined : 30;
+  return copy;
+}
+
+/**
  * The `cookieSecret` setting, or a {@link MissingSettingError} when it is absent or empty (signed
  * cookies need it; XSRF cookies are not signed and do not).
  */

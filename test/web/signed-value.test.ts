@@ -9,6 +9,7 @@ import {
   getSignatureKeyVersion,
   SignedValueError,
 } from "tornado-ts/web";
+import { signedCookieOptions } from "../../src/web/signed-value.ts";
 
 const at = (seconds: number) => () => seconds;
 const DAY = 86400;
@@ -340,5 +341,28 @@ describe("getSignatureKeyVersion", () => {
     assert.equal(getSignatureKeyVersion(VECTORS[3]!.result), null);
     assert.equal(getSignatureKeyVersion("2|garbage"), null);
     assert.equal(getSignatureKeyVersion(null), null);
+  });
+});
+
+describe("signedCookieOptions", () => {
+  it("defaults expiresDays to 30 and drops a null one, in a copy with every other key", () => {
+    const options = { httpOnly: true, path: "/app", custom: 1 };
+    const copy = signedCookieOptions(options);
+    assert.notEqual(copy, options);
+    assert.deepEqual(copy, { httpOnly: true, path: "/app", custom: 1, expiresDays: 30 });
+    assert.deepEqual(options, { httpOnly: true, path: "/app", custom: 1 });
+    const session = signedCookieOptions({ secure: true, expiresDays: null, version: 1 });
+    assert.deepEqual(session, { secure: true, expiresDays: undefined, version: 1 });
+    const given = { expiresDays: 2 };
+    assert.equal(signedCookieOptions(given), given);
+  });
+
+  it("keeps an own __proto__ key a plain key of the copy", () => {
+    const options = JSON.parse('{"__proto__": {"domain": "evil.example"}, "httpOnly": true}');
+    const copy = signedCookieOptions(options);
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.equal(copy.domain, undefined);
+    assert.ok(Object.hasOwn(copy, "__proto__"));
+    assert.equal(copy.expiresDays, 30);
   });
 });
