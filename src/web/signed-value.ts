@@ -72,10 +72,11 @@ function isKeyMap(secret: CookieSecret): secret is Readonly<Record<number, Secre
   return typeof secret === "object" && !(secret instanceof Uint8Array);
 }
 
-// createHmac with a KeyObject skips importing the key on every call (about 1.3 us of 2.8 us per
-// HMAC), so each key's KeyObject is kept. Text keys: a map of the most recently added ones, bounded
-// because an application could make keys on the fly. Byte keys: by identity, living as long as the
-// array, with a copy of the bytes checked on each use, since an array can change after the fact.
+// createHmac with a KeyObject skips importing the key on every call (one HMAC-SHA256 here: 1.75
+// us with a string key, 1.59 us with a KeyObject), so each key's KeyObject is kept. Text keys: a
+// map of the most recently added ones, bounded because an application could make keys on the
+// fly. Byte keys: by identity, living as long as the array, with a copy of the bytes checked on
+// each use, since an array can change after the fact.
 const MAX_TEXT_KEYS = 64;
 const textKeys = new Map<string, KeyObject>();
 const byteKeys = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
@@ -114,7 +115,7 @@ function signV1(key: SecretKey, name: string, encoded: string, stamp: string): s
     .digest("hex");
 }
 
-/** The version 2 signature of `signed`, read as `encoding` (UTF-8 when signing, latin-1 when checking). */
+/** The version 2 signature of `signed` read as `encoding` (UTF-8 to sign, latin-1 to check). */
 function signV2(key: SecretKey, signed: string, encoding: "utf8" | "latin1"): string {
   return createHmac("sha256", hmacKey(key)).update(signed, encoding).digest("hex");
 }
@@ -126,7 +127,7 @@ const expected64 = Buffer.alloc(64);
 const received40 = received64.subarray(0, 40);
 const expected40 = expected64.subarray(0, 40);
 
-/** Compares a received signature (one character per byte) with the expected hex digest, in constant time. */
+/** Compares a received signature (a byte per character) with the expected hex, in constant time. */
 function signatureMatches(received: string, expected: string): boolean {
   // The length of a signature is public (40 or 64 hex digits); only the content must not leak
   // through timing, so an early exit on a length mismatch gives nothing away.
@@ -205,7 +206,9 @@ export function createSignedValue(
     }
     // `len:value` fields; all but the name are ASCII, so their length is their character count.
     const keyText = String(keyVersion ?? 0);
-    const signed = `2|${keyText.length}:${keyText}|${timestamp.length}:${timestamp}|${characterCount(name)}:${name}|${encoded.length}:${encoded}|`;
+    const signed =
+      `2|${keyText.length}:${keyText}|${timestamp.length}:${timestamp}` +
+      `|${characterCount(name)}:${name}|${encoded.length}:${encoded}|`;
     return signed + signV2(key, signed, "utf8");
   }
   throw new SignedValueError(`Unsupported version ${version}`);
@@ -264,7 +267,7 @@ function digitsAt(text: string, start: number, end: number): number {
   return Number(text.slice(start, end));
 }
 
-/** Whether every character of `text` is ASCII, so that its UTF-8 bytes read as latin-1 are itself. */
+/** Whether `text` is all ASCII, so that its UTF-8 bytes read as latin-1 are itself. */
 function isAscii(text: string): boolean {
   // Any other character takes two or more bytes per UTF-16 unit (measured natively, much faster
   // than a loop over the characters).
