@@ -56,8 +56,23 @@ export function quoteCookieValue(value: string): string {
 }
 
 const ATTRIBUTE_UNSAFE = /[\x00-\x20;\x7f]/;
-const VALUE_UNSAFE = /[\x00-\x20]/;
-const ABOVE_LATIN1 = /[^\x00-\xff]/;
+
+// How formatSetCookie writes each latin-1 character of a value: 0 as it is, 1 as it is but only
+// inside double quotes, 2 escaped inside double quotes (as quoteCookieValue does), 3 refused
+// (controls and space).
+const BARE = 0;
+const IN_QUOTES = 1;
+const ESCAPED = 2;
+const REFUSED = 3;
+const VALUE_CHARS = new Uint8Array(256).fill(ESCAPED);
+for (let code = 0x21; code < 0x7f; code++) {
+  VALUE_CHARS[code] = UNQUOTED.test(String.fromCharCode(code)) ? BARE : IN_QUOTES;
+}
+VALUE_CHARS.fill(REFUSED, 0, 0x21);
+for (const char of ';,"\\') VALUE_CHARS[char.charCodeAt(0)] = ESCAPED;
+
+// The last name found legal: responses set the same few cookies over and over.
+let lastLegalName: string | undefined;
 
 function checkAttribute(label: string, value: string | null | undefined): void {
   if (typeof value === "string" && ATTRIBUTE_UNSAFE.test(value)) {
@@ -73,18 +88,35 @@ function checkAttribute(label: string, value: string | null | undefined): void {
 export function formatSetCookie(name: string, value: string, options: CookieOptions = {}): string {
   // RFC 6265 section 4.1.1: a cookie name is a token; control characters and spaces in the value
   // would let a caller inject attributes or split the header.
-  if (name === "" || !isLegalCookieName(name))
-    throw new CookieError(`Invalid cookie name ${JSON.stringify(name)}`);
-  // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
-  if (VALUE_UNSAFE.test(value)) {
-    throw new CookieError(`Invalid cookie ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+  if (name !== lastLegalName) {
+    if (name === "" || !isLegalCookieName(name))
+      throw new CookieError(`Invalid cookie name ${JSON.stringify(name)}`);
+    lastLegalName = name;
   }
-  if (ABOVE_LATIN1.test(value)) {
+  // One pass over the value finds what it needs: nothing, quotes, or escapes inside quotes.
+  // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
+  let needs = value === "" ? IN_QUOTES : BARE;
+  let aboveLatin1 = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff) {
+      aboveLatin1 = true;
+      continue;
+    }
+    const kind = VALUE_CHARS[code]!;
+    if (kind === REFUSED) {
+      throw new CookieError(`Invalid cookie ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+    }
+    if (kind > needs) needs = kind;
+  }
+  if (aboveLatin1) {
     throw new CookieError(
       `Invalid cookie ${JSON.stringify(name)}: characters above U+00FF cannot be carried; encode the value first`,
     );
   }
-  let out = `${name}=${quoteCookieValue(value)}`;
+  const quoted =
+    needs === BARE ? value : needs === IN_QUOTES ? `"${value}"` : quoteCookieValue(value);
+  let out = `${name}=${quoted}`;
   const { domain, path = "/", secure, httpOnly, sameSite, maxAge } = options;
   checkAttribute("domain", domain);
   checkAttribute("path", path);

@@ -9,6 +9,7 @@ import {
   getSignatureKeyVersion,
   SignedValueError,
 } from "tornado-ts/web";
+import { signedCookieOptions } from "../../src/web/signed-value.ts";
 
 const at = (seconds: number) => () => seconds;
 const DAY = 86400;
@@ -140,6 +141,57 @@ describe("createSignedValue", () => {
     const signed = createSignedValue("k", "né", "v", { clock: at(1300000000) });
     assert.match(signed, /\|2:né\|/);
     assert.equal(decodeSignedValue("k", "né", signed, { clock: at(1300000000) }), null);
+    // A character outside the BMP is one character (two UTF-16 units), a lone surrogate one too.
+    const emoji = createSignedValue("k", "a\u{1f600}\ud800", "v", { clock: at(1300000000) });
+    assert.match(emoji, /\|3:a\u{1f600}\ud800\|/u);
+  });
+
+  it("signs and decodes byte values that are views into a larger buffer", () => {
+    const backing = Buffer.from("xxbar-bytesyy");
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 2, 9);
+    const clock = at(1300000000);
+    const signed = createSignedValue("k", "n", view, { clock });
+    assert.equal(decodeSignedValue("k", "n", signed, { clock }), "bar-bytes");
+    const wrapped = Buffer.from(`..${signed}..`);
+    const inner = wrapped.subarray(2, wrapped.length - 2);
+    assert.equal(decodeSignedValue("k", "n", inner, { clock }), "bar-bytes");
+    assert.equal(getSignatureKeyVersion(inner), 0);
+  });
+
+  it("signs with the bytes a byte key holds now, after it was changed in place", () => {
+    const key = new Uint8Array([1, 2, 3, 4]);
+    const sigOf = (signed: string) => signed.slice(signed.lastIndexOf("|") + 1);
+    const hmac = (k: Uint8Array, signed: string) =>
+      createHmac("sha256", k)
+        .update(signed.slice(0, signed.lastIndexOf("|") + 1))
+        .digest("hex");
+    const first = createSignedValue(key, "n", "v", { clock: at(1300000000) });
+    assert.equal(sigOf(first), hmac(new Uint8Array([1, 2, 3, 4]), first));
+    key[0] = 9;
+    const second = createSignedValue(key, "n", "v", { clock: at(1300000000) });
+    assert.equal(sigOf(second), hmac(new Uint8Array([9, 2, 3, 4]), second));
+    assert.equal(decodeSignedValue(key, "n", first, { clock: at(1300000000) }), null);
+    assert.equal(decodeSignedValue(key, "n", second, { clock: at(1300000000) }), "v");
+  });
+
+  it("keeps many secrets apart, more than are kept ready, and an empty key works", () => {
+    const clock = at(1300000000);
+    const secrets = Array.from({ length: 200 }, (_, i) => `secret-${i}`);
+    for (let round = 0; round < 2; round++) {
+      for (const [i, secret] of secrets.entries()) {
+        const signed = createSignedValue(secret, "n", `v${i}`, { clock });
+        const cut = signed.lastIndexOf("|") + 1;
+        const expected = createHmac("sha256", secret).update(signed.slice(0, cut)).digest("hex");
+        assert.equal(signed.slice(cut), expected);
+        assert.equal(decodeSignedValue(secrets[(i + 1) % 200]!, "n", signed, { clock }), null);
+      }
+    }
+    const empty = createSignedValue("", "n", "v", { clock });
+    const cut = empty.lastIndexOf("|") + 1;
+    assert.equal(
+      empty.slice(cut),
+      createHmac("sha256", "").update(empty.slice(0, cut)).digest("hex"),
+    );
   });
 
   it("refuses unsupported versions and key maps it cannot use", () => {
@@ -289,5 +341,28 @@ describe("getSignatureKeyVersion", () => {
     assert.equal(getSignatureKeyVersion(VECTORS[3]!.result), null);
     assert.equal(getSignatureKeyVersion("2|garbage"), null);
     assert.equal(getSignatureKeyVersion(null), null);
+  });
+});
+
+describe("signedCookieOptions", () => {
+  it("defaults expiresDays to 30 and drops a null one, in a copy with every other key", () => {
+    const options = { httpOnly: true, path: "/app", custom: 1 };
+    const copy = signedCookieOptions(options);
+    assert.notEqual(copy, options);
+    assert.deepEqual(copy, { httpOnly: true, path: "/app", custom: 1, expiresDays: 30 });
+    assert.deepEqual(options, { httpOnly: true, path: "/app", custom: 1 });
+    const session = signedCookieOptions({ secure: true, expiresDays: null, version: 1 });
+    assert.deepEqual(session, { secure: true, expiresDays: undefined, version: 1 });
+    const given = { expiresDays: 2 };
+    assert.equal(signedCookieOptions(given), given);
+  });
+
+  it("keeps an own __proto__ key a plain key of the copy", () => {
+    const options = JSON.parse('{"__proto__": {"domain": "evil.example"}, "httpOnly": true}');
+    const copy = signedCookieOptions(options);
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.equal(copy.domain, undefined);
+    assert.ok(Object.hasOwn(copy, "__proto__"));
+    assert.equal(copy.expiresDays, 30);
   });
 });
