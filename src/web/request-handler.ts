@@ -1277,7 +1277,10 @@ export class RequestHandler {
   render(templateName: string, vars: Record<string, unknown> = {}): Promise<void> {
     if (this.#finished) throw new Error("Cannot render() after finish()");
     const html = this.renderString(templateName, vars);
-    return this.finish(insertModuleResources(this, html));
+    // The page as UTF-8 bytes, as Tornado's render() passes them: encoded once (the template's
+    // output is a rope of many pieces) instead of once for the Etag, once for the length and
+    // once more for the socket.
+    return this.finish(Buffer.from(insertModuleResources(this, html)));
   }
 
   /**

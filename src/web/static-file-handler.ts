@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
-import { closeSync, openSync, readSync, realpathSync } from "node:fs";
-import { type FileHandle, open, realpath, stat } from "node:fs/promises";
+import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import mime from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
@@ -21,6 +21,12 @@ export interface StaticFileInitArgs {
 
 const CHUNK_SIZE = 64 * 1024;
 
+/**
+ * Bodies up to this size are read synchronously, in one piece, as Tornado reads every file in
+ * its event loop; larger ones are streamed in {@link CHUNK_SIZE} chunks through the thread pool.
+ */
+const SYNC_READ_LIMIT = 64 * 1024;
+
 // Content versions (SHA-512 hex digests) by absolute path, for the whole process; `null` records
 // a file that could not be read.
 const versions = new Map<string, string | null>();
@@ -32,6 +38,35 @@ function isInside(root: string, path: string): boolean {
 
 function logUnreadable(absolutePath: string): void {
   genLog.error(`Could not open static file '${absolutePath}'`);
+}
+
+/** `stat()` of a path, or `undefined` when it cannot be stat-ed (missing, not permitted, ...). */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `length` bytes of a small file from `position`, read synchronously; fewer when the file has
+ * shrunk since it was stat-ed.
+ */
+function readSmallFileSync(path: string, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  const fd = openSync(path, "r");
+  let total = 0;
+  try {
+    while (total < length) {
+      const n = readSync(fd, buffer, total, length - total, position + total);
+      if (n === 0) break;
+      total += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return total === length ? buffer : buffer.subarray(0, total);
 }
 
 /** The SHA-512 hex digest of a file, read in 64 KiB chunks (never the whole file in memory). */
@@ -108,8 +143,9 @@ function parseRange(header: string): [number | null, number | null] | null {
  * `Range` gives 206 (or 416), and a `v` query argument (as `staticUrl` adds) gives ten years of
  * `Cache-Control`. Paths outside the root are refused with 403, symbolic links pointing outside
  * included (Tornado follows them); directories without a default file are 403, missing files
- * 404, and a directory URL without its trailing slash is redirected. Files are streamed from
- * disk in 64 KiB chunks, each flushed.
+ * 404, and a directory URL without its trailing slash is redirected. Bodies up to 64 KiB are
+ * read synchronously in one chunk (as Tornado reads files in its event loop), larger ones
+ * streamed from disk in 64 KiB chunks; each chunk is flushed.
  *
  * Subclass it to change a hook (`getContentType`, `getCacheTime`, `setExtraHeaders`, ...), or to
  * do more per request, such as reading `this.xsrfToken` in the constructor to set the XSRF
@@ -196,11 +232,21 @@ export class StaticFileHandler extends RequestHandler {
     const length = end !== null ? end - (start ?? 0) : start !== null ? size - start : size;
     this.setHeader("Content-Length", length);
     if (!includeBody) return;
-    for await (const chunk of (this.constructor as typeof StaticFileHandler).getContent(
-      validated,
-      start,
-      end,
-    )) {
+    const cls = this.constructor as typeof StaticFileHandler;
+    if (length <= SYNC_READ_LIMIT && cls.getContent === StaticFileHandler.getContent) {
+      // A small file is read in the event loop, in one piece (the one chunk getContent would
+      // yield), without the thread pool's round trips; an overridden getContent is honoured.
+      const chunk = length === 0 ? null : readSmallFileSync(validated, start ?? 0, length);
+      if (chunk === null || chunk.length === 0 || this.connectionClosed) return;
+      this.write(chunk);
+      try {
+        await this.flush();
+      } catch {
+        // The client has gone: nothing more to send.
+      }
+      return;
+    }
+    for await (const chunk of cls.getContent(validated, start, end)) {
       if (this.connectionClosed) return;
       this.write(chunk);
       try {
@@ -270,7 +316,9 @@ export class StaticFileHandler extends RequestHandler {
     }
     let target = absolutePath;
     if (target.includes("\0")) throw new HTTPError(404);
-    let info = await stat(target).catch(() => undefined);
+    // Metadata is read synchronously, as Tornado does: each call is one system call, far cheaper
+    // than a round trip through the thread pool.
+    let info = statOrUndefined(target);
     if (info?.isDirectory() && this.defaultFilename !== undefined) {
       const requestPath = this.request.path;
       if (!requestPath.endsWith("/")) {
@@ -282,12 +330,11 @@ export class StaticFileHandler extends RequestHandler {
         return null;
       }
       target = join(target, this.defaultFilename);
-      info = await stat(target).catch(() => undefined);
+      info = statOrUndefined(target);
     }
     if (info === undefined) throw new HTTPError(404);
     // A symbolic link inside the root may point anywhere; only real paths inside the root count.
-    const [realRoot, realTarget] = await Promise.all([realpath(rootPath), realpath(target)]);
-    if (!isInside(realRoot, realTarget)) {
+    if (!isInside(realpathSync.native(rootPath), realpathSync.native(target))) {
       throw new HTTPError(403, `${this.path} is not in root static directory`);
     }
     if (!info.isFile()) throw new HTTPError(403, `${this.path} is not a file`);

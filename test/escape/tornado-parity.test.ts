@@ -36,6 +36,25 @@ const LINKIFY_INPUTS = [
   "<script>alert('x')</script> http://evil.com/\"onmouseover=\"",
 ];
 
+// Short and long texts (xhtmlEscape scans up to 64 characters by hand): specials at either end,
+// runs of them, none, and non-ASCII (surrogate pairs included) around them.
+const ESCAPE_INPUTS = [
+  ...LINKIFY_INPUTS,
+  "",
+  "&",
+  "a&",
+  "&a",
+  "&&<<>>\"\"''",
+  "plain",
+  "é&😀<\ud800>",
+  ...[63, 64, 65, 200].flatMap((n) => [
+    "x".repeat(n),
+    `&${"x".repeat(n - 2)}'`,
+    `${"é".repeat(n - 1)}<`,
+    "<>&\"'".repeat(n).slice(0, n),
+  ]),
+];
+
 const UNESCAPE_INPUTS = [
   "&lt;&#39;&#x27;&amp;&nbsp;&bogus;",
   "&amp;amp; &#65;&#x41;&#X41; &#0x41; &#1_0; &#x; &#; &#99999999;",
@@ -68,7 +87,14 @@ describe("tornado-ts/escape matches Tornado 6.2", () => {
 
   before(async () => {
     const input = Buffer.from(
-      JSON.stringify({ LINKIFY_INPUTS, UNESCAPE_INPUTS, URL_INPUTS, SQUEEZE_INPUTS, JSON_INPUTS }),
+      JSON.stringify({
+        LINKIFY_INPUTS,
+        ESCAPE_INPUTS,
+        UNESCAPE_INPUTS,
+        URL_INPUTS,
+        SQUEEZE_INPUTS,
+        JSON_INPUTS,
+      }),
     ).toString("base64");
     ref = JSON.parse(
       await runPython(`
@@ -81,7 +107,7 @@ out = {
                linkify(t, permitted_protocols=["http", "ftp", "mailto", "x-y"], shorten=True,
                        extra_params=lambda h: ' class="ext" ' if "x" in h else "")]
               for t in d["LINKIFY_INPUTS"]],
-  "xhtml_escape": [xhtml_escape(t) for t in d["LINKIFY_INPUTS"]],
+  "xhtml_escape": [xhtml_escape(t) for t in d["ESCAPE_INPUTS"]],
   "xhtml_unescape": [xhtml_unescape(t) for t in d["UNESCAPE_INPUTS"]],
   "url_escape": [[url_escape(t), url_escape(t, plus=False)] for t in d["URL_INPUTS"]],
   "url_unescape": [[url_unescape(t), url_unescape(t, plus=False)] for t in d["URL_INPUTS"]],
@@ -120,7 +146,7 @@ print(json.dumps(out))
   });
 
   it("xhtmlEscape", () => {
-    assert.deepEqual(LINKIFY_INPUTS.map(xhtmlEscape), ref["xhtml_escape"]);
+    assert.deepEqual(ESCAPE_INPUTS.map(xhtmlEscape), ref["xhtml_escape"]);
   });
 
   it("xhtmlUnescape, where Tornado 6.2 knows the entity", () => {

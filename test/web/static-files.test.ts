@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -372,6 +380,76 @@ describe("StaticFileHandler with large files", () => {
       assert.equal(flushes, 6);
     } finally {
       await counting.close();
+    }
+  });
+
+  it("serves files just under and over 64 KiB intact, in one chunk up to 64 KiB", async () => {
+    let flushes = 0;
+    class Counting extends StaticFileHandler {
+      override flush(): Promise<void> {
+        flushes++;
+        return super.flush();
+      }
+    }
+    const counting = await TestServer.start(new Application([["/(.*)", Counting, { path: dir }]]));
+    try {
+      for (const [length, chunks] of [
+        [65535, 1],
+        [65536, 1],
+        [65537, 2],
+      ] as const) {
+        const data = Buffer.alloc(length, length % 256);
+        writeFileSync(join(dir, `edge${length}.bin`), data);
+        flushes = 0;
+        const response = await counting.fetch(`/edge${length}.bin`);
+        assert.equal(response.headers.get("Content-Length"), String(length));
+        assert.ok(response.body.equals(data), String(length));
+        assert.equal(flushes, chunks, String(length));
+        const range = await counting.fetch(`/edge${length}.bin`, {
+          headers: { Range: "bytes=-10" },
+        });
+        assert.equal(range.code, 206);
+        assert.ok(range.body.equals(data.subarray(length - 10)));
+      }
+    } finally {
+      await counting.close();
+    }
+  });
+
+  it("serves a changed file's new bytes on the next request, small or large", async () => {
+    for (const length of [100, 200 * 1024]) {
+      const file = join(dir, `changing${length}.bin`);
+      writeFileSync(file, Buffer.alloc(length, "a"));
+      assert.ok(
+        (await server.fetch(`/changing${length}.bin`)).body.equals(Buffer.alloc(length, "a")),
+      );
+      // Same size, same modification time: only the bytes differ.
+      const { mtime } = statSync(file);
+      writeFileSync(file, Buffer.alloc(length, "b"));
+      utimesSync(file, mtime, mtime);
+      assert.ok(
+        (await server.fetch(`/changing${length}.bin`)).body.equals(Buffer.alloc(length, "b")),
+      );
+      writeFileSync(file, "shorter");
+      const response = await server.fetch(`/changing${length}.bin`);
+      assert.equal(response.text, "shorter");
+      assert.equal(response.headers.get("Content-Length"), "7");
+    }
+  });
+
+  it("reads small files through an overridden getContent", async () => {
+    writeFileSync(join(dir, "small.txt"), "small");
+    class Upper extends StaticFileHandler {
+      static override async *getContent(path: string, start: number | null, end: number | null) {
+        for await (const chunk of StaticFileHandler.getContent(path, start, end))
+          yield Buffer.from(chunk.toString().toUpperCase());
+      }
+    }
+    const upper = await TestServer.start(new Application([["/(.*)", Upper, { path: dir }]]));
+    try {
+      assert.equal((await upper.fetch("/small.txt")).text, "SMALL");
+    } finally {
+      await upper.close();
     }
   });
 });
