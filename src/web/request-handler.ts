@@ -894,7 +894,9 @@ export class RequestHandler {
         short: false,
       };
     }
-    if (finishing && this.#sentLength < declared) {
+    // A client that went away takes the short body with it: there is no framing left to break
+    // (Tornado skips this check once its stream is closed).
+    if (finishing && this.#sentLength < declared && !this.#clientGone()) {
       this.#declaredLength = undefined;
       const missing = declared - this.#sentLength;
       return {
@@ -903,6 +905,10 @@ export class RequestHandler {
       };
     }
     return undefined;
+  }
+
+  #clientGone(): boolean {
+    return this.#responseClosed || this.request.rawResponse?.socket?.destroyed === true;
   }
 
   /**

@@ -102,6 +102,28 @@ class AbortedHandler extends RequestHandler {
   }
 }
 
+let shortStarted: () => void = () => undefined;
+let releaseShort: () => void = () => undefined;
+
+class ShortBodyHandler extends RequestHandler {
+  async get() {
+    this.setHeader("Content-Length", 10);
+    this.write("12345");
+    await this.flush();
+    shortStarted();
+    await new Promise<void>((resolve) => {
+      releaseShort = resolve;
+    });
+    events.push(`short-done:closed=${this.connectionClosed}`);
+  }
+  override onConnectionClose() {
+    events.push("short-closed");
+  }
+  override onFinish() {
+    events.push("short-finish");
+  }
+}
+
 class QuickHandler extends RequestHandler {
   async get() {
     await tick();
@@ -113,9 +135,11 @@ class QuickHandler extends RequestHandler {
 }
 
 function waitFor(predicate: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
+  const deadline = Date.now() + 5000;
+  return new Promise((resolve, reject) => {
     const check = (): void => {
       if (predicate()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${predicate}`));
       else setTimeout(check, 5);
     };
     check();
@@ -137,6 +161,7 @@ describe("asynchronous handler hooks", () => {
         ["/failing-hooks", FailingHooksHandler],
         ["/failing-write-error", FailingWriteErrorHandler],
         ["/aborted", AbortedHandler],
+        ["/short", ShortBodyHandler],
         ["/quick", QuickHandler],
       ]),
     );
@@ -203,6 +228,24 @@ describe("asynchronous handler hooks", () => {
     await waitFor(() => events.includes("aborted-finish"));
     assert.ok(events.includes("slow-done:closed=true"));
     assert.ok(logs.has(/^200 GET \/aborted/, "tornado.access"));
+  });
+
+  it("finishes a response cut short by the client without a Content-Length error", async () => {
+    const started = new Promise<void>((resolve) => {
+      shortStarted = resolve;
+    });
+    const socket = connect(server.port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.write(`GET /short HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await started;
+    socket.destroy();
+    await waitFor(() => events.includes("short-closed"));
+    releaseShort();
+    await waitFor(() => events.includes("short-finish"));
+    assert.ok(events.includes("short-done:closed=true"));
+    assert.ok(!logs.has("less than Content-Length"), "no framing error for a closed connection");
+    assert.ok(!logs.has(/Uncaught exception GET \/short/));
+    assert.ok(logs.has(/^200 GET \/short/, "tornado.access"));
   });
 
   it("does not call onConnectionClose for a request that completes", async () => {
