@@ -3,7 +3,8 @@
 // measured after a warm-up. Loopback TCP costs every framework the same few microseconds per request
 // and is noisy on a shared machine; this isolates what a framework adds to Node's own HTTP work.
 //
-//   node bench/in-process.mjs [--requests=N] [--sockets=N]   (npm run bench:in-process)
+//   node bench/in-process.mjs [--requests=N] [--sockets=N] [--servers=a,b] [--scenarios=a,b]
+//   (npm run bench:in-process; names as in the table, e.g. --servers=tornado-ts "--scenarios=POST /form")
 //
 // Servers:
 //   node:http        the ceiling: res.writeHead + res.end, two headers (the raw-node.mjs bench app)
@@ -12,14 +13,18 @@
 //                    framework on node:http can do for this response
 //   tornado-ts       the framework (the built package: npm run build)
 //   fastify          Fastify, as in bench/servers/fastify.mjs
-// Scenarios: GET / (plaintext) and GET /json. Each figure is the median of 5 rounds, in µs per request.
-import { hash } from "node:crypto";
+// Scenarios: GET / (plaintext), GET /json, POST /form?q=x (a query and a form body) and GET /cookie
+// (read a signed cookie and set one: tornado-ts signs Tornado's v2 format, fastify uses
+// @fastify/cookie, node:http one HMAC each way). The tornado floor answers / and /json only.
+// Each figure is the median of 5 rounds, in µs per request.
+import { createHmac, hash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import { Duplex } from "node:stream";
+import fastifyCookie, { Signer } from "@fastify/cookie";
 import Fastify from "fastify";
 import { HTTPServer } from "tornado-ts/httpserver";
-import { Application, RequestHandler } from "tornado-ts/web";
-import { jsonBody, plainText } from "./servers/common.mjs";
+import { Application, createSignedValue, RequestHandler } from "tornado-ts/web";
+import { cookieSecret, cookieValue, jsonBody, plainText } from "./servers/common.mjs";
 
 const option = (name, fallback) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -29,15 +34,53 @@ const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
 
+const sign = (value) => createHmac("sha256", cookieSecret).update(value).digest("base64url");
+
+function readSignedCookie(header, name) {
+  if (!header) return null;
+  for (const piece of header.split(";")) {
+    const eq = piece.indexOf("=");
+    if (piece.slice(0, eq).trim() !== name) continue;
+    const raw = piece.slice(eq + 1).trim();
+    const dot = raw.lastIndexOf(".");
+    if (dot < 0) return null;
+    const value = raw.slice(0, dot);
+    const given = Buffer.from(raw.slice(dot + 1));
+    const expected = Buffer.from(sign(value));
+    return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
+  }
+  return null;
+}
+
 function rawNode() {
-  return createServer((req, res) => {
-    const json = req.url === "/json";
-    const body = json ? JSON.stringify(jsonBody) : plainText;
+  const send = (res, type, body, extra) => {
     res.writeHead(200, {
-      "Content-Type": json ? "application/json" : TEXT,
+      "Content-Type": type,
       "Content-Length": Buffer.byteLength(body),
+      ...extra,
     });
     res.end(body);
+  };
+  return createServer((req, res) => {
+    const url = req.url;
+    if (url === "/json") return send(res, "application/json", JSON.stringify(jsonBody));
+    if (url.startsWith("/form")) {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const query = new URLSearchParams(url.slice(url.indexOf("?") + 1));
+        const form = new URLSearchParams(Buffer.concat(chunks).toString());
+        send(res, TEXT, `${query.get("q")} ${form.get("name")} ${form.get("age")}`);
+      });
+      return;
+    }
+    if (url === "/cookie") {
+      const value = readSignedCookie(req.headers.cookie, "session");
+      return send(res, TEXT, `Hello ${value ?? "stranger"}`, {
+        "Set-Cookie": `session=${cookieValue}.${sign(cookieValue)}; Path=/; HttpOnly`,
+      });
+    }
+    send(res, TEXT, plainText);
   });
 }
 
@@ -81,19 +124,57 @@ function tornadoTs() {
       this.write(jsonBody);
     }
   }
-  const app = new Application([
-    ["/", PlainHandler],
-    ["/json", JsonHandler],
-  ]);
+  class FormHandler extends RequestHandler {
+    post() {
+      this.setHeader("Content-Type", TEXT);
+      this.write(
+        `${this.getQueryArgument("q")} ${this.getBodyArgument("name")} ${this.getBodyArgument("age")}`,
+      );
+    }
+  }
+  class CookieHandler extends RequestHandler {
+    get() {
+      const value = this.getSecureCookie("session");
+      this.setSecureCookie("session", cookieValue, { httpOnly: true });
+      this.setHeader("Content-Type", TEXT);
+      this.write(`Hello ${value ?? "stranger"}`);
+    }
+  }
+  const app = new Application(
+    [
+      ["/", PlainHandler],
+      ["/json", JsonHandler],
+      ["/form", FormHandler],
+      ["/cookie", CookieHandler],
+    ],
+    { cookieSecret },
+  );
   return new HTTPServer(app, { idleConnectionTimeout: 60 }).nodeServer;
 }
 
 async function fastify() {
   const app = Fastify({ logger: false });
+  await app.register(fastifyCookie, { secret: cookieSecret });
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body)));
+    },
+  );
   app.get("/", (_req, reply) => {
     reply.header("Content-Type", TEXT).send(plainText);
   });
   app.get("/json", (_req, reply) => reply.send(jsonBody));
+  app.post("/form", (req, reply) => {
+    reply.type(TEXT).send(`${req.query.q} ${req.body.name} ${req.body.age}`);
+  });
+  app.get("/cookie", (req, reply) => {
+    const raw = req.cookies.session;
+    const read = raw === undefined ? null : req.unsignCookie(raw);
+    reply.setCookie("session", cookieValue, { signed: true, path: "/", httpOnly: true });
+    reply.type(TEXT).send(`Hello ${read?.valid ? read.value : "stranger"}`);
+  });
   await app.ready();
   return app.server;
 }
@@ -122,21 +203,32 @@ class MemorySocket extends Duplex {
   unref() {}
   _read() {}
   // node:http hands each response to the socket in one write (header block and body together).
-  _writev(_chunks, callback) {
+  _writev(chunks, callback) {
     callback();
-    this.onResponse(this);
+    this.onResponse(this, chunks);
   }
-  _write(_chunk, _encoding, callback) {
+  _write(chunk, encoding, callback) {
     callback();
-    this.onResponse(this);
+    this.onResponse(this, [{ chunk, encoding }]);
   }
 }
 
-/** Sends `count` requests for `path` over `SOCKETS` sockets; resolves with µs per request. */
-function drive(server, path, count) {
-  const request = Buffer.from(
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: bench\r\n\r\n`,
-  );
+/** Sends `request` once and checks the answer: a benchmark of wrong answers measures nothing. */
+function check(server, name, scenario, request) {
+  return new Promise((resolve, reject) => {
+    const socket = new MemorySocket((_socket, chunks) => {
+      const text = chunks.map(({ chunk, encoding }) => Buffer.from(chunk, encoding)).join("");
+      socket.destroy();
+      if (text.startsWith("HTTP/1.1 200 ") && scenario.expect.test(text)) resolve();
+      else reject(new Error(`${name}, ${scenario.name}: unexpected answer\n${text}`));
+    });
+    server.emit("connection", socket);
+    socket.push(request);
+  });
+}
+
+/** Sends `count` copies of `request` over `SOCKETS` sockets; resolves with µs per request. */
+function drive(server, request, count) {
   return new Promise((resolve) => {
     let sent = 0;
     let answered = 0;
@@ -161,37 +253,80 @@ function drive(server, path, count) {
   });
 }
 
+const FORM = "name=sunck&age=18";
+const HEAD = "Host: 127.0.0.1:8080\r\nUser-Agent: bench\r\n";
+const get = (path, extra = "") => Buffer.from(`GET ${path} HTTP/1.1\r\n${HEAD}${extra}\r\n`);
+const cookies = {
+  "node:http": `${cookieValue}.${sign(cookieValue)}`,
+  "tornado-ts": createSignedValue(cookieSecret, "session", cookieValue),
+  fastify: encodeURIComponent(new Signer(cookieSecret).sign(cookieValue)),
+};
+const scenarios = [
+  { name: "GET /", request: () => get("/"), expect: /\r\n\r\nHello, World!$/ },
+  {
+    name: "GET /json",
+    request: () => get("/json"),
+    expect: /\r\n\r\n\{"message": ?"Hello, World!"\}$/,
+  },
+  {
+    name: "POST /form",
+    request: () =>
+      Buffer.from(
+        `POST /form?q=x HTTP/1.1\r\n${HEAD}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${FORM.length}\r\n\r\n${FORM}`,
+      ),
+    expect: /\r\n\r\nx sunck 18$/,
+    floor: false,
+  },
+  {
+    name: "GET /cookie",
+    request: (server) => get("/cookie", `Cookie: session=${cookies[server]}\r\n`),
+    expect:
+      /Set-Cookie: session=[^\r]+; HttpOnly; Path=\/\r\n[^]*\r\n\r\nHello user-42$|Set-Cookie: session=[^\r]+\r\n[^]*\r\n\r\nHello user-42$/i,
+    floor: false,
+  },
+];
+const list = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const onlyServers = list("servers")?.split(",");
+const onlyScenarios = list("scenarios")?.split(",");
 const servers = [
   ["node:http", rawNode()],
   ["tornado floor", tornadoFloor()],
   ["tornado-ts", tornadoTs()],
   ["fastify", await fastify()],
-];
+].filter(([name]) => !onlyServers || onlyServers.includes(name));
 const results = {};
-for (const path of ["/", "/json"]) {
-  for (const [, server] of servers) await drive(server, path, WARMUP);
-  const samples = Object.fromEntries(servers.map(([name]) => [name, []]));
+for (const scenario of scenarios) {
+  if (onlyScenarios && !onlyScenarios.includes(scenario.name)) continue;
+  const taking = servers.filter(([name]) => scenario.floor !== false || name !== "tornado floor");
+  for (const [name, server] of taking) {
+    await check(server, name, scenario, scenario.request(name));
+    await drive(server, scenario.request(name), WARMUP);
+  }
+  const samples = Object.fromEntries(taking.map(([name]) => [name, []]));
   // Rounds interleave the servers, so a slow moment of the machine touches all of them alike.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, server] of servers) samples[name].push(await drive(server, path, REQUESTS));
+    for (const [name, server] of taking) {
+      samples[name].push(await drive(server, scenario.request(name), REQUESTS));
+    }
   }
   for (const [name, list] of Object.entries(samples)) {
     list.sort((a, b) => a - b);
     results[name] ??= {};
-    results[name][path] = list[Math.floor(list.length / 2)];
+    results[name][scenario.name] = list[Math.floor(list.length / 2)];
   }
 }
-const raw = results["node:http"];
+const raw = results["node:http"] ?? {};
 console.log(
-  `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, median of ${ROUNDS} rounds, Node ${process.version}\n`,
+  `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, median of ${ROUNDS} rounds, Node ${process.version}; µs per request (÷ node:http)\n`,
 );
-console.log("| server | GET / µs/req | ÷ node:http | GET /json µs/req | ÷ node:http |");
-console.log("|---|---:|---:|---:|---:|");
-for (const [name, byPath] of Object.entries(results)) {
-  const cells = ["/", "/json"].flatMap((path) => [
-    byPath[path].toFixed(2),
-    (raw[path] / byPath[path]).toFixed(2),
-  ]);
+console.log(`| server | ${scenarios.map((s) => s.name).join(" | ")} |`);
+console.log(`|---|${scenarios.map(() => "---:").join("|")}|`);
+for (const [name, byScenario] of Object.entries(results)) {
+  const cells = scenarios.map(({ name: scenario }) => {
+    const us = byScenario[scenario];
+    if (us === undefined) return "";
+    return raw[scenario] ? `${us.toFixed(2)} (${(raw[scenario] / us).toFixed(2)})` : us.toFixed(2);
+  });
   console.log(`| ${name} | ${cells.join(" | ")} |`);
 }
 process.exit(0);

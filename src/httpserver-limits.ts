@@ -405,3 +405,44 @@ export function answerBodyError(
   }
   res.destroy();
 }
+
+/**
+ * As {@link readLimitedBody} for a body with no content coding to undo and no timeout (the usual
+ * case), with a callback instead of promises: the handler runs in the turn that read the last
+ * chunk. `done` is called once, with the body or with a {@link RequestBodyTooLargeError} or
+ * {@link BodyAbortedError}.
+ */
+export function readPlainBody(
+  req: IncomingMessage,
+  maxSize: number,
+  done: (error: Error | undefined, body: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (error: Error | undefined): void => {
+    if (settled) return;
+    settled = true;
+    if (error) {
+      req.pause();
+      done(error, EMPTY_BODY);
+    } else {
+      done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    }
+  };
+  // The listeners stay: once settled they do nothing, and they go with the request.
+  req.on("data", (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > maxSize) settle(new RequestBodyTooLargeError(maxSize));
+    else chunks.push(chunk);
+  });
+  req.on("end", () => settle(undefined));
+  req.on("error", () => settle(new BodyAbortedError()));
+  req.on("close", () => {
+    if (!req.complete) settle(new BodyAbortedError());
+  });
+  if (req.complete && req.readableEnded) settle(undefined);
+}
+
+const EMPTY_BODY = Buffer.alloc(0);

@@ -50,7 +50,6 @@ export class BodyPartTooLargeError extends BodyParseError {
 
 function percentDecodeLatin1(text: string, plus: boolean): Buffer {
   const source = Buffer.from(text, "latin1");
-  if (!source.includes(0x25) && (!plus || !source.includes(0x2b))) return source;
   const out = Buffer.allocUnsafe(source.length);
   let n = 0;
   for (let i = 0; i < source.length; i++) {
@@ -73,14 +72,21 @@ function percentDecodeLatin1(text: string, plus: boolean): Buffer {
   return out.subarray(0, n);
 }
 
+/** Whether `text` has no `%` or `+`, and (with `ascii`) no character beyond ASCII. */
+function unescaped(text: string, ascii: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x25 || c === 0x2b || (ascii && c > 0x7f)) return false;
+  }
+  return true;
+}
+
 function hexDigit(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
   if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
   if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
   return -1;
 }
-
-const PLAIN_NAME = /^[^%+\x80-\uffff]*$/;
 
 /**
  * Parses a query string or form-urlencoded body as Python's `parse_qs` with blank values kept:
@@ -90,20 +96,28 @@ const PLAIN_NAME = /^[^%+\x80-\uffff]*$/;
  * non-ASCII argument name could not be looked up).
  */
 export function parseQsBytes(qs: string, into: ArgumentMap = emptyMap()): ArgumentMap {
-  if (qs === "") return into;
-  for (const piece of qs.split("&")) {
-    if (piece === "") continue;
-    const eq = piece.indexOf("=");
-    const rawName = eq < 0 ? piece : piece.slice(0, eq);
-    const rawValue = eq < 0 ? "" : piece.slice(eq + 1);
-    // A plain ASCII name decodes to itself: no buffers for the common case.
-    const name = PLAIN_NAME.test(rawName)
-      ? rawName
-      : percentDecodeLatin1(rawName, true).toString("utf8");
-    const value = percentDecodeLatin1(rawValue, true);
-    const list = into[name];
-    if (list) list.push(value);
-    else into[name] = [value];
+  const end = qs.length;
+  let start = 0;
+  while (start < end) {
+    let amp = qs.indexOf("&", start);
+    if (amp < 0) amp = end;
+    if (amp > start) {
+      const eq = qs.indexOf("=", start);
+      const named = eq >= 0 && eq < amp;
+      const rawName = qs.slice(start, named ? eq : amp);
+      const rawValue = named ? qs.slice(eq + 1, amp) : "";
+      // Plain text needs no decoding: a name is itself, a value its latin-1 bytes.
+      const name = unescaped(rawName, true)
+        ? rawName
+        : percentDecodeLatin1(rawName, true).toString("utf8");
+      const value = unescaped(rawValue, false)
+        ? Buffer.from(rawValue, "latin1")
+        : percentDecodeLatin1(rawValue, true);
+      const list = into[name];
+      if (list) list.push(value);
+      else into[name] = [value];
+    }
+    start = amp + 1;
   }
   return into;
 }

@@ -11,6 +11,7 @@ import {
   attachBodyLimits,
   RequestBodyTooLargeError,
   readLimitedBody,
+  readPlainBody,
   resolveBodyLimits,
   takeContentEncoding,
 } from "../httpserver-limits.ts";
@@ -359,9 +360,9 @@ export class Application implements HTTPServerDelegate {
         if (running !== SETTLED) running.catch(reportListenerError);
         return;
       }
-      attachBodyLimits(request, limits);
       const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
       if (isStreamingHandler(this, request)) {
+        attachBodyLimits(request, limits);
         this.handleRequest(request, streamingBodyReader(request, encoding)).catch(
           reportListenerError,
         );
@@ -369,6 +370,23 @@ export class Application implements HTTPServerDelegate {
       }
       if (length !== undefined && Number(length) > maxBodySize) {
         refuseBody(res, maxBodySize, request);
+        return;
+      }
+      // The multipart parser reads the limits later; a form-urlencoded body needs only the size.
+      if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
+        attachBodyLimits(request, limits);
+      }
+      if (encoding === undefined && limits.bodyTimeoutMs === 0) {
+        readPlainBody(req, maxBodySize, (error, body) => {
+          if (error) {
+            if (error instanceof RequestBodyTooLargeError) refuseBody(res, maxBodySize, request);
+            else answerBodyError(res, request, error);
+            return;
+          }
+          request.body = body;
+          const running = this.handleRequest(request);
+          if (running !== SETTLED) running.catch(reportListenerError);
+        });
         return;
       }
       readLimitedBody(req, { maxSize: maxBodySize, timeoutMs: limits.bodyTimeoutMs, encoding })
