@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
-import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import mime from "mime-types";
@@ -34,6 +34,38 @@ const versions = new Map<string, string | null>();
 function isInside(root: string, path: string): boolean {
   const base = root.endsWith(sep) ? root : root + sep;
   return (path + sep).startsWith(base);
+}
+
+// Real paths of static roots: a root is fixed for its route, and its real path is looked up once.
+// (Were a root's own symbolic link re-pointed while serving, a stale entry could only refuse files.)
+const MAX_REAL_ROOTS = 64;
+const realRoots = new Map<string, string>();
+
+function realRoot(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = realpathSync.native(root);
+    if (realRoots.size >= MAX_REAL_ROOTS) realRoots.delete(realRoots.keys().next().value as string);
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+/**
+ * The real path of `target`, a path below `root`: with no symbolic link between them it is the
+ * root's real path joined with the rest, found with one `lstat()` per level below the root (the C
+ * library's realpath reads every level from `/` up, about a dozen system calls for a shallow file).
+ */
+function realPathBelow(root: string, target: string): string {
+  const rest = target.slice(root.length + (root.endsWith(sep) ? 0 : 1));
+  let path = root;
+  for (const part of rest.split(sep)) {
+    path = join(path, part);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() !== false) {
+      return realpathSync.native(target);
+    }
+  }
+  return join(realRoot(root), rest);
 }
 
 function logUnreadable(absolutePath: string): void {
@@ -334,7 +366,7 @@ export class StaticFileHandler extends RequestHandler {
     }
     if (info === undefined) throw new HTTPError(404);
     // A symbolic link inside the root may point anywhere; only real paths inside the root count.
-    if (!isInside(realpathSync.native(rootPath), realpathSync.native(target))) {
+    if (!isInside(realRoot(rootPath), realPathBelow(rootPath, target))) {
       throw new HTTPError(403, `${this.path} is not in root static directory`);
     }
     if (!info.isFile()) throw new HTTPError(403, `${this.path} is not a file`);
