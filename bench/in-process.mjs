@@ -187,7 +187,8 @@ class MemorySocket extends Duplex {
   localPort = 8080;
   encrypted = false;
   constructor(onResponse) {
-    super();
+    // Strings are handed over as they are, as a real socket writes them (no Buffer copy).
+    super({ decodeStrings: false });
     this.onResponse = onResponse;
   }
   setTimeout() {
