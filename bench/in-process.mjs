@@ -6,25 +6,27 @@
 //   node bench/in-process.mjs [--requests=N] [--sockets=N] [--servers=a,b] [--scenarios=a,b]
 //   (npm run bench:in-process; names as in the table, e.g. --servers=tornado-ts "--scenarios=POST /form")
 //
-// Servers:
-//   node:http        the ceiling: res.writeHead + res.end, two headers (the raw-node.mjs bench app)
+// Servers: the apps of `npm run bench` (bench/servers/*.mjs), driven without a port, and one more:
+//   node:http        the ceiling: bench/servers/raw-node.mjs (res.writeHead + res.end, two headers)
 //   tornado floor    node:http sending Tornado's exact header set (Server, Content-Type, Date, Etag
 //                    from a SHA-1 of the body, Content-Length): the least any Tornado-compatible
 //                    framework on node:http can do for this response
-//   tornado-ts       the framework (the built package: npm run build)
-//   fastify          Fastify, as in bench/servers/fastify.mjs
+//   tornado-ts       bench/servers/tornado-ts.mjs (the built package: npm run build)
+//   fastify          bench/servers/fastify.mjs
 // Scenarios: GET / (plaintext), GET /json, POST /form?q=x (a query and a form body) and GET /cookie
 // (read a signed cookie and set one: tornado-ts signs Tornado's v2 format, fastify uses
 // @fastify/cookie, node:http one HMAC each way). The tornado floor answers / and /json only.
 // Each figure is the median of 5 rounds, in µs per request.
-import { createHmac, hash, timingSafeEqual } from "node:crypto";
+import { hash } from "node:crypto";
 import { createServer } from "node:http";
 import { Duplex } from "node:stream";
-import fastifyCookie, { Signer } from "@fastify/cookie";
-import Fastify from "fastify";
+import { Signer } from "@fastify/cookie";
 import { HTTPServer } from "tornado-ts/httpserver";
-import { Application, createSignedValue, RequestHandler } from "tornado-ts/web";
+import { createSignedValue } from "tornado-ts/web";
 import { cookieSecret, cookieValue, jsonBody, plainText } from "./servers/common.mjs";
+import { createFastify } from "./servers/fastify.mjs";
+import { createRawServer, sign } from "./servers/raw-node.mjs";
+import { createApp, serverOptions } from "./servers/tornado-ts.mjs";
 
 const option = (name, fallback) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -33,56 +35,6 @@ const SOCKETS = option("sockets", 16);
 const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
-
-const sign = (value) => createHmac("sha256", cookieSecret).update(value).digest("base64url");
-
-function readSignedCookie(header, name) {
-  if (!header) return null;
-  for (const piece of header.split(";")) {
-    const eq = piece.indexOf("=");
-    if (piece.slice(0, eq).trim() !== name) continue;
-    const raw = piece.slice(eq + 1).trim();
-    const dot = raw.lastIndexOf(".");
-    if (dot < 0) return null;
-    const value = raw.slice(0, dot);
-    const given = Buffer.from(raw.slice(dot + 1));
-    const expected = Buffer.from(sign(value));
-    return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
-  }
-  return null;
-}
-
-function rawNode() {
-  const send = (res, type, body, extra) => {
-    res.writeHead(200, {
-      "Content-Type": type,
-      "Content-Length": Buffer.byteLength(body),
-      ...extra,
-    });
-    res.end(body);
-  };
-  return createServer((req, res) => {
-    const url = req.url;
-    if (url === "/json") return send(res, "application/json", JSON.stringify(jsonBody));
-    if (url.startsWith("/form")) {
-      const chunks = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", () => {
-        const query = new URLSearchParams(url.slice(url.indexOf("?") + 1));
-        const form = new URLSearchParams(Buffer.concat(chunks).toString());
-        send(res, TEXT, `${query.get("q")} ${form.get("name")} ${form.get("age")}`);
-      });
-      return;
-    }
-    if (url === "/cookie") {
-      const value = readSignedCookie(req.headers.cookie, "session");
-      return send(res, TEXT, `Hello ${value ?? "stranger"}`, {
-        "Set-Cookie": `session=${cookieValue}.${sign(cookieValue)}; Path=/; HttpOnly`,
-      });
-    }
-    send(res, TEXT, plainText);
-  });
-}
 
 function tornadoFloor() {
   let second = 0;
@@ -110,73 +62,6 @@ function tornadoFloor() {
     ]);
     res.end(body);
   });
-}
-
-function tornadoTs() {
-  class PlainHandler extends RequestHandler {
-    get() {
-      this.setHeader("Content-Type", TEXT);
-      this.write(plainText);
-    }
-  }
-  class JsonHandler extends RequestHandler {
-    get() {
-      this.write(jsonBody);
-    }
-  }
-  class FormHandler extends RequestHandler {
-    post() {
-      this.setHeader("Content-Type", TEXT);
-      this.write(
-        `${this.getQueryArgument("q")} ${this.getBodyArgument("name")} ${this.getBodyArgument("age")}`,
-      );
-    }
-  }
-  class CookieHandler extends RequestHandler {
-    get() {
-      const value = this.getSecureCookie("session");
-      this.setSecureCookie("session", cookieValue, { httpOnly: true });
-      this.setHeader("Content-Type", TEXT);
-      this.write(`Hello ${value ?? "stranger"}`);
-    }
-  }
-  const app = new Application(
-    [
-      ["/", PlainHandler],
-      ["/json", JsonHandler],
-      ["/form", FormHandler],
-      ["/cookie", CookieHandler],
-    ],
-    { cookieSecret },
-  );
-  return new HTTPServer(app, { idleConnectionTimeout: 60 }).nodeServer;
-}
-
-async function fastify() {
-  const app = Fastify({ logger: false });
-  await app.register(fastifyCookie, { secret: cookieSecret });
-  app.addContentTypeParser(
-    "application/x-www-form-urlencoded",
-    { parseAs: "string" },
-    (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body)));
-    },
-  );
-  app.get("/", (_req, reply) => {
-    reply.header("Content-Type", TEXT).send(plainText);
-  });
-  app.get("/json", (_req, reply) => reply.send(jsonBody));
-  app.post("/form", (req, reply) => {
-    reply.type(TEXT).send(`${req.query.q} ${req.body.name} ${req.body.age}`);
-  });
-  app.get("/cookie", (req, reply) => {
-    const raw = req.cookies.session;
-    const read = raw === undefined ? null : req.unsignCookie(raw);
-    reply.setCookie("session", cookieValue, { signed: true, path: "/", httpOnly: true });
-    reply.type(TEXT).send(`Hello ${read?.valid ? read.value : "stranger"}`);
-  });
-  await app.ready();
-  return app.server;
 }
 
 /** A socket that holds no file descriptor: what it is sent goes to the server's parser. */
@@ -289,10 +174,10 @@ const list = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.sli
 const onlyServers = list("servers")?.split(",");
 const onlyScenarios = list("scenarios")?.split(",");
 const servers = [
-  ["node:http", rawNode()],
+  ["node:http", createRawServer()],
   ["tornado floor", tornadoFloor()],
-  ["tornado-ts", tornadoTs()],
-  ["fastify", await fastify()],
+  ["tornado-ts", new HTTPServer(createApp(), serverOptions).nodeServer],
+  ["fastify", (await createFastify()).server],
 ].filter(([name]) => !onlyServers || onlyServers.includes(name));
 const results = {};
 for (const scenario of scenarios) {

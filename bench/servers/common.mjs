@@ -8,7 +8,7 @@
 //   GET  /static/file4k.txt  a 4 KiB static file (and 304 with If-None-Match)
 //   GET  /cookie             reads the signed cookie "session" and sets it again
 //   POST /upload             a multipart body with one file; answers its name and size
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,11 @@ export const pageData = {
     active: i % 3 !== 0,
   })),
 };
+
+/** Whether the module at `url` is the script node was started with (not imported). */
+export function isMain(url) {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);
+}
 
 /**
  * Prints "ready <port>" for bench/run.ts. With --expose-gc, a "gc" line on standard input runs a

@@ -7,6 +7,7 @@ import busboy from "busboy";
 import {
   cookieSecret,
   cookieValue,
+  isMain,
   jsonBody,
   pageData,
   plainText,
@@ -39,7 +40,7 @@ function renderPage(d) {
   return `<html lang="en"><head><title>${escapeHtml(d.title)}</title></head>\n<body>\n<header>${escapeHtml(d.site)}</header>\n<table>\n${rows}</table>\n<footer>${escapeHtml(d.footer)}</footer>\n</body></html>`;
 }
 
-const sign = (value) => createHmac("sha256", cookieSecret).update(value).digest("base64url");
+export const sign = (value) => createHmac("sha256", cookieSecret).update(value).digest("base64url");
 
 function readSignedCookie(header, name) {
   if (!header) return null;
@@ -92,7 +93,14 @@ function upload(req, res) {
   req.pipe(parser);
 }
 
-const server = createServer((req, res) => {
+/** The server, not yet listening (bench/in-process.mjs drives it without a port). */
+export function createRawServer() {
+  const server = createServer(answer);
+  server.keepAliveTimeout = 60_000;
+  return server;
+}
+
+function answer(req, res) {
   const url = req.url;
   if (url === "/") return send(res, 200, TEXT, plainText);
   if (url === "/json") {
@@ -126,6 +134,9 @@ const server = createServer((req, res) => {
   }
   res.writeHead(404);
   res.end();
-});
-server.keepAliveTimeout = 60_000;
-server.listen(port, "127.0.0.1", () => ready(server));
+}
+
+if (isMain(import.meta.url)) {
+  const server = createRawServer();
+  server.listen(port, "127.0.0.1", () => ready(server));
+}

@@ -5,6 +5,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import {
   cookieSecret,
   cookieValue,
+  isMain,
   jsonBody,
   pageData,
   plainText,
@@ -61,25 +62,33 @@ class UploadHandler extends RequestHandler {
   }
 }
 
-const app = new Application(
-  [
-    ["/", PlainHandler],
-    ["/json", JsonHandler],
-    ["/form", FormHandler],
-    ["/page", PageHandler],
-    ["/cookie", CookieHandler],
-    ["/upload", UploadHandler],
-    ...routeIndexes.map((i) => [`/r${i}/([^/]+)/(\\d+)`, RouteHandler]),
-  ],
-  { templatePath: templateDir, staticPath: staticDir, cookieSecret },
-);
-const options = { idleConnectionTimeout: 60 };
-if (process.env.START) {
-  const server = new HTTPServer(app, options);
-  server.bind(port, "127.0.0.1");
-  await server.start(Number(process.env.START));
-  ready(server.nodeServer);
-} else {
-  const server = await app.listen(port, "127.0.0.1", options);
-  ready(server.nodeServer);
+/** The application (bench/in-process.mjs serves it without a port). */
+export function createApp() {
+  return new Application(
+    [
+      ["/", PlainHandler],
+      ["/json", JsonHandler],
+      ["/form", FormHandler],
+      ["/page", PageHandler],
+      ["/cookie", CookieHandler],
+      ["/upload", UploadHandler],
+      ...routeIndexes.map((i) => [`/r${i}/([^/]+)/(\\d+)`, RouteHandler]),
+    ],
+    { templatePath: templateDir, staticPath: staticDir, cookieSecret },
+  );
+}
+
+/** The server options of the benchmark. */
+export const serverOptions = { idleConnectionTimeout: 60 };
+if (isMain(import.meta.url)) {
+  const app = createApp();
+  if (process.env.START) {
+    const server = new HTTPServer(app, serverOptions);
+    server.bind(port, "127.0.0.1");
+    await server.start(Number(process.env.START));
+    ready(server.nodeServer);
+  } else {
+    const server = await app.listen(port, "127.0.0.1", serverOptions);
+    ready(server.nodeServer);
+  }
 }
