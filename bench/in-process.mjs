@@ -12,7 +12,8 @@
 //                    from a SHA-1 of the body, Content-Length): the least any Tornado-compatible
 //                    framework on node:http can do for this response
 //   tornado-ts       bench/servers/tornado-ts.mjs (the built package: npm run build)
-//   fastify          bench/servers/fastify.mjs
+//   fastify          bench/servers/fastify.mjs, without its template, static and multipart plugins
+//                    (loaded into this process, they slow every server in it)
 // Scenarios: GET / (plaintext), GET /json, POST /form?q=x (a query and a form body) and GET /cookie
 // (read a signed cookie and set one: tornado-ts signs Tornado's v2 format, fastify uses
 // @fastify/cookie, node:http one HMAC each way). The tornado floor answers / and /json only.
@@ -177,7 +178,7 @@ const servers = [
   ["node:http", createRawServer()],
   ["tornado floor", tornadoFloor()],
   ["tornado-ts", new HTTPServer(createApp(), serverOptions).nodeServer],
-  ["fastify", (await createFastify()).server],
+  ["fastify", (await createFastify({ files: false })).server],
 ].filter(([name]) => !onlyServers || onlyServers.includes(name));
 const results = {};
 for (const scenario of scenarios) {
