@@ -51,21 +51,66 @@ function realRoot(root: string): string {
   return real;
 }
 
-/**
- * The real path of `target`, a path below `root`: with no symbolic link between them it is the
- * root's real path joined with the rest, found with one `lstat()` per level below the root (the C
- * library's realpath reads every level from `/` up, about a dozen system calls for a shallow file).
- */
-function realPathBelow(root: string, target: string): string {
-  const rest = target.slice(root.length + (root.endsWith(sep) ? 0 : 1));
-  let path = root;
-  for (const part of rest.split(sep)) {
-    path = join(path, part);
-    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() !== false) {
-      return realpathSync.native(target);
-    }
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** `lstat()` of a path, or `undefined` when it cannot be read (missing, not a directory, ...). */
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
-  return join(realRoot(root), rest);
+}
+
+/**
+ * The `stat()` and real path of `target`, a path below `root`, or `undefined` when it cannot be
+ * stat-ed. With no symbolic link between them, the real path is the root's real path joined with
+ * the rest and the stat is the `lstat()` of the last level: one system call per level below the
+ * root (the C library's realpath reads every level from `/` up, and a separate stat() would be one
+ * more). A link anywhere below the root falls back to stat() and realpath().
+ */
+function statBelow(root: string, target: string): { info: Stats; real: string } | undefined {
+  // Both paths are resolved (no "." or ".." parts, no doubled separators), so the levels are
+  // prefixes of `target` that end just before a separator.
+  const restStart = root.length + (root.endsWith(sep) ? 0 : 1);
+  const rest = target.slice(restStart);
+  let info: Stats | undefined;
+  for (let end = target.indexOf(sep, restStart); ; end = target.indexOf(sep, end + 1)) {
+    info = lstatOrUndefined(end === -1 ? target : target.slice(0, end));
+    if (info === undefined) return undefined;
+    if (info.isSymbolicLink()) {
+      const followed = statOrUndefined(target);
+      return followed && { info: followed, real: realpathSync.native(target) };
+    }
+    if (end === -1) break;
+  }
+  return info && { info, real: join(realRoot(root), rest) };
+}
+
+/**
+ * Hashes a file for {@link StaticFileHandler.cachedVersion}: off the event loop's critical path
+ * with the default getContentVersion, through `cls`'s own when overridden; `null` (logged) when
+ * the file cannot be read. Cached unless `useCache` is false.
+ */
+async function hashVersion(
+  cls: typeof StaticFileHandler,
+  absolutePath: string,
+  useCache: boolean,
+): Promise<string | null> {
+  let version: string | null;
+  try {
+    version =
+      cls.getContentVersion === StaticFileHandler.getContentVersion
+        ? await hashFile(absolutePath)
+        : cls.getContentVersion(absolutePath);
+  } catch {
+    logUnreadable(absolutePath);
+    version = null;
+  }
+  if (useCache) versions.set(absolutePath, version);
+  return version;
 }
 
 function logUnreadable(absolutePath: string): void {
@@ -210,28 +255,50 @@ export class StaticFileHandler extends RequestHandler {
   }
 
   /** Serves the file. */
-  get(path = ""): Promise<void> {
+  get(path = ""): void | Promise<void> {
     return this.#serve(path ?? "", true);
   }
 
   /** As `get`, without the body. */
-  head(path = ""): Promise<void> {
+  head(path = ""): void | Promise<void> {
     return this.#serve(path ?? "", false);
   }
 
-  async #serve(urlPath: string, includeBody: boolean): Promise<void> {
+  // The steps below return a promise only where something must be waited for (an async
+  // validateAbsolutePath, a file's first hashing, a large body): a 304 or a small file from the
+  // version cache is answered without a promise, as a synchronous handler is.
+  #serve(urlPath: string, includeBody: boolean): void | Promise<void> {
     this.path = this.parseUrlPath(urlPath);
     const absolute = (this.constructor as typeof StaticFileHandler).getAbsolutePath(
       this.root,
       this.path,
     );
-    const validated = await this.validateAbsolutePath(this.root, absolute);
+    const validated = this.validateAbsolutePath(this.root, absolute);
+    if (isPromise(validated)) {
+      return validated.then((path) => this.#serveValidated(path, includeBody));
+    }
+    return this.#serveValidated(validated, includeBody);
+  }
+
+  #serveValidated(validated: string | null, includeBody: boolean): void | Promise<void> {
     if (validated === null) return;
     this.absolutePath = validated;
-    this.#version = await (this.constructor as typeof StaticFileHandler).cachedVersion(
+    const version = (this.constructor as typeof StaticFileHandler).cachedVersion(
       validated,
       this.settings.staticHashCache !== false,
     );
+    if (isPromise(version)) {
+      return version.then((known) => this.#serveVersioned(validated, known, includeBody));
+    }
+    return this.#serveVersioned(validated, version, includeBody);
+  }
+
+  #serveVersioned(
+    validated: string,
+    version: string | null,
+    includeBody: boolean,
+  ): void | Promise<void> {
+    this.#version = version;
     this.modified = this.getModifiedTime();
     this.setHeaders();
     if (this.shouldReturn304()) {
@@ -271,13 +338,19 @@ export class StaticFileHandler extends RequestHandler {
       const chunk = length === 0 ? null : readSmallFileSync(validated, start ?? 0, length);
       if (chunk === null || chunk.length === 0 || this.connectionClosed) return;
       this.write(chunk);
-      try {
-        await this.flush();
-      } catch {
+      // Without output transforms finish() sends it with the headers, in one write. With them it
+      // is flushed first, as Tornado's handler flushes every chunk: a transform sees a flushed
+      // chunk (so compression takes even a tiny file, chunked, as in Tornado).
+      if (this.application.transforms.length === 0) return;
+      return this.flush().catch(() => {
         // The client has gone: nothing more to send.
-      }
-      return;
+      });
     }
+    return this.#stream(validated, start, end);
+  }
+
+  async #stream(validated: string, start: number | null, end: number | null): Promise<void> {
+    const cls = this.constructor as typeof StaticFileHandler;
     for await (const chunk of cls.getContent(validated, start, end)) {
       if (this.connectionClosed) return;
       this.write(chunk);
@@ -338,8 +411,9 @@ export class StaticFileHandler extends RequestHandler {
    * Checks the absolute path and returns the file to serve, or `null` after redirecting a
    * directory URL to its trailing-slash form. Throws `HTTPError` 403 for paths outside the root
    * (symbolic links included) and for directories or other non-files, 404 for missing files.
+   * Synchronous, as in Tornado; an override may be async.
    */
-  async validateAbsolutePath(root: string, absolutePath: string): Promise<string | null> {
+  validateAbsolutePath(root: string, absolutePath: string): string | null | Promise<string | null> {
     const rootPath = resolve(root);
     // Path traversal (CWE-22): after "..", absolute paths and decoded "%2e%2e%2f" are resolved,
     // the file must still be inside the root directory.
@@ -350,8 +424,8 @@ export class StaticFileHandler extends RequestHandler {
     if (target.includes("\0")) throw new HTTPError(404);
     // Metadata is read synchronously, as Tornado does: each call is one system call, far cheaper
     // than a round trip through the thread pool.
-    let info = statOrUndefined(target);
-    if (info?.isDirectory() && this.defaultFilename !== undefined) {
+    let found = statBelow(rootPath, target);
+    if (found?.info.isDirectory() && this.defaultFilename !== undefined) {
       const requestPath = this.request.path;
       if (!requestPath.endsWith("/")) {
         // "//host/..." would be a protocol-relative URL: an open redirect.
@@ -362,11 +436,12 @@ export class StaticFileHandler extends RequestHandler {
         return null;
       }
       target = join(target, this.defaultFilename);
-      info = statOrUndefined(target);
+      found = statBelow(rootPath, target);
     }
-    if (info === undefined) throw new HTTPError(404);
+    if (found === undefined) throw new HTTPError(404);
+    const { info, real } = found;
     // A symbolic link inside the root may point anywhere; only real paths inside the root count.
-    if (!isInside(realRoot(rootPath), realPathBelow(rootPath, target))) {
+    if (!isInside(realRoot(rootPath), real)) {
       throw new HTTPError(403, `${this.path} is not in root static directory`);
     }
     if (!info.isFile()) throw new HTTPError(403, `${this.path} is not a file`);
@@ -408,26 +483,16 @@ export class StaticFileHandler extends RequestHandler {
 
   /**
    * The version of `absolutePath`, cached for the process unless `useCache` is false; `null`
-   * (logged, and cached too) for a file that cannot be read.
+   * (logged, and cached too) for a file that cannot be read. Known versions come back at once, a
+   * file still to be hashed as a promise.
    */
-  static async cachedVersion(absolutePath: string, useCache = true): Promise<string | null> {
+  static cachedVersion(
+    absolutePath: string,
+    useCache = true,
+  ): string | null | Promise<string | null> {
     if (useCache && versions.has(absolutePath)) return versions.get(absolutePath)!;
-    let version: string | null;
-    try {
-      // The default hashing runs off the event loop's critical path; an overridden
-      // getContentVersion is honoured.
-      version =
-        // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
-        this.getContentVersion === StaticFileHandler.getContentVersion
-          ? await hashFile(absolutePath)
-          : // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
-            this.getContentVersion(absolutePath);
-    } catch {
-      logUnreadable(absolutePath);
-      version = null;
-    }
-    if (useCache) versions.set(absolutePath, version);
-    return version;
+    // biome-ignore lint/complexity/noThisInStatic: subclasses override the static hooks, as in Tornado.
+    return hashVersion(this, absolutePath, useCache);
   }
 
   /** As {@link cachedVersion}, synchronously (for `staticUrl` inside templates). */

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
-import { Application, RequestHandler, StaticFileHandler } from "tornado-ts/web";
+import { Application, HTTPError, RequestHandler, StaticFileHandler } from "tornado-ts/web";
 
 const CONTENT = "hello static\n";
 const SHA512 = createHash("sha512").update(CONTENT).digest("hex");
@@ -57,6 +57,10 @@ describe("StaticFileHandler", () => {
     symlinkSync(join(dir, "secret.txt"), join(root, "link-out.txt"));
     symlinkSync(dir, join(root, "linkdir"));
     symlinkSync(join(root, "foo.txt"), join(root, "link-in.txt"));
+    symlinkSync(join(root, "sub"), join(root, "link-sub"));
+    symlinkSync(join(root, "missing.txt"), join(root, "link-broken.txt"));
+    mkdirSync(join(root, "index-out"));
+    symlinkSync(join(dir, "secret.txt"), join(root, "index-out", "index.html"));
     const app = new Application([
       ["/content/(.*)", StaticFileHandler, { path: root, defaultFilename: "index.html" }],
       ["/nodefault/(.*)", StaticFileHandler, { path: root }],
@@ -255,6 +259,27 @@ describe("StaticFileHandler", () => {
     assert.equal(response.text, CONTENT);
   });
 
+  it("serves files below subdirectories and through a directory link inside the root", async () => {
+    for (const path of ["/content/sub/deeper/x.txt", "/content/link-sub/deeper/x.txt"]) {
+      const response = await server.fetch(path);
+      assert.equal(response.code, 200, path);
+      assert.equal(response.text, "x", path);
+    }
+  });
+
+  it("answers 404 for a broken link and for a path below a file", async () => {
+    for (const path of ["/content/link-broken.txt", "/content/foo.txt/x", "/content/nope/x.txt"]) {
+      const response = await server.fetch(path);
+      assert.equal(response.code, 404, path);
+    }
+  });
+
+  it("refuses a default file that links outside the root", async () => {
+    const response = await server.fetch("/content/index-out/");
+    assert.equal(response.code, 403);
+    assert.ok(!response.text.includes(SECRET));
+  });
+
   const traversals = [
     "/content/../secret.txt",
     "/content/..%2fsecret.txt",
@@ -383,7 +408,7 @@ describe("StaticFileHandler with large files", () => {
     }
   });
 
-  it("serves files just under and over 64 KiB intact, in one chunk up to 64 KiB", async () => {
+  it("serves files just under and over 64 KiB intact: up to 64 KiB with the headers, unflushed", async () => {
     let flushes = 0;
     class Counting extends StaticFileHandler {
       override flush(): Promise<void> {
@@ -394,8 +419,8 @@ describe("StaticFileHandler with large files", () => {
     const counting = await TestServer.start(new Application([["/(.*)", Counting, { path: dir }]]));
     try {
       for (const [length, chunks] of [
-        [65535, 1],
-        [65536, 1],
+        [65535, 0],
+        [65536, 0],
         [65537, 2],
       ] as const) {
         const data = Buffer.alloc(length, length % 256);
@@ -450,6 +475,38 @@ describe("StaticFileHandler with large files", () => {
       assert.equal((await upper.fetch("/small.txt")).text, "SMALL");
     } finally {
       await upper.close();
+    }
+  });
+  it("waits for an async validateAbsolutePath and an async cachedVersion", async () => {
+    writeFileSync(join(dir, "later.txt"), "later");
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    class Slow extends StaticFileHandler {
+      override async validateAbsolutePath(root: string, absolutePath: string) {
+        await pause();
+        if (absolutePath.endsWith("hidden.txt")) throw new HTTPError(404);
+        return super.validateAbsolutePath(root, absolutePath);
+      }
+      static override async cachedVersion(absolutePath: string) {
+        await pause();
+        return `v-${absolutePath.length}`;
+      }
+    }
+    writeFileSync(join(dir, "hidden.txt"), "hidden");
+    const slow = await TestServer.start(new Application([["/(.*)", Slow, { path: dir }]]));
+    const logs = captureLogs();
+    try {
+      const response = await slow.fetch("/later.txt");
+      assert.equal(response.code, 200);
+      assert.equal(response.text, "later");
+      const etag = response.headers.get("Etag");
+      assert.equal(etag, `"v-${join(dir, "later.txt").length}"`);
+      const again = await slow.fetch("/later.txt", { headers: { "If-None-Match": etag! } });
+      assert.equal(again.code, 304);
+      assert.equal((await slow.fetch("/hidden.txt")).code, 404);
+      assert.ok(logs.has("404 GET /hidden.txt"));
+    } finally {
+      logs.stop();
+      await slow.close();
     }
   });
 });
