@@ -26,16 +26,16 @@ import { Duplex } from "node:stream";
 import { Signer } from "@fastify/cookie";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { createSignedValue } from "tornado-ts/web";
-import { cookieSecret, cookieValue, jsonBody, plainText } from "./servers/common.mjs";
+import { cookieSecret, cookieValue, isMain, jsonBody, plainText } from "./servers/common.mjs";
 import { createFastify } from "./servers/fastify.mjs";
 import { createRawServer, sign } from "./servers/raw-node.mjs";
 import { createApp, serverOptions } from "./servers/tornado-ts.mjs";
 
-const option = (name, fallback) =>
+export const option = (name, fallback) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const REQUESTS = option("requests", 100_000);
 const SOCKETS = option("sockets", 16);
-const WARMUP = 30_000;
+export const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
 
@@ -68,7 +68,7 @@ function tornadoFloor() {
 }
 
 /** A socket that holds no file descriptor: what it is sent goes to the server's parser. */
-class MemorySocket extends Duplex {
+export class MemorySocket extends Duplex {
   remoteAddress = "127.0.0.1";
   remotePort = 40000;
   localAddress = "127.0.0.1";
@@ -115,7 +115,7 @@ function fetchOnce(server, request) {
 }
 
 /** Sends `request` once and checks the answer: a benchmark of wrong answers measures nothing. */
-async function check(server, name, scenario, request) {
+export async function check(server, name, scenario, request) {
   const text = await fetchOnce(server, request);
   const status = `HTTP/1.1 ${scenario.status ?? 200} `;
   if (!text.startsWith(status) || !scenario.expect.test(text)) {
@@ -124,7 +124,7 @@ async function check(server, name, scenario, request) {
 }
 
 /** Sends `count` copies of `request` over `SOCKETS` sockets; resolves with µs per request. */
-function drive(server, request, count) {
+export function drive(server, request, count) {
   return new Promise((resolve) => {
     let sent = 0;
     let answered = 0;
@@ -159,7 +159,7 @@ const cookies = {
 };
 // Each server's own validator for the static file, fetched before the 304 scenario runs.
 const etags = {};
-const scenarios = [
+export const scenarios = [
   { name: "GET /", request: () => get("/"), expect: /\r\n\r\nHello, World!$/ },
   {
     name: "GET /json",
@@ -201,53 +201,75 @@ const scenarios = [
     fastify: false,
   },
 ];
-const list = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const onlyServers = list("servers")?.split(",");
-const onlyScenarios = list("scenarios")?.split(",");
-const servers = [
-  ["node:http", createRawServer()],
-  ["tornado floor", tornadoFloor()],
-  ["tornado-ts", new HTTPServer(createApp(), serverOptions).nodeServer],
-  ["fastify", (await createFastify({ files: false })).server],
-].filter(([name]) => !onlyServers || onlyServers.includes(name));
-const results = {};
-for (const scenario of scenarios) {
-  if (onlyScenarios && !onlyScenarios.includes(scenario.name)) continue;
-  const taking = servers.filter(
-    ([name]) =>
-      (scenario.floor !== false || name !== "tornado floor") &&
-      (scenario.fastify !== false || name !== "fastify"),
-  );
-  for (const [name, server] of taking) {
-    await scenario.prepare?.(server, name);
-    await check(server, name, scenario, scenario.request(name));
-    await drive(server, scenario.request(name), WARMUP);
+/** The servers, by the names of the table; `only` picks some. */
+export async function createServers(only) {
+  const makers = {
+    "node:http": () => createRawServer(),
+    "tornado floor": () => tornadoFloor(),
+    "tornado-ts": () => new HTTPServer(createApp(), serverOptions).nodeServer,
+    fastify: async () => (await createFastify({ files: false })).server,
+  };
+  const servers = [];
+  for (const [name, make] of Object.entries(makers)) {
+    if (!only || only.includes(name)) servers.push([name, await make()]);
   }
-  const samples = Object.fromEntries(taking.map(([name]) => [name, []]));
-  // Rounds interleave the servers, so a slow moment of the machine touches all of them alike.
-  for (let round = 0; round < ROUNDS; round++) {
+  return servers;
+}
+
+/** Whether `scenario` runs on the server called `name`. */
+export function serves(scenario, name) {
+  return (
+    (scenario.floor !== false || name !== "tornado floor") &&
+    (scenario.fastify !== false || name !== "fastify")
+  );
+}
+
+export const list = (name) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+async function main() {
+  const onlyServers = list("servers")?.split(",");
+  const onlyScenarios = list("scenarios")?.split(",");
+  const servers = await createServers(onlyServers);
+  const results = {};
+  for (const scenario of scenarios) {
+    if (onlyScenarios && !onlyScenarios.includes(scenario.name)) continue;
+    const taking = servers.filter(([name]) => serves(scenario, name));
     for (const [name, server] of taking) {
-      samples[name].push(await drive(server, scenario.request(name), REQUESTS));
+      await scenario.prepare?.(server, name);
+      await check(server, name, scenario, scenario.request(name));
+      await drive(server, scenario.request(name), WARMUP);
+    }
+    const samples = Object.fromEntries(taking.map(([name]) => [name, []]));
+    // Rounds interleave the servers, so a slow moment of the machine touches all of them alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, server] of taking) {
+        samples[name].push(await drive(server, scenario.request(name), REQUESTS));
+      }
+    }
+    for (const [name, list] of Object.entries(samples)) {
+      list.sort((a, b) => a - b);
+      results[name] ??= {};
+      results[name][scenario.name] = list[Math.floor(list.length / 2)];
     }
   }
-  for (const [name, list] of Object.entries(samples)) {
-    list.sort((a, b) => a - b);
-    results[name] ??= {};
-    results[name][scenario.name] = list[Math.floor(list.length / 2)];
+  const raw = results["node:http"] ?? {};
+  console.log(
+    `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, median of ${ROUNDS} rounds, Node ${process.version}; µs per request (÷ node:http)\n`,
+  );
+  console.log(`| server | ${scenarios.map((s) => s.name).join(" | ")} |`);
+  console.log(`|---|${scenarios.map(() => "---:").join("|")}|`);
+  for (const [name, byScenario] of Object.entries(results)) {
+    const cells = scenarios.map(({ name: scenario }) => {
+      const us = byScenario[scenario];
+      if (us === undefined) return "";
+      return raw[scenario]
+        ? `${us.toFixed(2)} (${(raw[scenario] / us).toFixed(2)})`
+        : us.toFixed(2);
+    });
+    console.log(`| ${name} | ${cells.join(" | ")} |`);
   }
+  process.exit(0);
 }
-const raw = results["node:http"] ?? {};
-console.log(
-  `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, median of ${ROUNDS} rounds, Node ${process.version}; µs per request (÷ node:http)\n`,
-);
-console.log(`| server | ${scenarios.map((s) => s.name).join(" | ")} |`);
-console.log(`|---|${scenarios.map(() => "---:").join("|")}|`);
-for (const [name, byScenario] of Object.entries(results)) {
-  const cells = scenarios.map(({ name: scenario }) => {
-    const us = byScenario[scenario];
-    if (us === undefined) return "";
-    return raw[scenario] ? `${us.toFixed(2)} (${(raw[scenario] / us).toFixed(2)})` : us.toFixed(2);
-  });
-  console.log(`| ${name} | ${cells.join(" | ")} |`);
-}
-process.exit(0);
+
+if (isMain(import.meta.url)) await main();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { describe, it } from "node:test";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
@@ -93,6 +93,59 @@ describe("HTTPServer", () => {
     assert.equal(await keepAlive.text(), "sunck is a good man ");
     await server.stop();
     await assert.rejects(rawFetch(port, "/"), /ECONNREFUSED/);
+  });
+
+  it("drain() closes keep-alive connections after the responses in progress", async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    class SlowHandler extends RequestHandler {
+      async get() {
+        await released;
+        this.write("slow");
+      }
+    }
+    const server = new HTTPServer(
+      new Application([
+        ["/", HelloHandler],
+        ["/slow", SlowHandler],
+      ]),
+    );
+    await server.listen(0, "127.0.0.1");
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(server.port!, "127.0.0.1", () => resolve(socket));
+        socket.once("error", reject);
+      });
+    const request = (path: string) => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+    /** Resolves with everything the server sent, once it closes the connection. */
+    const untilClosed = (socket: Socket): Promise<string> =>
+      new Promise((resolve) => {
+        let text = "";
+        socket.on("data", (chunk: Buffer) => {
+          text += chunk.toString("latin1");
+        });
+        socket.once("close", () => resolve(text));
+      });
+    // One connection that has had its answer and sits idle, one waiting for its answer.
+    const idle = await open();
+    const idleText = untilClosed(idle);
+    idle.write(request("/"));
+    const busy = await open();
+    const busyText = untilClosed(busy);
+    busy.write(request("/slow"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const drained = server.drain(5);
+    release();
+    const busyAnswer = await busyText;
+    assert.match(busyAnswer, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(busyAnswer, /\r\nConnection: close\r\n/i);
+    assert.match(busyAnswer, /\r\n\r\nslow$/);
+    const idleAnswer = await idleText;
+    assert.match(idleAnswer, /\r\nConnection: keep-alive\r\n[\s\S]*sunck is a good man $/i);
+    await drained;
+    assert.equal(server.listening, false);
   });
 
   it("Application.listen() creates a server and resolves with it", async () => {

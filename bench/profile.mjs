@@ -1,0 +1,164 @@
+// Where one request's time goes: runs one in-process scenario (bench/in-process.mjs) under V8's
+// sampling profiler and splits the samples by who spends them, in µs per request.
+//
+//   node bench/profile.mjs [--server=tornado-ts] [--scenario="GET /"] [--requests=N] [--top=N]
+//   (npm run bench:profile -- --server=fastify "--scenario=GET /cookie")
+//
+// Each sample's time goes to the innermost frame that has a script behind it: time in native code
+// (V8 builtins, the C++ of node:http's parser, system calls such as lstat, HMAC) counts for the
+// JavaScript function that called it. Groups:
+//   node: http, streams, events  Node's own JavaScript for HTTP, sockets, streams and events
+//   node: crypto / fs / other    Node's crypto (HMAC, hashes), file system, everything else of Node
+//   tornado-ts <module>          the framework (dist/), by module
+//   fastify and plugins, ...     a dependency (node_modules), by package
+//   application                  the benchmark's own handlers (bench/servers/)
+//   benchmark driver             the in-memory sockets that stand in for the network
+//   garbage collector            V8's garbage collection
+// Run with --cpu-prof as well to inspect a profile in Chrome's DevTools.
+import { Session } from "node:inspector/promises";
+import {
+  check,
+  createServers,
+  drive,
+  list,
+  option,
+  scenarios,
+  serves,
+  WARMUP,
+} from "./in-process.mjs";
+
+const serverName = list("server") ?? "tornado-ts";
+const scenarioName = list("scenario") ?? "GET /";
+const REQUESTS = option("requests", 200_000);
+const TOP = option("top", 25);
+const INTERVAL_US = 50;
+
+const scenario = scenarios.find((s) => s.name === scenarioName);
+if (!scenario) {
+  console.error(
+    `no scenario ${JSON.stringify(scenarioName)}; one of: ${scenarios.map((s) => s.name).join(", ")}`,
+  );
+  process.exit(2);
+}
+if (!serves(scenario, serverName)) {
+  console.error(`${serverName} does not take part in ${scenarioName}`);
+  process.exit(2);
+}
+const [entry] = await createServers([serverName]);
+if (!entry) {
+  console.error(
+    `no server ${JSON.stringify(serverName)}; one of: node:http, tornado floor, tornado-ts, fastify`,
+  );
+  process.exit(2);
+}
+const [, server] = entry;
+await scenario.prepare?.(server, serverName);
+await check(server, serverName, scenario, scenario.request(serverName));
+await drive(server, scenario.request(serverName), WARMUP);
+
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: INTERVAL_US });
+await session.post("Profiler.start");
+const wall = await drive(server, scenario.request(serverName), REQUESTS);
+const { profile } = await session.post("Profiler.stop");
+session.disconnect();
+
+/** The group a frame's script belongs to, or null for native code (no script). */
+function groupOf(url) {
+  if (!url) return null;
+  if (url.startsWith("node:inspector")) return "profiler";
+  if (url.startsWith("node:")) {
+    const path = url.slice(5);
+    if (
+      /^(_http|http|net|stream|internal\/streams|events|internal\/http|internal\/stream_base|internal\/timers|timers|internal\/process\/task_queues)/.test(
+        path,
+      )
+    ) {
+      return "node: http, streams, events";
+    }
+    if (path.includes("crypto")) return "node: crypto";
+    if (/^(fs|internal\/fs|path)/.test(path)) return "node: fs, path";
+    return "node: other";
+  }
+  const modules = url.lastIndexOf("/node_modules/");
+  if (modules >= 0) {
+    const rest = url.slice(modules + 14).split("/");
+    const name = rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+    if (name === "tornado-ts") return `tornado-ts ${rest.slice(2).join("/")}`;
+    return /fastify|find-my-way|avvio|light-my-request|fast-json|secure-json|cookie/.test(name)
+      ? `fastify and plugins (${name})`
+      : name;
+  }
+  const dist = url.indexOf("/dist/");
+  if (dist >= 0) return `tornado-ts ${url.slice(dist + 6)}`;
+  if (url.includes("/bench/servers/")) return "application (bench/servers)";
+  if (url.includes("/bench/")) return "benchmark driver";
+  return url;
+}
+
+const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const parents = new Map();
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parents.set(child, node.id);
+const label = (frame) =>
+  `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+
+// Per node: the group and the function its samples count for.
+const owners = new Map();
+function ownerOf(id) {
+  let owner = owners.get(id);
+  if (owner) return owner;
+  const frame = nodes.get(id).callFrame;
+  const group = groupOf(frame.url);
+  if (frame.functionName === "(garbage collector)")
+    owner = { group: "garbage collector", fn: "(garbage collector)" };
+  else if (
+    frame.functionName === "(idle)" ||
+    frame.functionName === "(program)" ||
+    frame.functionName === "(root)"
+  )
+    owner = { group: "idle, program", fn: frame.functionName };
+  else if (group !== null) owner = { group, fn: label(frame) };
+  else {
+    const parent = parents.get(id);
+    const up = parent === undefined ? { group: "native", fn: "(native)" } : ownerOf(parent);
+    owner = {
+      group: up.group,
+      fn: up.fn.includes(" ← ") ? up.fn : `${frame.functionName} ← ${up.fn}`,
+    };
+  }
+  owners.set(id, owner);
+  return owner;
+}
+
+const byGroup = new Map();
+const byFunction = new Map();
+let total = 0;
+for (let i = 0; i < profile.samples.length; i++) {
+  const dt = profile.timeDeltas[i] ?? 0;
+  const { group, fn } = ownerOf(profile.samples[i]);
+  if (group === "idle, program" || group === "profiler") continue;
+  total += dt;
+  byGroup.set(group, (byGroup.get(group) ?? 0) + dt);
+  byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+}
+
+const perRequest = (us) => (us / REQUESTS).toFixed(2).padStart(6);
+const share = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
+console.log(
+  `${serverName}, ${scenarioName}: ${REQUESTS} requests, ${wall.toFixed(2)} µs per request (wall); profiled ${perRequest(total).trim()} µs per request (sampled every ${INTERVAL_US} µs, Node ${process.version})\n`,
+);
+console.log("µs/req  share  group");
+const groups = [...byGroup].sort((a, b) => b[1] - a[1]);
+const tornado = groups
+  .filter(([name]) => name.startsWith("tornado-ts "))
+  .reduce((sum, [, us]) => sum + us, 0);
+for (const [name, us] of groups) console.log(`${perRequest(us)} ${share(us)}  ${name}`);
+if (tornado > 0) console.log(`${perRequest(tornado)} ${share(tornado)}  (tornado-ts, all modules)`);
+console.log(`\nTop ${TOP} functions (native code counted for its caller):`);
+for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+  console.log(`${perRequest(us)} ${share(us)}  ${fn}`);
+}
+process.exit(0);
