@@ -80,6 +80,8 @@ const JSON_INPUTS: unknown[] = [
   "é ✓ 😀 \u2028",
   [1.5, -2, 0, "x\ny\t\u0001\u007f"],
   { nested: { "</": "</" } },
+  ["plain ascii ~!", 'say "hi"', "back\\slash", "\u001f", "lone \ud800", "tab\there", ""],
+  { "key with space": "value", 'q"k': "v", "": 0 },
 ];
 
 describe("tornado-ts/escape matches Tornado 6.2", () => {
