@@ -116,10 +116,29 @@ function plainAddress(address: string | undefined): string {
   return address.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
 }
 
-const socketInfo = new WeakMap<
-  object,
-  { options: HTTPServerOptions; info: RequestConnectionInfo }
->();
+// Without xheaders a request's connection info depends on its socket's address and protocol alone:
+// one frozen object per protocol and address, shared by every connection from there (a per-socket
+// cache would cost each idle keep-alive connection about 100 bytes). Bounded: past the limit the
+// address seen first is forgotten.
+const MAX_SHARED_INFOS = 1024;
+const sharedInfos = new Map<string, Map<string, RequestConnectionInfo>>();
+
+function sharedInfo(remoteIp: string, protocol: string): RequestConnectionInfo {
+  let byAddress = sharedInfos.get(protocol);
+  if (byAddress === undefined) {
+    byAddress = new Map();
+    sharedInfos.set(protocol, byAddress);
+  }
+  let info = byAddress.get(remoteIp);
+  if (info === undefined) {
+    info = Object.freeze({ remoteIp, protocol });
+    if (byAddress.size >= MAX_SHARED_INFOS) {
+      byAddress.delete(byAddress.keys().next().value as string);
+    }
+    byAddress.set(remoteIp, info);
+  }
+  return info;
+}
 
 /**
  * The client address and protocol of a request, with Tornado's `xheaders` rules when turned on:
@@ -133,16 +152,10 @@ export function connectionInfo(
 ): RequestConnectionInfo {
   const socket = req.socket as Socket & { encrypted?: boolean };
   if (!options.xheaders) {
-    // Without xheaders the answer depends on the connection alone: worked out once per socket
-    // (a keep-alive connection carries many requests), read-only for the requests that share it.
-    const known = socketInfo.get(socket);
-    if (known !== undefined && known.options === options) return known.info;
-    const info: RequestConnectionInfo = Object.freeze({
-      remoteIp: plainAddress(socket.remoteAddress),
-      protocol: options.protocol ?? (socket.encrypted ? "https" : "http"),
-    });
-    socketInfo.set(socket, { options, info });
-    return info;
+    return sharedInfo(
+      plainAddress(socket.remoteAddress),
+      options.protocol ?? (socket.encrypted ? "https" : "http"),
+    );
   }
   let remoteIp = plainAddress(socket.remoteAddress);
   let protocol = options.protocol ?? (socket.encrypted ? "https" : "http");
@@ -206,8 +219,16 @@ export class BodyTooLargeError extends Error {
 
 /** What the server keeps per connection: its responses in progress, and since when it is idle. */
 interface ConnectionState {
-  responses: ServerResponse[];
+  /** `null` while idle: an emptied array would keep its room for 17 responses on every idle connection. */
+  responses: ServerResponse[] | null;
   idleSince: number;
+}
+
+/** A `close` listener that drops its socket (`this`) from `connections`. */
+function forgetConnection(connections: Map<Socket, ConnectionState>): (this: Socket) => void {
+  return function (this: Socket) {
+    connections.delete(this);
+  };
 }
 
 /**
@@ -229,6 +250,7 @@ export class HTTPServer {
   /** Sockets handed over by an `upgrade` (WebSockets): Node no longer tracks them as HTTP connections. */
   readonly #upgraded = new Set<Socket>();
   readonly #connections = new Map<Socket, ConnectionState>();
+  readonly #forgetConnection = forgetConnection(this.#connections);
   #draining = false;
   #unregisterDrain: (() => void) | undefined;
 
@@ -315,9 +337,11 @@ export class HTTPServer {
   #connection(socket: Socket): ConnectionState {
     let state = this.#connections.get(socket);
     if (!state) {
-      state = { responses: [], idleSince: Date.now() };
+      state = { responses: null, idleSince: Date.now() };
       this.#connections.set(socket, state);
-      socket.once("close", () => this.#connections.delete(socket));
+      // One listener function for every socket ("close" comes once): a closure per connection,
+      // and once()'s wrapper, would cost each idle connection about 200 bytes.
+      socket.on("close", this.#forgetConnection);
     }
     return state;
   }
@@ -327,16 +351,22 @@ export class HTTPServer {
     requestStarted();
     const connection = this.#connection(req.socket);
     // An array per connection rather than a Set per server: a Set would give every response an
-    // identity hash (about 5% of a small request's cost); responses on one connection come and go
-    // in order, so the one closing is almost always the last.
+    // identity hash (about 5% of a small request's cost). Responses on one connection come and go
+    // in order; almost always there is one at a time.
     const responses = connection.responses;
-    responses.push(res);
+    if (responses === null) connection.responses = [res];
+    else responses.push(res);
     if (this.#draining) res.shouldKeepAlive = false;
     watchResponseClose(res, () => {
       requestEnded(res);
-      const index = responses.lastIndexOf(res);
-      if (index === responses.length - 1) responses.pop();
-      else if (index >= 0) responses.splice(index, 1);
+      const list = connection.responses;
+      if (list !== null) {
+        if (list.length === 1 && list[0] === res) connection.responses = null;
+        else {
+          const index = list.indexOf(res);
+          if (index >= 0) list.splice(index, 1);
+        }
+      }
       connection.idleSince = Date.now();
     });
   }
@@ -399,7 +429,7 @@ export class HTTPServer {
     this.#unregisterDrain?.();
     this.#unregisterDrain = undefined;
     for (const { responses } of this.#connections.values()) {
-      for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
+      for (const res of responses ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
     }
     const closed = new Promise<void>((resolve) => {
       // net.Server's close, not http.Server's: stop accepting without closing idle connections.
@@ -418,7 +448,7 @@ export class HTTPServer {
   #closeIdleConnections(idleMs: number): void {
     const now = Date.now();
     for (const [socket, state] of this.#connections) {
-      if (state.responses.length === 0 && now - state.idleSince >= idleMs) socket.destroySoon();
+      if (state.responses === null && now - state.idleSince >= idleMs) socket.destroySoon();
     }
   }
 
