@@ -2,6 +2,7 @@
 // sampling profiler and splits the samples by who spends them, in µs per request.
 //
 //   node bench/profile.mjs [--server=tornado-ts] [--scenario="GET /"] [--requests=N] [--top=N]
+//                          [--warm-all]
 //   (npm run bench:profile -- --server=fastify "--scenario=GET /cookie")
 //
 // Each sample's time goes to the innermost frame that has a script behind it: time in native code
@@ -52,9 +53,16 @@ if (!entry) {
   process.exit(2);
 }
 const [, server] = entry;
-await scenario.prepare?.(server, serverName);
-await check(server, serverName, scenario, scenario.request(serverName));
-await drive(server, scenario.request(serverName), WARMUP);
+// With --warm-all every scenario the server takes part in runs first, so the profiled code has
+// seen all the handler classes (as in an application with many), not just one.
+const warming = process.argv.includes("--warm-all")
+  ? scenarios.filter((s) => s !== scenario && serves(s, serverName))
+  : [];
+for (const each of [...warming, scenario]) {
+  await each.prepare?.(server, serverName);
+  await check(server, serverName, each, each.request(serverName));
+  await drive(server, each.request(serverName), WARMUP);
+}
 
 const session = new Session();
 session.connect();

@@ -209,6 +209,41 @@ export function handlerInternals(): HandlerInternals {
 }
 
 /**
+ * A handler's own per-request state, in one object of one shape. As private fields of the handler
+ * each would be defined on every new handler object, and with many handler subclasses (each with
+ * its own object shape) those definitions go megamorphic: 23 of them cost about 370 ns per
+ * handler against 110 ns for this one object (8 subclasses constructed in turn, Node 20).
+ */
+class HandlerState {
+  status = 200;
+  reason = "OK";
+  headers = new Map<string, HeaderEntry>();
+  // Made by the first setCookie: most responses set none.
+  cookies: Map<string, string> | undefined;
+  chunks: (string | Uint8Array)[] = [];
+  headersWritten = false;
+  finished = false;
+  autoFinish = true;
+  pendingError: Promise<void> | undefined;
+  currentUser: unknown;
+  currentUserLoaded = false;
+  currentUserPending: Promise<unknown> | undefined;
+  rawXsrf: (XsrfTokenParts & { fromCookie: boolean }) | undefined;
+  xsrfToken: string | undefined;
+  jsonBody: { value: unknown } | undefined;
+  connectionClosed = false;
+  /** Whether the response's `close` event has fired, and the resolver of `finish()`'s promise. */
+  responseClosed = false;
+  watching = false;
+  resolveFinish: (() => void) | undefined;
+  transforms: readonly OutputTransform[] | undefined;
+  /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
+  declaredLength: number | undefined;
+  sentLength = 0;
+  latin1Headers = false;
+}
+
+/**
  * Base class for HTTP request handlers (Tornado's `RequestHandler`).
  *
  * Subclass it and define the HTTP methods you serve (`get`, `post`, `put`, `delete`, `patch`,
@@ -230,45 +265,25 @@ export class RequestHandler {
     "OPTIONS",
   ];
 
+  // The public fields are declared only and set in the constructor: a class field is defined on
+  // every new object, and with many handler subclasses (each with its own object shape) those
+  // definitions go megamorphic, about 100 ns each; plain assignments stay cheap.
   /** The application serving this request. Redeclare it (`declare readonly application: MyApp`) for a subclass. */
-  readonly application: Application;
+  declare readonly application: Application;
   /** The request being served. */
-  readonly request: HTTPServerRequest;
+  declare readonly request: HTTPServerRequest;
   /** Path groups, URL-decoded, in pattern order (as passed to the method). */
-  pathArgs: string[] = [];
+  declare pathArgs: string[];
   /** Named path groups by name, URL-decoded (empty for positional patterns). */
-  pathKwargs: Record<string, string> = {};
+  declare pathKwargs: Record<string, string>;
 
-  #status = 200;
-  #reason = "OK";
-  #headers = new Map<string, HeaderEntry>();
-  // Made by the first setCookie: most responses set none.
-  #cookies: Map<string, string> | undefined;
-  #chunks: (string | Uint8Array)[] = [];
-  #headersWritten = false;
-  #finished = false;
-  #autoFinish = true;
-  #pendingError: Promise<void> | undefined;
-  #currentUser: unknown;
-  #currentUserLoaded = false;
-  #currentUserPending: Promise<unknown> | undefined;
-  #rawXsrf: (XsrfTokenParts & { fromCookie: boolean }) | undefined;
-  #xsrfToken: string | undefined;
-  #jsonBody: { value: unknown } | undefined;
-  #connectionClosed = false;
-  /** Whether the response's `close` event has fired, and the resolver of `finish()`'s promise. */
-  #responseClosed = false;
-  #watching = false;
-  #resolveFinish: (() => void) | undefined;
-  #transforms: readonly OutputTransform[] | undefined;
-  /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
-  #declaredLength: number | undefined;
-  #sentLength = 0;
-  #latin1Headers = false;
+  readonly #s = new HandlerState();
 
   constructor(application: Application, request: HTTPServerRequest) {
     this.application = application;
     this.request = request;
+    this.pathArgs = [];
+    this.pathKwargs = {};
     this.clear();
   }
 
@@ -327,7 +342,7 @@ export class RequestHandler {
       this.finish(error instanceof Error ? (error.stack ?? String(error)) : String(error));
       return;
     }
-    const message = xhtmlEscape(this.#reason);
+    const message = xhtmlEscape(this.#s.reason);
     this.finish(
       `<html><title>${statusCode}: ${message}</title><body>${statusCode}: ${message}</body></html>`,
     );
@@ -362,47 +377,47 @@ export class RequestHandler {
    * `await this.loadCurrentUser()` first).
    */
   get currentUser(): unknown {
-    if (!this.#currentUserLoaded && isPromise(this.#startCurrentUser())) {
+    if (!this.#s.currentUserLoaded && isPromise(this.#startCurrentUser())) {
       throw new CurrentUserError(
         `${this.constructor.name}.getCurrentUser() returned a promise: declare it async (the framework then awaits it before prepare()) or await this.loadCurrentUser() before reading currentUser`,
       );
     }
-    return this.#currentUser;
+    return this.#s.currentUser;
   }
   /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
-    this.#currentUser = user;
-    this.#currentUserLoaded = true;
+    this.#s.currentUser = user;
+    this.#s.currentUserLoaded = true;
   }
 
   /** Resolves `currentUser`, awaiting `getCurrentUser()` when it returns a promise (once per request). */
   async loadCurrentUser(): Promise<unknown> {
-    if (!this.#currentUserLoaded) await this.#startCurrentUser();
-    return this.#currentUser;
+    if (!this.#s.currentUserLoaded) await this.#startCurrentUser();
+    return this.#s.currentUser;
   }
 
   /** Calls `getCurrentUser()` once: the user, or the pending promise of an async one. */
   #startCurrentUser(): unknown {
-    if (this.#currentUserPending) return this.#currentUserPending;
+    if (this.#s.currentUserPending) return this.#s.currentUserPending;
     const user = this.getCurrentUser();
     if (!isPromise(user)) {
       this.currentUser = user;
       return user;
     }
     const pending = Promise.resolve(user).then((value) => {
-      if (!this.#currentUserLoaded) this.currentUser = value;
-      return this.#currentUser;
+      if (!this.#s.currentUserLoaded) this.currentUser = value;
+      return this.#s.currentUser;
     });
     // The failure surfaces where the promise is awaited; this only keeps it from being reported
     // as unhandled when nobody does.
     pending.catch(() => {});
-    this.#currentUserPending = pending;
+    this.#s.currentUserPending = pending;
     return pending;
   }
 
   /** The user when it is known without waiting (`undefined` while an async lookup is pending). */
   #knownCurrentUser(): unknown {
-    if (this.#currentUserLoaded) return this.#currentUser;
+    if (this.#s.currentUserLoaded) return this.#s.currentUser;
     if (this.getCurrentUser instanceof AsyncFunction) return undefined;
     const user = this.#startCurrentUser();
     return isPromise(user) ? undefined : user;
@@ -503,7 +518,7 @@ export class RequestHandler {
    * Not in Tornado, where handlers call `json.loads(self.request.body)` themselves.
    */
   getJsonBody<T = unknown>(): T {
-    if (this.#jsonBody === undefined) {
+    if (this.#s.jsonBody === undefined) {
       const type = (this.request.headerValue("content-type") ?? "")
         .split(";")[0]!
         .trim()
@@ -525,9 +540,9 @@ export class RequestHandler {
       } catch (error) {
         throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
       }
-      this.#jsonBody = { value };
+      this.#s.jsonBody = { value };
     }
-    return this.#jsonBody.value as T;
+    return this.#s.jsonBody.value as T;
   }
 
   /** The request cookie `name`, or `defaultValue` (default `undefined`). */
@@ -617,18 +632,18 @@ export class RequestHandler {
 
   /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
   clear(): void {
-    this.#headers.clear();
-    this.#headers.set("server", { name: "Server", values: [SERVER_VERSION], ascii: true });
-    this.#headers.set("content-type", {
+    this.#s.headers.clear();
+    this.#s.headers.set("server", { name: "Server", values: [SERVER_VERSION], ascii: true });
+    this.#s.headers.set("content-type", {
       name: "Content-Type",
       values: ["text/html; charset=UTF-8"],
       ascii: true,
     });
-    this.#headers.set("date", { name: "Date", values: [httpDateNow()], ascii: true });
+    this.#s.headers.set("date", { name: "Date", values: [httpDateNow()], ascii: true });
     this.setDefaultHeaders();
-    if (this.#chunks.length > 0) this.#chunks = [];
-    this.#status = 200;
-    this.#reason = "OK";
+    if (this.#s.chunks.length > 0) this.#s.chunks = [];
+    this.#s.status = 200;
+    this.#s.reason = "OK";
   }
 
   /**
@@ -642,20 +657,20 @@ export class RequestHandler {
         `Invalid HTTP status code ${statusCode}: it must be an integer from 100 to 999`,
       );
     }
-    this.#status = statusCode;
+    this.#s.status = statusCode;
     let phrase = reason ?? responses[statusCode] ?? "Unknown";
     if (phrase.includes("<") || !SAFE_REASON.test(phrase)) phrase = "Unknown";
-    this.#reason = phrase;
+    this.#s.reason = phrase;
   }
 
   /** The response status code. */
   getStatus(): number {
-    return this.#status;
+    return this.#s.status;
   }
 
   /** The response reason phrase. */
   get reason(): string {
-    return this.#reason;
+    return this.#s.reason;
   }
 
   /** Refuses a value HTTP cannot carry safely (CR, LF and the other controls). */
@@ -673,12 +688,12 @@ export class RequestHandler {
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) this.#checkValue(text);
-    const entry = this.#headers.get(key);
+    const entry = this.#s.headers.get(key);
     if (entry) {
       entry.values = [text];
       entry.ascii = ascii;
     } else {
-      this.#headers.set(key, { name: normalized, values: [text], ascii });
+      this.#s.headers.set(key, { name: normalized, values: [text], ascii });
     }
   }
 
@@ -688,23 +703,23 @@ export class RequestHandler {
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) this.#checkValue(text);
-    const entry = this.#headers.get(key);
+    const entry = this.#s.headers.get(key);
     if (entry) {
       entry.values.push(text);
       entry.ascii &&= ascii;
     } else {
-      this.#headers.set(key, { name: normalized, values: [text], ascii });
+      this.#s.headers.set(key, { name: normalized, values: [text], ascii });
     }
   }
 
   /** Removes a response header (a default one too). Unknown names are ignored. */
   clearHeader(name: string): void {
-    this.#headers.delete(name.toLowerCase());
+    this.#s.headers.delete(name.toLowerCase());
   }
 
   /** A response header set so far, several values joined with `,`. */
   getHeader(name: string): string | undefined {
-    return this.#headers.get(name.toLowerCase())?.values.join(",");
+    return this.#s.headers.get(name.toLowerCase())?.values.join(",");
   }
 
   /**
@@ -714,8 +729,8 @@ export class RequestHandler {
   setCookie(name: string, value: string | Uint8Array, options: CookieOptions = {}): void {
     const text = typeof value === "string" ? value : Buffer.from(value).toString("latin1");
     const line = formatSetCookie(name, text, options);
-    this.#cookies ??= new Map();
-    const cookies = this.#cookies;
+    this.#s.cookies ??= new Map();
+    const cookies = this.#s.cookies;
     cookies.delete(name);
     cookies.set(name, line);
   }
@@ -740,7 +755,10 @@ export class RequestHandler {
    * `addHeader` (sent in their header position, as in Tornado), then those from `setCookie`.
    */
   get outgoingCookies(): readonly string[] {
-    return [...(this.#headers.get("set-cookie")?.values ?? []), ...(this.#cookies?.values() ?? [])];
+    return [
+      ...(this.#s.headers.get("set-cookie")?.values ?? []),
+      ...(this.#s.cookies?.values() ?? []),
+    ];
   }
 
   /**
@@ -749,9 +767,9 @@ export class RequestHandler {
    * Arrays are refused, as in Tornado (a JSON array at the top level was once a security risk).
    */
   write(chunk: WriteChunk): void {
-    if (this.#finished) throw new Error("Cannot write() after finish()");
+    if (this.#s.finished) throw new Error("Cannot write() after finish()");
     if (typeof chunk === "string" || chunk instanceof Uint8Array) {
-      if (chunk.length > 0) this.#chunks.push(chunk);
+      if (chunk.length > 0) this.#s.chunks.push(chunk);
       return;
     }
     if (Array.isArray(chunk)) {
@@ -760,7 +778,7 @@ export class RequestHandler {
       );
     }
     if (chunk !== null && typeof chunk === "object") {
-      this.#chunks.push(jsonEncode(chunk));
+      this.#s.chunks.push(jsonEncode(chunk));
       this.setHeader("Content-Type", "application/json; charset=UTF-8");
       return;
     }
@@ -769,25 +787,25 @@ export class RequestHandler {
 
   /** Whether `finish()` has run. */
   get finished(): boolean {
-    return this.#finished;
+    return this.#s.finished;
   }
 
   /** Whether the status line and headers have been sent (after the first `flush()`). */
   get headersWritten(): boolean {
-    return this.#headersWritten;
+    return this.#s.headersWritten;
   }
 
   #bodyLength(): number {
     let n = 0;
-    for (const chunk of this.#chunks)
+    for (const chunk of this.#s.chunks)
       n += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
     return n;
   }
 
   #takeBody(): string | Buffer {
-    const chunks = this.#chunks;
+    const chunks = this.#s.chunks;
     if (chunks.length === 0) return "";
-    this.#chunks = [];
+    this.#s.chunks = [];
     if (chunks.length === 1) {
       const only = chunks[0]!;
       return typeof only === "string"
@@ -804,9 +822,9 @@ export class RequestHandler {
    */
   #rawHeaders(): string[] {
     const out: string[] = [];
-    const cookies = this.#cookies;
+    const cookies = this.#s.cookies;
     let cookiesSent = cookies === undefined;
-    for (const entry of this.#headers.values()) {
+    for (const entry of this.#s.headers.values()) {
       if (entry.ascii) {
         const values = entry.values;
         if (values.length === 1) out.push(entry.name, values[0]!);
@@ -830,7 +848,7 @@ export class RequestHandler {
   #pushValues(out: string[], entry: HeaderEntry): void {
     for (const value of entry.values) {
       if (NON_ASCII.test(value)) {
-        this.#latin1Headers = true;
+        this.#s.latin1Headers = true;
         out.push(entry.name, wireValue(value));
       } else {
         out.push(entry.name, value);
@@ -840,14 +858,14 @@ export class RequestHandler {
 
   #pushCookies(out: string[], cookies: Map<string, string>): void {
     for (const line of cookies.values()) {
-      if (NON_ASCII.test(line)) this.#latin1Headers = true;
+      if (NON_ASCII.test(line)) this.#s.latin1Headers = true;
       out.push("Set-Cookie", wireValue(line));
     }
   }
 
   /** A body chunk ready for Node: bytes when the header block must go out as latin-1. */
   #wireChunk(data: Buffer | string): Buffer | string {
-    return this.#latin1Headers && typeof data === "string" ? Buffer.from(data) : data;
+    return this.#s.latin1Headers && typeof data === "string" ? Buffer.from(data) : data;
   }
 
   /**
@@ -856,7 +874,7 @@ export class RequestHandler {
    */
   get responseHeaders(): [string, string][] {
     const out: [string, string][] = [];
-    for (const entry of this.#headers.values())
+    for (const entry of this.#s.headers.values())
       for (const value of entry.values) out.push([entry.name, value]);
     return out;
   }
@@ -870,11 +888,11 @@ export class RequestHandler {
 
   #writeHead(res: ServerResponse): void {
     res.sendDate = false;
-    res.writeHead(this.#status, this.#reason, this.#rawHeaders());
-    this.#headersWritten = true;
-    const length = this.#headers.get("content-length");
+    res.writeHead(this.#s.status, this.#s.reason, this.#rawHeaders());
+    this.#s.headersWritten = true;
+    const length = this.#s.headers.get("content-length");
     if (length !== undefined && this.request.method !== "HEAD") {
-      this.#declaredLength = Number(length.values[0]);
+      this.#s.declaredLength = Number(length.values[0]);
     }
   }
 
@@ -884,11 +902,11 @@ export class RequestHandler {
    * never come); a mismatch closes the connection, as in Tornado.
    */
   #countBody(length: number, finishing: boolean): OutputMismatch | undefined {
-    const declared = this.#declaredLength;
+    const declared = this.#s.declaredLength;
     if (declared === undefined) return undefined;
-    this.#sentLength += length;
-    if (this.#sentLength > declared) {
-      this.#declaredLength = undefined;
+    this.#s.sentLength += length;
+    if (this.#s.sentLength > declared) {
+      this.#s.declaredLength = undefined;
       return {
         error: new HTTPOutputError("Tried to write more data than Content-Length"),
         short: false,
@@ -896,9 +914,9 @@ export class RequestHandler {
     }
     // A client that went away takes the short body with it: there is no framing left to break
     // (Tornado skips this check once its stream is closed).
-    if (finishing && this.#sentLength < declared && !this.#clientGone()) {
-      this.#declaredLength = undefined;
-      const missing = declared - this.#sentLength;
+    if (finishing && this.#s.sentLength < declared && !this.#clientGone()) {
+      this.#s.declaredLength = undefined;
+      const missing = declared - this.#s.sentLength;
       return {
         error: new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`),
         short: true,
@@ -908,7 +926,7 @@ export class RequestHandler {
   }
 
   #clientGone(): boolean {
-    return this.#responseClosed || this.request.rawResponse?.socket?.destroyed === true;
+    return this.#s.responseClosed || this.request.rawResponse?.socket?.destroyed === true;
   }
 
   /**
@@ -931,18 +949,18 @@ export class RequestHandler {
    * goes out chunked. Resolves once the data has been handed to the socket.
    */
   flush(): Promise<void> {
-    if (this.#finished) return Promise.reject(new Error("Cannot flush() after finish()"));
+    if (this.#s.finished) return Promise.reject(new Error("Cannot flush() after finish()"));
     const res = this.#response();
     let data: Buffer | string = this.#takeBody();
-    if (!this.#headersWritten) {
-      this.#transforms = this.application.createTransforms(this.request);
-      for (const transform of this.#transforms)
+    if (!this.#s.headersWritten) {
+      this.#s.transforms = this.application.createTransforms(this.request);
+      for (const transform of this.#s.transforms)
         data = transform.transformFirstChunk(this, data, false);
       this.#writeHead(res);
-    } else if (this.#transforms) {
+    } else if (this.#s.transforms) {
       const buffer = typeof data === "string" ? Buffer.from(data) : data;
       data = buffer;
-      for (const transform of this.#transforms) data = transform.transformChunk(data, false);
+      for (const transform of this.#s.transforms) data = transform.transformChunk(data, false);
     }
     if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
     const mismatch = this.#countBody(byteLength(data), false);
@@ -963,25 +981,29 @@ export class RequestHandler {
    * Content-Length the handler set itself.
    */
   finish(chunk?: WriteChunk): Promise<void> {
-    if (this.#finished) throw new Error("finish() called twice");
+    if (this.#s.finished) throw new Error("finish() called twice");
     if (chunk !== undefined && chunk !== null) this.write(chunk);
     const res = this.#response();
     // Fields read more than once are read into locals: with many handler subclasses every read
     // of a field of `this` is a megamorphic lookup.
-    const headers = this.#headers;
+    const headers = this.#s.headers;
     const method = this.request.method;
     let done: Promise<void>;
-    if (!this.#headersWritten) {
-      if (this.#status === 200 && (method === "GET" || method === "HEAD") && !headers.has("etag")) {
+    if (!this.#s.headersWritten) {
+      if (
+        this.#s.status === 200 &&
+        (method === "GET" || method === "HEAD") &&
+        !headers.has("etag")
+      ) {
         this.setEtagHeader();
       }
       if (this.checkEtagHeader()) {
-        this.#chunks = [];
+        this.#s.chunks = [];
         this.setStatus(304);
       }
-      const status = this.#status;
+      const status = this.#s.status;
       if (status === 204 || status === 304 || (status >= 100 && status < 200)) {
-        if (this.#chunks.length > 0) throw new Error(`Cannot send body with ${status}`);
+        if (this.#s.chunks.length > 0) throw new Error(`Cannot send body with ${status}`);
         headers.delete("content-encoding");
         headers.delete("content-language");
         headers.delete("content-type");
@@ -994,7 +1016,7 @@ export class RequestHandler {
       }
       let body: Buffer | string = this.#takeBody();
       const transforms = this.application.createTransforms(this.request);
-      this.#transforms = transforms;
+      this.#s.transforms = transforms;
       for (const transform of transforms) body = transform.transformFirstChunk(this, body, true);
       const declared = headers.get("content-length")?.values[0];
       let length = method === "HEAD" ? 0 : byteLength(body);
@@ -1013,13 +1035,13 @@ export class RequestHandler {
     } else {
       const body = this.#takeBody();
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
-      for (const transform of this.#transforms ?? []) data = transform.transformChunk(data, true);
+      for (const transform of this.#s.transforms ?? []) data = transform.transformChunk(data, true);
       if (method === "HEAD") data = EMPTY;
       const mismatch = this.#countBody(data.length, true);
       if (mismatch) this.#abortResponse(res, mismatch, data);
       done = this.#endResponse(res, data);
     }
-    this.#finished = true;
+    this.#s.finished = true;
     this.application.logRequest(this);
     this.#runOnFinish();
     return done;
@@ -1043,7 +1065,7 @@ export class RequestHandler {
    * `url` is sent as given; see `isSafeRedirect` for checking a user-supplied `next` URL.
    */
   redirect(url: string, permanent = false, status?: number): void {
-    if (this.#headersWritten) throw new Error("Cannot redirect after headers have been written");
+    if (this.#s.headersWritten) throw new Error("Cannot redirect after headers have been written");
     const code = status ?? (permanent ? 301 : 302);
     if (!Number.isInteger(code) || code < 300 || code > 399) {
       throw new RangeError(`Redirect status must be 3xx, got ${code}`);
@@ -1060,9 +1082,9 @@ export class RequestHandler {
    * After headers were flushed it can only log and finish.
    */
   sendError(statusCode = 500, info: ErrorInfo = {}): void {
-    if (this.#headersWritten) {
+    if (this.#s.headersWritten) {
       genLog.error("Cannot send error response after headers written");
-      if (!this.#finished) {
+      if (!this.#s.finished) {
         try {
           this.finish();
         } catch (error) {
@@ -1080,20 +1102,20 @@ export class RequestHandler {
       return;
     }
     const complete = (): void => {
-      if (!this.#finished) this.finish();
+      if (!this.#s.finished) this.finish();
     };
     const fail = (error: unknown): void => {
       appLog.error("Uncaught exception in writeError", error);
-      if (!this.#finished) {
-        this.#chunks = [];
+      if (!this.#s.finished) {
+        this.#s.chunks = [];
         this.finish();
       }
     };
     try {
       const result = this.writeError(statusCode, info);
       if (isPromise(result)) {
-        this.#autoFinish = false;
-        this.#pendingError = Promise.resolve(result).then(complete, fail);
+        this.#s.autoFinish = false;
+        this.#s.pendingError = Promise.resolve(result).then(complete, fail);
         return;
       }
       complete();
@@ -1104,7 +1126,7 @@ export class RequestHandler {
 
   /** The ETag for the buffered body: a quoted SHA-1 hex digest. Return `null` to send none. */
   computeEtag(): string | null {
-    const chunks = this.#chunks;
+    const chunks = this.#s.chunks;
     if (chunks.length === 0) return EMPTY_BODY_ETAG;
     if (chunks.length === 1) {
       const only = chunks[0]!;
@@ -1281,7 +1303,7 @@ export class RequestHandler {
    * before `</head>` and `</body>`, and finishes the response with it.
    */
   render(templateName: string, vars: Record<string, unknown> = {}): Promise<void> {
-    if (this.#finished) throw new Error("Cannot render() after finish()");
+    if (this.#s.finished) throw new Error("Cannot render() after finish()");
     const html = this.renderString(templateName, vars);
     // The page as UTF-8 bytes, as Tornado's render() passes them: encoded once (the template's
     // output is a rope of many pieces) instead of once for the Etag, once for the length and
@@ -1319,12 +1341,12 @@ export class RequestHandler {
    * itself (for responses completed later by a callback or event).
    */
   detach(): void {
-    this.#autoFinish = false;
+    this.#s.autoFinish = false;
   }
 
   /** Whether the client has gone away before the response was finished. */
   get connectionClosed(): boolean {
-    return this.#connectionClosed;
+    return this.#s.connectionClosed;
   }
 
   /**
@@ -1339,11 +1361,11 @@ export class RequestHandler {
    * in Tornado; an `async getCurrentUser()` not yet awaited (in a constructor) counts as no user.
    */
   get xsrfToken(): string {
-    if (this.#xsrfToken === undefined) {
+    if (this.#s.xsrfToken === undefined) {
       const raw = this.#rawXsrfToken();
       const version = this.settings.xsrfCookieVersion ?? 2;
       const token = encodeXsrfToken(raw.token, { version, timestamp: raw.timestamp });
-      this.#xsrfToken = token;
+      this.#s.xsrfToken = token;
       if (!raw.fromCookie) {
         const loggedIn = Boolean(this.#knownCurrentUser());
         this.setCookie(
@@ -1353,13 +1375,13 @@ export class RequestHandler {
         );
       }
     }
-    return this.#xsrfToken;
+    return this.#s.xsrfToken;
   }
 
   /** The secret behind the XSRF cookie, read (or made) once per request. */
   #rawXsrfToken(): XsrfTokenParts & { fromCookie: boolean } {
-    this.#rawXsrf ??= rawXsrfToken(this.getCookie(xsrfCookieName(this.settings)));
-    return this.#rawXsrf;
+    this.#s.rawXsrf ??= rawXsrfToken(this.getCookie(xsrfCookieName(this.settings)));
+    return this.#s.rawXsrf;
   }
 
   /**
@@ -1427,17 +1449,18 @@ export class RequestHandler {
         return this.#continue("start", undefined, method, streamBody);
       }
       const prepared = this.prepare();
-      if (isPromise(prepared) || this.#pendingError) {
+      if (isPromise(prepared) || this.#s.pendingError) {
         return this.#continue("prepare", prepared, method);
       }
-      if (this.#finished) return SETTLED;
+      if (this.#s.finished) return SETTLED;
       const result = this.#callMethod(method);
-      if (isPromise(result) || this.#pendingError) return this.#continue("method", result, method);
-      if (this.#autoFinish && !this.#finished) this.finish();
+      if (isPromise(result) || this.#s.pendingError)
+        return this.#continue("method", result, method);
+      if (this.#s.autoFinish && !this.#s.finished) this.finish();
       return SETTLED;
     } catch (error) {
       this.#handleException(error);
-      return this.#pendingError ?? SETTLED;
+      return this.#s.pendingError ?? SETTLED;
     }
   }
 
@@ -1465,20 +1488,20 @@ export class RequestHandler {
       if (from !== "method") {
         if (isPromise(result)) await result;
         // sendError() in prepare ends the request; with an async writeError it is still finishing.
-        if (this.#pendingError) await this.#pendingError;
-        if (this.#finished) return;
+        if (this.#s.pendingError) await this.#s.pendingError;
+        if (this.#s.finished) return;
         if (streamBody) {
           await streamBody();
-          if (this.#finished) return;
+          if (this.#s.finished) return;
         }
         result = this.#callMethod(method);
       }
       if (isPromise(result)) await result;
-      if (this.#pendingError) await this.#pendingError;
-      if (this.#autoFinish && !this.#finished) this.finish();
+      if (this.#s.pendingError) await this.#s.pendingError;
+      if (this.#s.autoFinish && !this.#s.finished) this.finish();
     } catch (error) {
       this.#handleException(error);
-      if (this.#pendingError) await this.#pendingError;
+      if (this.#s.pendingError) await this.#s.pendingError;
     }
   }
 
@@ -1529,22 +1552,22 @@ export class RequestHandler {
    * purpose: listeners are a measurable part of a small request's cost.)
    */
   #watchConnection(): void {
-    if (this.#watching) return;
+    if (this.#s.watching) return;
     const res = this.request.rawResponse;
     if (!res) return;
-    this.#watching = true;
+    this.#s.watching = true;
     onResponseClose(res, () => this.#onResponseClose());
   }
 
   #onResponseClose(): void {
-    this.#responseClosed = true;
-    const resolve = this.#resolveFinish;
+    this.#s.responseClosed = true;
+    const resolve = this.#s.resolveFinish;
     if (resolve) {
-      this.#resolveFinish = undefined;
+      this.#s.resolveFinish = undefined;
       resolve();
     }
-    if (this.#finished) return;
-    this.#connectionClosed = true;
+    if (this.#s.finished) return;
+    this.#s.connectionClosed = true;
     try {
       const result = this.onConnectionClose();
       if (isPromise(result)) {
@@ -1562,10 +1585,10 @@ export class RequestHandler {
     // A response that was aborted (framing error, client gone) has nothing left to send.
     if (res.destroyed || res.writableEnded) return Promise.resolve();
     this.#watchConnection();
-    const done = this.#responseClosed
+    const done = this.#s.responseClosed
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          this.#resolveFinish = resolve;
+          this.#s.resolveFinish = resolve;
         });
     if (body.length === 0) res.end();
     else res.end(body);
@@ -1574,7 +1597,7 @@ export class RequestHandler {
 
   #handleException(error: unknown): void {
     if (error instanceof Finish) {
-      if (!this.#finished) {
+      if (!this.#s.finished) {
         try {
           this.finish(error.chunk);
         } catch (inner) {
@@ -1584,8 +1607,8 @@ export class RequestHandler {
       return;
     }
     this.logException(error);
-    if (this.#finished) return;
-    if (this.#connectionClosed && this.request.rawResponse?.destroyed) return;
+    if (this.#s.finished) return;
+    if (this.#s.connectionClosed && this.request.rawResponse?.destroyed) return;
     const status = error instanceof HTTPError ? error.statusCode : 500;
     this.sendError(status, { error });
   }
