@@ -377,47 +377,52 @@ export class RequestHandler {
    * `await this.loadCurrentUser()` first).
    */
   get currentUser(): unknown {
-    if (!this.#s.currentUserLoaded && isPromise(this.#startCurrentUser())) {
+    const s = this.#s;
+    if (!s.currentUserLoaded && isPromise(this.#startCurrentUser())) {
       throw new CurrentUserError(
         `${this.constructor.name}.getCurrentUser() returned a promise: declare it async (the framework then awaits it before prepare()) or await this.loadCurrentUser() before reading currentUser`,
       );
     }
-    return this.#s.currentUser;
+    return s.currentUser;
   }
   /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
-    this.#s.currentUser = user;
-    this.#s.currentUserLoaded = true;
+    const s = this.#s;
+    s.currentUser = user;
+    s.currentUserLoaded = true;
   }
 
   /** Resolves `currentUser`, awaiting `getCurrentUser()` when it returns a promise (once per request). */
   async loadCurrentUser(): Promise<unknown> {
-    if (!this.#s.currentUserLoaded) await this.#startCurrentUser();
-    return this.#s.currentUser;
+    const s = this.#s;
+    if (!s.currentUserLoaded) await this.#startCurrentUser();
+    return s.currentUser;
   }
 
   /** Calls `getCurrentUser()` once: the user, or the pending promise of an async one. */
   #startCurrentUser(): unknown {
-    if (this.#s.currentUserPending) return this.#s.currentUserPending;
+    const s = this.#s;
+    if (s.currentUserPending) return s.currentUserPending;
     const user = this.getCurrentUser();
     if (!isPromise(user)) {
       this.currentUser = user;
       return user;
     }
     const pending = Promise.resolve(user).then((value) => {
-      if (!this.#s.currentUserLoaded) this.currentUser = value;
-      return this.#s.currentUser;
+      if (!s.currentUserLoaded) this.currentUser = value;
+      return s.currentUser;
     });
     // The failure surfaces where the promise is awaited; this only keeps it from being reported
     // as unhandled when nobody does.
     pending.catch(() => {});
-    this.#s.currentUserPending = pending;
+    s.currentUserPending = pending;
     return pending;
   }
 
   /** The user when it is known without waiting (`undefined` while an async lookup is pending). */
   #knownCurrentUser(): unknown {
-    if (this.#s.currentUserLoaded) return this.#s.currentUser;
+    const s = this.#s;
+    if (s.currentUserLoaded) return s.currentUser;
     if (this.getCurrentUser instanceof AsyncFunction) return undefined;
     const user = this.#startCurrentUser();
     return isPromise(user) ? undefined : user;
@@ -518,7 +523,8 @@ export class RequestHandler {
    * Not in Tornado, where handlers call `json.loads(self.request.body)` themselves.
    */
   getJsonBody<T = unknown>(): T {
-    if (this.#s.jsonBody === undefined) {
+    const s = this.#s;
+    if (s.jsonBody === undefined) {
       const type = (this.request.headerValue("content-type") ?? "")
         .split(";")[0]!
         .trim()
@@ -540,9 +546,9 @@ export class RequestHandler {
       } catch (error) {
         throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
       }
-      this.#s.jsonBody = { value };
+      s.jsonBody = { value };
     }
-    return this.#s.jsonBody.value as T;
+    return s.jsonBody.value as T;
   }
 
   /** The request cookie `name`, or `defaultValue` (default `undefined`). */
@@ -632,18 +638,19 @@ export class RequestHandler {
 
   /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
   clear(): void {
-    this.#s.headers.clear();
-    this.#s.headers.set("server", { name: "Server", values: [SERVER_VERSION], ascii: true });
-    this.#s.headers.set("content-type", {
+    const s = this.#s;
+    s.headers.clear();
+    s.headers.set("server", { name: "Server", values: [SERVER_VERSION], ascii: true });
+    s.headers.set("content-type", {
       name: "Content-Type",
       values: ["text/html; charset=UTF-8"],
       ascii: true,
     });
-    this.#s.headers.set("date", { name: "Date", values: [httpDateNow()], ascii: true });
+    s.headers.set("date", { name: "Date", values: [httpDateNow()], ascii: true });
     this.setDefaultHeaders();
-    if (this.#s.chunks.length > 0) this.#s.chunks = [];
-    this.#s.status = 200;
-    this.#s.reason = "OK";
+    if (s.chunks.length > 0) s.chunks = [];
+    s.status = 200;
+    s.reason = "OK";
   }
 
   /**
@@ -652,15 +659,16 @@ export class RequestHandler {
    * characters, or `<`) is replaced by `Unknown`, as Tornado does.
    */
   setStatus(statusCode: number, reason?: string): void {
+    const s = this.#s;
     if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 999) {
       throw new RangeError(
         `Invalid HTTP status code ${statusCode}: it must be an integer from 100 to 999`,
       );
     }
-    this.#s.status = statusCode;
+    s.status = statusCode;
     let phrase = reason ?? responses[statusCode] ?? "Unknown";
     if (phrase.includes("<") || !SAFE_REASON.test(phrase)) phrase = "Unknown";
-    this.#s.reason = phrase;
+    s.reason = phrase;
   }
 
   /** The response status code. */
@@ -684,31 +692,33 @@ export class RequestHandler {
    * characters (CR, LF, ...) are refused with an error.
    */
   setHeader(name: string, value: HeaderValue): void {
+    const s = this.#s;
     const [key, normalized] = checkedHeaderName(name);
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) this.#checkValue(text);
-    const entry = this.#s.headers.get(key);
+    const entry = s.headers.get(key);
     if (entry) {
       entry.values = [text];
       entry.ascii = ascii;
     } else {
-      this.#s.headers.set(key, { name: normalized, values: [text], ascii });
+      s.headers.set(key, { name: normalized, values: [text], ascii });
     }
   }
 
   /** Adds a response header, keeping earlier values of the same name (several header lines). */
   addHeader(name: string, value: HeaderValue): void {
+    const s = this.#s;
     const [key, normalized] = checkedHeaderName(name);
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) this.#checkValue(text);
-    const entry = this.#s.headers.get(key);
+    const entry = s.headers.get(key);
     if (entry) {
       entry.values.push(text);
       entry.ascii &&= ascii;
     } else {
-      this.#s.headers.set(key, { name: normalized, values: [text], ascii });
+      s.headers.set(key, { name: normalized, values: [text], ascii });
     }
   }
 
@@ -727,10 +737,11 @@ export class RequestHandler {
    * in the same response replaces it. Names and values HTTP cannot carry throw a `CookieError`.
    */
   setCookie(name: string, value: string | Uint8Array, options: CookieOptions = {}): void {
+    const s = this.#s;
     const text = typeof value === "string" ? value : Buffer.from(value).toString("latin1");
     const line = formatSetCookie(name, text, options);
-    this.#s.cookies ??= new Map();
-    const cookies = this.#s.cookies;
+    s.cookies ??= new Map();
+    const cookies = s.cookies;
     cookies.delete(name);
     cookies.set(name, line);
   }
@@ -755,10 +766,8 @@ export class RequestHandler {
    * `addHeader` (sent in their header position, as in Tornado), then those from `setCookie`.
    */
   get outgoingCookies(): readonly string[] {
-    return [
-      ...(this.#s.headers.get("set-cookie")?.values ?? []),
-      ...(this.#s.cookies?.values() ?? []),
-    ];
+    const s = this.#s;
+    return [...(s.headers.get("set-cookie")?.values ?? []), ...(s.cookies?.values() ?? [])];
   }
 
   /**
@@ -767,9 +776,10 @@ export class RequestHandler {
    * Arrays are refused, as in Tornado (a JSON array at the top level was once a security risk).
    */
   write(chunk: WriteChunk): void {
-    if (this.#s.finished) throw new Error("Cannot write() after finish()");
+    const s = this.#s;
+    if (s.finished) throw new Error("Cannot write() after finish()");
     if (typeof chunk === "string" || chunk instanceof Uint8Array) {
-      if (chunk.length > 0) this.#s.chunks.push(chunk);
+      if (chunk.length > 0) s.chunks.push(chunk);
       return;
     }
     if (Array.isArray(chunk)) {
@@ -778,7 +788,7 @@ export class RequestHandler {
       );
     }
     if (chunk !== null && typeof chunk === "object") {
-      this.#s.chunks.push(jsonEncode(chunk));
+      s.chunks.push(jsonEncode(chunk));
       this.setHeader("Content-Type", "application/json; charset=UTF-8");
       return;
     }
@@ -803,9 +813,10 @@ export class RequestHandler {
   }
 
   #takeBody(): string | Buffer {
-    const chunks = this.#s.chunks;
+    const s = this.#s;
+    const chunks = s.chunks;
     if (chunks.length === 0) return "";
-    this.#s.chunks = [];
+    s.chunks = [];
     if (chunks.length === 1) {
       const only = chunks[0]!;
       return typeof only === "string"
@@ -821,10 +832,11 @@ export class RequestHandler {
    * it travels with, so the body must then be bytes for the header to go out as latin-1.
    */
   #rawHeaders(): string[] {
+    const s = this.#s;
     const out: string[] = [];
-    const cookies = this.#s.cookies;
+    const cookies = s.cookies;
     let cookiesSent = cookies === undefined;
-    for (const entry of this.#s.headers.values()) {
+    for (const entry of s.headers.values()) {
       if (entry.ascii) {
         const values = entry.values;
         if (values.length === 1) out.push(entry.name, values[0]!);
@@ -887,12 +899,13 @@ export class RequestHandler {
   }
 
   #writeHead(res: ServerResponse): void {
+    const s = this.#s;
     res.sendDate = false;
-    res.writeHead(this.#s.status, this.#s.reason, this.#rawHeaders());
-    this.#s.headersWritten = true;
-    const length = this.#s.headers.get("content-length");
+    res.writeHead(s.status, s.reason, this.#rawHeaders());
+    s.headersWritten = true;
+    const length = s.headers.get("content-length");
     if (length !== undefined && this.request.method !== "HEAD") {
-      this.#s.declaredLength = Number(length.values[0]);
+      s.declaredLength = Number(length.values[0]);
     }
   }
 
@@ -902,11 +915,12 @@ export class RequestHandler {
    * never come); a mismatch closes the connection, as in Tornado.
    */
   #countBody(length: number, finishing: boolean): OutputMismatch | undefined {
-    const declared = this.#s.declaredLength;
+    const s = this.#s;
+    const declared = s.declaredLength;
     if (declared === undefined) return undefined;
-    this.#s.sentLength += length;
-    if (this.#s.sentLength > declared) {
-      this.#s.declaredLength = undefined;
+    s.sentLength += length;
+    if (s.sentLength > declared) {
+      s.declaredLength = undefined;
       return {
         error: new HTTPOutputError("Tried to write more data than Content-Length"),
         short: false,
@@ -914,9 +928,9 @@ export class RequestHandler {
     }
     // A client that went away takes the short body with it: there is no framing left to break
     // (Tornado skips this check once its stream is closed).
-    if (finishing && this.#s.sentLength < declared && !this.#clientGone()) {
-      this.#s.declaredLength = undefined;
-      const missing = declared - this.#s.sentLength;
+    if (finishing && s.sentLength < declared && !this.#clientGone()) {
+      s.declaredLength = undefined;
+      const missing = declared - s.sentLength;
       return {
         error: new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`),
         short: true,
@@ -949,18 +963,18 @@ export class RequestHandler {
    * goes out chunked. Resolves once the data has been handed to the socket.
    */
   flush(): Promise<void> {
-    if (this.#s.finished) return Promise.reject(new Error("Cannot flush() after finish()"));
+    const s = this.#s;
+    if (s.finished) return Promise.reject(new Error("Cannot flush() after finish()"));
     const res = this.#response();
     let data: Buffer | string = this.#takeBody();
-    if (!this.#s.headersWritten) {
-      this.#s.transforms = this.application.createTransforms(this.request);
-      for (const transform of this.#s.transforms)
-        data = transform.transformFirstChunk(this, data, false);
+    if (!s.headersWritten) {
+      s.transforms = this.application.createTransforms(this.request);
+      for (const transform of s.transforms) data = transform.transformFirstChunk(this, data, false);
       this.#writeHead(res);
-    } else if (this.#s.transforms) {
+    } else if (s.transforms) {
       const buffer = typeof data === "string" ? Buffer.from(data) : data;
       data = buffer;
-      for (const transform of this.#s.transforms) data = transform.transformChunk(data, false);
+      for (const transform of s.transforms) data = transform.transformChunk(data, false);
     }
     if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
     const mismatch = this.#countBody(byteLength(data), false);
@@ -981,29 +995,26 @@ export class RequestHandler {
    * Content-Length the handler set itself.
    */
   finish(chunk?: WriteChunk): Promise<void> {
-    if (this.#s.finished) throw new Error("finish() called twice");
+    const s = this.#s;
+    if (s.finished) throw new Error("finish() called twice");
     if (chunk !== undefined && chunk !== null) this.write(chunk);
     const res = this.#response();
     // Fields read more than once are read into locals: with many handler subclasses every read
     // of a field of `this` is a megamorphic lookup.
-    const headers = this.#s.headers;
+    const headers = s.headers;
     const method = this.request.method;
     let done: Promise<void>;
-    if (!this.#s.headersWritten) {
-      if (
-        this.#s.status === 200 &&
-        (method === "GET" || method === "HEAD") &&
-        !headers.has("etag")
-      ) {
+    if (!s.headersWritten) {
+      if (s.status === 200 && (method === "GET" || method === "HEAD") && !headers.has("etag")) {
         this.setEtagHeader();
       }
       if (this.checkEtagHeader()) {
-        this.#s.chunks = [];
+        s.chunks = [];
         this.setStatus(304);
       }
-      const status = this.#s.status;
+      const status = s.status;
       if (status === 204 || status === 304 || (status >= 100 && status < 200)) {
-        if (this.#s.chunks.length > 0) throw new Error(`Cannot send body with ${status}`);
+        if (s.chunks.length > 0) throw new Error(`Cannot send body with ${status}`);
         headers.delete("content-encoding");
         headers.delete("content-language");
         headers.delete("content-type");
@@ -1016,7 +1027,7 @@ export class RequestHandler {
       }
       let body: Buffer | string = this.#takeBody();
       const transforms = this.application.createTransforms(this.request);
-      this.#s.transforms = transforms;
+      s.transforms = transforms;
       for (const transform of transforms) body = transform.transformFirstChunk(this, body, true);
       const declared = headers.get("content-length")?.values[0];
       let length = method === "HEAD" ? 0 : byteLength(body);
@@ -1035,13 +1046,13 @@ export class RequestHandler {
     } else {
       const body = this.#takeBody();
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
-      for (const transform of this.#s.transforms ?? []) data = transform.transformChunk(data, true);
+      for (const transform of s.transforms ?? []) data = transform.transformChunk(data, true);
       if (method === "HEAD") data = EMPTY;
       const mismatch = this.#countBody(data.length, true);
       if (mismatch) this.#abortResponse(res, mismatch, data);
       done = this.#endResponse(res, data);
     }
-    this.#s.finished = true;
+    s.finished = true;
     this.application.logRequest(this);
     this.#runOnFinish();
     return done;
@@ -1082,9 +1093,10 @@ export class RequestHandler {
    * After headers were flushed it can only log and finish.
    */
   sendError(statusCode = 500, info: ErrorInfo = {}): void {
-    if (this.#s.headersWritten) {
+    const s = this.#s;
+    if (s.headersWritten) {
       genLog.error("Cannot send error response after headers written");
-      if (!this.#s.finished) {
+      if (!s.finished) {
         try {
           this.finish();
         } catch (error) {
@@ -1102,20 +1114,20 @@ export class RequestHandler {
       return;
     }
     const complete = (): void => {
-      if (!this.#s.finished) this.finish();
+      if (!s.finished) this.finish();
     };
     const fail = (error: unknown): void => {
       appLog.error("Uncaught exception in writeError", error);
-      if (!this.#s.finished) {
-        this.#s.chunks = [];
+      if (!s.finished) {
+        s.chunks = [];
         this.finish();
       }
     };
     try {
       const result = this.writeError(statusCode, info);
       if (isPromise(result)) {
-        this.#s.autoFinish = false;
-        this.#s.pendingError = Promise.resolve(result).then(complete, fail);
+        s.autoFinish = false;
+        s.pendingError = Promise.resolve(result).then(complete, fail);
         return;
       }
       complete();
@@ -1361,11 +1373,12 @@ export class RequestHandler {
    * in Tornado; an `async getCurrentUser()` not yet awaited (in a constructor) counts as no user.
    */
   get xsrfToken(): string {
-    if (this.#s.xsrfToken === undefined) {
+    const s = this.#s;
+    if (s.xsrfToken === undefined) {
       const raw = this.#rawXsrfToken();
       const version = this.settings.xsrfCookieVersion ?? 2;
       const token = encodeXsrfToken(raw.token, { version, timestamp: raw.timestamp });
-      this.#s.xsrfToken = token;
+      s.xsrfToken = token;
       if (!raw.fromCookie) {
         const loggedIn = Boolean(this.#knownCurrentUser());
         this.setCookie(
@@ -1375,13 +1388,14 @@ export class RequestHandler {
         );
       }
     }
-    return this.#s.xsrfToken;
+    return s.xsrfToken;
   }
 
   /** The secret behind the XSRF cookie, read (or made) once per request. */
   #rawXsrfToken(): XsrfTokenParts & { fromCookie: boolean } {
-    this.#s.rawXsrf ??= rawXsrfToken(this.getCookie(xsrfCookieName(this.settings)));
-    return this.#s.rawXsrf;
+    const s = this.#s;
+    s.rawXsrf ??= rawXsrfToken(this.getCookie(xsrfCookieName(this.settings)));
+    return s.rawXsrf;
   }
 
   /**
@@ -1428,6 +1442,7 @@ export class RequestHandler {
     rawKwargs: Record<string, string | undefined>,
     streamBody?: () => Promise<void>,
   ): Promise<void> {
+    const s = this.#s;
     try {
       const ctor = this.constructor as typeof RequestHandler;
       const method = this.request.method;
@@ -1449,18 +1464,17 @@ export class RequestHandler {
         return this.#continue("start", undefined, method, streamBody);
       }
       const prepared = this.prepare();
-      if (isPromise(prepared) || this.#s.pendingError) {
+      if (isPromise(prepared) || s.pendingError) {
         return this.#continue("prepare", prepared, method);
       }
-      if (this.#s.finished) return SETTLED;
+      if (s.finished) return SETTLED;
       const result = this.#callMethod(method);
-      if (isPromise(result) || this.#s.pendingError)
-        return this.#continue("method", result, method);
-      if (this.#s.autoFinish && !this.#s.finished) this.finish();
+      if (isPromise(result) || s.pendingError) return this.#continue("method", result, method);
+      if (s.autoFinish && !s.finished) this.finish();
       return SETTLED;
     } catch (error) {
       this.#handleException(error);
-      return this.#s.pendingError ?? SETTLED;
+      return s.pendingError ?? SETTLED;
     }
   }
 
@@ -1475,6 +1489,7 @@ export class RequestHandler {
     method: string,
     streamBody?: () => Promise<void>,
   ): Promise<void> {
+    const s = this.#s;
     try {
       let result = pending;
       if (from === "start") {
@@ -1488,20 +1503,20 @@ export class RequestHandler {
       if (from !== "method") {
         if (isPromise(result)) await result;
         // sendError() in prepare ends the request; with an async writeError it is still finishing.
-        if (this.#s.pendingError) await this.#s.pendingError;
-        if (this.#s.finished) return;
+        if (s.pendingError) await s.pendingError;
+        if (s.finished) return;
         if (streamBody) {
           await streamBody();
-          if (this.#s.finished) return;
+          if (s.finished) return;
         }
         result = this.#callMethod(method);
       }
       if (isPromise(result)) await result;
-      if (this.#s.pendingError) await this.#s.pendingError;
-      if (this.#s.autoFinish && !this.#s.finished) this.finish();
+      if (s.pendingError) await s.pendingError;
+      if (s.autoFinish && !s.finished) this.finish();
     } catch (error) {
       this.#handleException(error);
-      if (this.#s.pendingError) await this.#s.pendingError;
+      if (s.pendingError) await s.pendingError;
     }
   }
 
@@ -1552,22 +1567,24 @@ export class RequestHandler {
    * purpose: listeners are a measurable part of a small request's cost.)
    */
   #watchConnection(): void {
-    if (this.#s.watching) return;
+    const s = this.#s;
+    if (s.watching) return;
     const res = this.request.rawResponse;
     if (!res) return;
-    this.#s.watching = true;
+    s.watching = true;
     onResponseClose(res, () => this.#onResponseClose());
   }
 
   #onResponseClose(): void {
-    this.#s.responseClosed = true;
-    const resolve = this.#s.resolveFinish;
+    const s = this.#s;
+    s.responseClosed = true;
+    const resolve = s.resolveFinish;
     if (resolve) {
-      this.#s.resolveFinish = undefined;
+      s.resolveFinish = undefined;
       resolve();
     }
-    if (this.#s.finished) return;
-    this.#s.connectionClosed = true;
+    if (s.finished) return;
+    s.connectionClosed = true;
     try {
       const result = this.onConnectionClose();
       if (isPromise(result)) {
@@ -1582,13 +1599,14 @@ export class RequestHandler {
 
   /** Ends the response; the promise resolves when it has closed (sent, or the client gone). */
   #endResponse(res: ServerResponse, body: string | Buffer): Promise<void> {
+    const s = this.#s;
     // A response that was aborted (framing error, client gone) has nothing left to send.
     if (res.destroyed || res.writableEnded) return Promise.resolve();
     this.#watchConnection();
-    const done = this.#s.responseClosed
+    const done = s.responseClosed
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          this.#s.resolveFinish = resolve;
+          s.resolveFinish = resolve;
         });
     if (body.length === 0) res.end();
     else res.end(body);
@@ -1596,8 +1614,9 @@ export class RequestHandler {
   }
 
   #handleException(error: unknown): void {
+    const s = this.#s;
     if (error instanceof Finish) {
-      if (!this.#s.finished) {
+      if (!s.finished) {
         try {
           this.finish(error.chunk);
         } catch (inner) {
@@ -1607,8 +1626,8 @@ export class RequestHandler {
       return;
     }
     this.logException(error);
-    if (this.#s.finished) return;
-    if (this.#s.connectionClosed && this.request.rawResponse?.destroyed) return;
+    if (s.finished) return;
+    if (s.connectionClosed && this.request.rawResponse?.destroyed) return;
     const status = error instanceof HTTPError ? error.statusCode : 500;
     this.sendError(status, { error });
   }
