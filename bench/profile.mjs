@@ -3,7 +3,12 @@
 //
 //   node bench/profile.mjs [--server=tornado-ts] [--scenario="GET /"] [--requests=N] [--top=N]
 //                          [--warm-all]
+//   node bench/profile.mjs --all [--requests=N]
 //   (npm run bench:profile -- --server=fastify "--scenario=GET /cookie")
+//
+// --warm-all runs every other scenario first, so the code has seen all the handler classes, as in
+// an application with many. --all profiles every scenario on node:http, tornado-ts and Fastify
+// (each in a fresh process) and prints one table of µs per request by group.
 //
 // Each sample's time goes to the innermost frame that has a script behind it: time in native code
 // (V8 builtins, the C++ of node:http's parser, system calls such as lstat, HMAC) counts for the
@@ -16,7 +21,9 @@
 //   benchmark driver             the in-memory sockets that stand in for the network
 //   garbage collector            V8's garbage collection
 // Run with --cpu-prof as well to inspect a profile in Chrome's DevTools.
+import { spawnSync } from "node:child_process";
 import { Session } from "node:inspector/promises";
+import { fileURLToPath } from "node:url";
 import {
   check,
   createServers,
@@ -33,6 +40,11 @@ const scenarioName = list("scenario") ?? "GET /";
 const REQUESTS = option("requests", 200_000);
 const TOP = option("top", 25);
 const INTERVAL_US = 50;
+
+if (process.argv.includes("--all")) {
+  summarise();
+  process.exit(0);
+}
 
 const scenario = scenarios.find((s) => s.name === scenarioName);
 if (!scenario) {
@@ -153,10 +165,16 @@ for (let i = 0; i < profile.samples.length; i++) {
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
 }
 
+if (process.argv.includes("--json")) {
+  const perGroup = Object.fromEntries([...byGroup].map(([name, us]) => [name, us / REQUESTS]));
+  console.log(JSON.stringify({ wall, profiled: total / REQUESTS, groups: perGroup }));
+  process.exit(0);
+}
+
 const perRequest = (us) => (us / REQUESTS).toFixed(2).padStart(6);
 const share = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 console.log(
-  `${serverName}, ${scenarioName}: ${REQUESTS} requests, ${wall.toFixed(2)} µs per request (wall); profiled ${perRequest(total).trim()} µs per request (sampled every ${INTERVAL_US} µs, Node ${process.version})\n`,
+  `${serverName}, ${scenarioName}${warming.length > 0 ? " (after every other scenario)" : ""}: ${REQUESTS} requests, ${wall.toFixed(2)} µs per request (wall); profiled ${perRequest(total).trim()} µs per request (sampled every ${INTERVAL_US} µs, Node ${process.version})\n`,
 );
 console.log("µs/req  share  group");
 const groups = [...byGroup].sort((a, b) => b[1] - a[1]);
@@ -170,3 +188,48 @@ for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, TOP)
   console.log(`${perRequest(us)} ${share(us)}  ${fn}`);
 }
 process.exit(0);
+
+/** The column a profile group belongs to in the --all table. */
+function column(group) {
+  if (group.startsWith("tornado-ts ") || group.startsWith("fastify and plugins"))
+    return "framework";
+  if (group === "node: http, streams, events") return "node:http";
+  if (group === "node: crypto") return "crypto";
+  if (group === "node: fs, path") return "file system";
+  if (group === "garbage collector") return "GC";
+  return "other";
+}
+
+/** Profiles every scenario on three servers, one fresh process each, and prints a table. */
+function summarise() {
+  const columns = ["node:http", "framework", "crypto", "file system", "GC", "other"];
+  console.log(
+    `µs per request by group (in process, ${REQUESTS} requests each, Node ${process.version}); "other" holds the rest of Node, the application's handler and the in-memory sockets\n`,
+  );
+  console.log(`| scenario | server | profiled | ${columns.join(" | ")} |`);
+  console.log(`|---|---|---:|${columns.map(() => "---:").join("|")}|`);
+  for (const each of scenarios) {
+    for (const server of ["node:http", "tornado-ts", "fastify"]) {
+      if (!serves(each, server)) continue;
+      const child = spawnSync(
+        process.execPath,
+        [
+          fileURLToPath(import.meta.url),
+          `--server=${server}`,
+          `--scenario=${each.name}`,
+          `--requests=${REQUESTS}`,
+          "--json",
+        ],
+        { encoding: "utf8" },
+      );
+      if (child.status !== 0) throw new Error(`${server}, ${each.name}: ${child.stderr}`);
+      const result = JSON.parse(child.stdout.trim().split("\n").at(-1));
+      const sums = Object.fromEntries(columns.map((name) => [name, 0]));
+      for (const [group, us] of Object.entries(result.groups)) sums[column(group)] += us;
+      const cells = columns.map((name) => (sums[name] >= 0.005 ? sums[name].toFixed(2) : ""));
+      console.log(
+        `| ${each.name} | ${server} | ${result.profiled.toFixed(2)} | ${cells.join(" | ")} |`,
+      );
+    }
+  }
+}
