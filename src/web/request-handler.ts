@@ -6,7 +6,6 @@ import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
-import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { onResponseClose } from "../httputil/response-close.ts";
@@ -18,6 +17,15 @@ import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./errors.ts";
+import {
+  abortResponse,
+  bodyLength,
+  countBody,
+  HandlerState,
+  takeBody,
+  wireChunk,
+  writeHead,
+} from "./handler-state.ts";
 import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
@@ -99,19 +107,6 @@ function textEtag(body: string): string {
   return etag;
 }
 
-interface OutputMismatch {
-  error: HTTPOutputError;
-  /** Fewer bytes than announced (else more). */
-  short: boolean;
-}
-
-interface HeaderEntry {
-  name: string;
-  values: string[];
-  /** Every value is printable ASCII (or TAB): sent as it is, with no per-value check at send time. */
-  ascii: boolean;
-}
-
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
 
 const AsyncFunction = (async () => {}).constructor;
@@ -168,15 +163,6 @@ function headerValueToString(value: HeaderValue): string {
 const NON_ASCII = /[^\x00-\x7f]/;
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
 const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
-const ABOVE_LATIN1 = /[^\x00-\xff]/;
-
-/**
- * A header value as Node should send it, byte for byte as latin-1: characters up to U+00FF are one
- * byte each (as Tornado sends them), a value with characters above that goes out as its UTF-8 bytes.
- */
-function wireValue(value: string): string {
-  return ABOVE_LATIN1.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value;
-}
 
 /**
  * Changes a response on its way out (compression, for instance): one instance per request, made by
@@ -206,41 +192,6 @@ let internals!: HandlerInternals;
 /** @internal */
 export function handlerInternals(): HandlerInternals {
   return internals;
-}
-
-/**
- * A handler's own per-request state, in one object of one shape. As private fields of the handler
- * each would be defined on every new handler object, and with many handler subclasses (each with
- * its own object shape) those definitions go megamorphic: 23 of them cost about 370 ns per
- * handler against 110 ns for this one object (8 subclasses constructed in turn, Node 20).
- */
-class HandlerState {
-  status = 200;
-  reason = "OK";
-  headers = new Map<string, HeaderEntry>();
-  // Made by the first setCookie: most responses set none.
-  cookies: Map<string, string> | undefined;
-  chunks: (string | Uint8Array)[] = [];
-  headersWritten = false;
-  finished = false;
-  autoFinish = true;
-  pendingError: Promise<void> | undefined;
-  currentUser: unknown;
-  currentUserLoaded = false;
-  currentUserPending: Promise<unknown> | undefined;
-  rawXsrf: (XsrfTokenParts & { fromCookie: boolean }) | undefined;
-  xsrfToken: string | undefined;
-  jsonBody: { value: unknown } | undefined;
-  connectionClosed = false;
-  /** Whether the response's `close` event has fired, and the resolver of `finish()`'s promise. */
-  responseClosed = false;
-  watching = false;
-  resolveFinish: (() => void) | undefined;
-  transforms: readonly OutputTransform[] | undefined;
-  /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
-  declaredLength: number | undefined;
-  sentLength = 0;
-  latin1Headers = false;
 }
 
 /**
@@ -805,81 +756,6 @@ export class RequestHandler {
     return this.#s.headersWritten;
   }
 
-  #bodyLength(): number {
-    let n = 0;
-    for (const chunk of this.#s.chunks)
-      n += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    return n;
-  }
-
-  #takeBody(): string | Buffer {
-    const s = this.#s;
-    const chunks = s.chunks;
-    if (chunks.length === 0) return "";
-    s.chunks = [];
-    if (chunks.length === 1) {
-      const only = chunks[0]!;
-      return typeof only === "string"
-        ? only
-        : Buffer.from(only.buffer, only.byteOffset, only.byteLength);
-    }
-    return Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
-  }
-
-  /**
-   * The response as `[name, value, name, value, ...]` in Tornado's order (cookies after headers).
-   * Notes when a value is not ASCII: Node sends the header block in the encoding of the body chunk
-   * it travels with, so the body must then be bytes for the header to go out as latin-1.
-   */
-  #rawHeaders(): string[] {
-    const s = this.#s;
-    const out: string[] = [];
-    const cookies = s.cookies;
-    let cookiesSent = cookies === undefined;
-    for (const entry of s.headers.values()) {
-      if (entry.ascii) {
-        const values = entry.values;
-        if (values.length === 1) out.push(entry.name, values[0]!);
-        else for (const value of values) out.push(entry.name, value);
-      } else {
-        this.#pushValues(out, entry);
-      }
-      // Tornado adds cookies to the Set-Cookie header, so they join one set by hand in its place.
-      if (entry.name === "Set-Cookie" && cookies) {
-        this.#pushCookies(out, cookies);
-        cookiesSent = true;
-      }
-    }
-    if (!cookiesSent && cookies) {
-      this.#pushCookies(out, cookies);
-    }
-    return out;
-  }
-
-  /** Pushes the values of a header that may hold characters beyond ASCII, as Node must send them. */
-  #pushValues(out: string[], entry: HeaderEntry): void {
-    for (const value of entry.values) {
-      if (NON_ASCII.test(value)) {
-        this.#s.latin1Headers = true;
-        out.push(entry.name, wireValue(value));
-      } else {
-        out.push(entry.name, value);
-      }
-    }
-  }
-
-  #pushCookies(out: string[], cookies: Map<string, string>): void {
-    for (const line of cookies.values()) {
-      if (NON_ASCII.test(line)) this.#s.latin1Headers = true;
-      out.push("Set-Cookie", wireValue(line));
-    }
-  }
-
-  /** A body chunk ready for Node: bytes when the header block must go out as latin-1. */
-  #wireChunk(data: Buffer | string): Buffer | string {
-    return this.#s.latin1Headers && typeof data === "string" ? Buffer.from(data) : data;
-  }
-
   /**
    * The response headers as they stand, in Tornado's order, as `[name, value]` pairs (cookies
    * last). Output transforms (compression) read and change them through this view.
@@ -898,64 +774,8 @@ export class RequestHandler {
     return res;
   }
 
-  #writeHead(res: ServerResponse): void {
-    const s = this.#s;
-    res.sendDate = false;
-    res.writeHead(s.status, s.reason, this.#rawHeaders());
-    s.headersWritten = true;
-    const length = s.headers.get("content-length");
-    if (length !== undefined && this.request.method !== "HEAD") {
-      s.declaredLength = Number(length.values[0]);
-    }
-  }
-
-  /**
-   * Counts body bytes against the Content-Length that was sent. RFC 9112 section 6.3: the length
-   * must be exact, or the client reads the surplus as the next response (or waits for bytes that
-   * never come); a mismatch closes the connection, as in Tornado.
-   */
-  #countBody(length: number, finishing: boolean): OutputMismatch | undefined {
-    const s = this.#s;
-    const declared = s.declaredLength;
-    if (declared === undefined) return undefined;
-    s.sentLength += length;
-    if (s.sentLength > declared) {
-      s.declaredLength = undefined;
-      return {
-        error: new HTTPOutputError("Tried to write more data than Content-Length"),
-        short: false,
-      };
-    }
-    // A client that went away takes the short body with it: there is no framing left to break
-    // (Tornado skips this check once its stream is closed).
-    if (finishing && s.sentLength < declared && !this.#clientGone()) {
-      s.declaredLength = undefined;
-      const missing = declared - s.sentLength;
-      return {
-        error: new HTTPOutputError(`Tried to write ${missing} bytes less than Content-Length`),
-        short: true,
-      };
-    }
-    return undefined;
-  }
-
   #clientGone(): boolean {
     return this.#s.responseClosed || this.request.rawResponse?.socket?.destroyed === true;
-  }
-
-  /**
-   * Ends a response whose framing is broken and throws the error: a short body is sent before the
-   * connection closes (as Tornado does); a body too long is not sent at all.
-   */
-  #abortResponse(res: ServerResponse, mismatch: OutputMismatch, data: Buffer | string): never {
-    const socket = res.socket;
-    if (mismatch.short) {
-      res.end(data, () => socket?.destroy());
-    } else {
-      res.destroy();
-      socket?.destroy();
-    }
-    throw mismatch.error;
   }
 
   /**
@@ -966,23 +786,23 @@ export class RequestHandler {
     const s = this.#s;
     if (s.finished) return Promise.reject(new Error("Cannot flush() after finish()"));
     const res = this.#response();
-    let data: Buffer | string = this.#takeBody();
+    let data: Buffer | string = takeBody(this.#s);
     if (!s.headersWritten) {
       s.transforms = this.application.createTransforms(this.request);
       for (const transform of s.transforms) data = transform.transformFirstChunk(this, data, false);
-      this.#writeHead(res);
+      writeHead(this.#s, res, this.request.method);
     } else if (s.transforms) {
       const buffer = typeof data === "string" ? Buffer.from(data) : data;
       data = buffer;
       for (const transform of s.transforms) data = transform.transformChunk(data, false);
     }
     if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
-    const mismatch = this.#countBody(byteLength(data), false);
+    const mismatch = countBody(this.#s, byteLength(data), false, () => this.#clientGone());
     if (mismatch) {
       res.destroy();
       return Promise.reject(mismatch.error);
     }
-    const chunk = this.#wireChunk(data);
+    const chunk = wireChunk(this.#s, data);
     return new Promise((resolve, reject) => {
       res.write(chunk, (error) => (error ? reject(error) : resolve()));
     });
@@ -1021,11 +841,11 @@ export class RequestHandler {
       } else if (!headers.has("content-length")) {
         headers.set("content-length", {
           name: "Content-Length",
-          values: [String(this.#bodyLength())],
+          values: [String(bodyLength(this.#s))],
           ascii: true,
         });
       }
-      let body: Buffer | string = this.#takeBody();
+      let body: Buffer | string = takeBody(this.#s);
       const transforms = this.application.createTransforms(this.request);
       s.transforms = transforms;
       for (const transform of transforms) body = transform.transformFirstChunk(this, body, true);
@@ -1035,21 +855,21 @@ export class RequestHandler {
       if (declared !== undefined && method !== "HEAD" && Number(declared) !== length) {
         res.shouldKeepAlive = false;
       }
-      this.#writeHead(res);
+      writeHead(this.#s, res, this.request.method);
       if (method === "HEAD") {
         body = "";
         length = 0;
       }
-      const mismatch = this.#countBody(length, true);
-      if (mismatch) this.#abortResponse(res, mismatch, this.#wireChunk(body));
-      done = this.#endResponse(res, this.#wireChunk(body));
+      const mismatch = countBody(this.#s, length, true, () => this.#clientGone());
+      if (mismatch) abortResponse(res, mismatch, wireChunk(this.#s, body));
+      done = this.#endResponse(res, wireChunk(this.#s, body));
     } else {
-      const body = this.#takeBody();
+      const body = takeBody(this.#s);
       let data: Buffer = typeof body === "string" ? Buffer.from(body) : body;
       for (const transform of s.transforms ?? []) data = transform.transformChunk(data, true);
       if (method === "HEAD") data = EMPTY;
-      const mismatch = this.#countBody(data.length, true);
-      if (mismatch) this.#abortResponse(res, mismatch, data);
+      const mismatch = countBody(this.#s, data.length, true, () => this.#clientGone());
+      if (mismatch) abortResponse(res, mismatch, data);
       done = this.#endResponse(res, data);
     }
     s.finished = true;
