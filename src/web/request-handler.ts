@@ -6,7 +6,6 @@ import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
-import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { onResponseClose } from "../httputil/response-close.ts";
 import { responses } from "../httputil/responses.ts";
@@ -20,9 +19,18 @@ import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./
 import {
   abortResponse,
   bodyLength,
+  byteLength,
+  checkedHeaderName,
   countBody,
+  EMPTY,
+  EMPTY_BODY_ETAG,
   HandlerState,
+  headerValueToString,
+  oneShotHash,
+  PLAIN_HEADER_VALUE,
   takeBody,
+  textEtag,
+  UNSAFE_HEADER_VALUE,
   wireChunk,
   writeHead,
 } from "./handler-state.ts";
@@ -68,12 +76,6 @@ export interface ErrorInfo {
 /** The server version sent in the `Server` header. */
 export const SERVER_VERSION = "tornado-ts/0.1.0";
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// RFC 9110 section 5.5: field values may hold TAB, visible ASCII and obs-text; CR and LF (and the
-// other controls) would split the header and let a caller inject headers (response splitting).
-const UNSAFE_HEADER_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
-// The common case, checked first: nothing but TAB and printable ASCII (safe, and sent as it is).
-const PLAIN_HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 // Reason phrases (RFC 9112 section 4): TAB, SP, VCHAR, obs-text; Tornado also refuses "<".
 const SAFE_REASON = /^[\t \x21-\x7e\x80-\xff]+$/;
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
@@ -81,32 +83,6 @@ const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 const WRITE_TYPE_ERROR = "write() only accepts bytes, unicode, and dict objects";
 const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
-// One-shot hashing (Node 20.12+) skips making a Hash object: about 2.5 times faster for the small
-// bodies most responses have. Looked up at run time, as older Node 20 releases lack it.
-const oneShotHash = typeof crypto.hash === "function" ? crypto.hash : undefined;
-const EMPTY_BODY_ETAG = `"${crypto.createHash("sha1").digest("hex")}"`;
-// ETags of recent small text bodies: many responses repeat the same body (a fixed page, an API
-// answer), and a Map lookup costs less than hashing. Bounded in entries and in body length.
-const ETAG_MEMO_MAX_ENTRIES = 256;
-const ETAG_MEMO_MAX_LENGTH = 1024;
-const etagMemo = new Map<string, string>();
-
-function textEtag(body: string): string {
-  const small = body.length <= ETAG_MEMO_MAX_LENGTH;
-  if (small) {
-    const known = etagMemo.get(body);
-    if (known !== undefined) return known;
-  }
-  const etag = oneShotHash
-    ? `"${oneShotHash("sha1", body, "hex")}"`
-    : `"${crypto.createHash("sha1").update(body).digest("hex")}"`;
-  if (small) {
-    if (etagMemo.size >= ETAG_MEMO_MAX_ENTRIES) etagMemo.clear();
-    etagMemo.set(body, etag);
-  }
-  return etag;
-}
-
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
 
 const AsyncFunction = (async () => {}).constructor;
@@ -124,20 +100,6 @@ function isPromise(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-// Header names already checked, with their map key and Tornado's spelling: responses set the same
-// few names over and over, and the check, lower-casing and spelling are each work per call.
-const checkedNames = new Map<string, readonly [key: string, name: string]>();
-
-function checkedHeaderName(name: string): readonly [key: string, name: string] {
-  let known = checkedNames.get(name);
-  if (known === undefined) {
-    if (!HEADER_NAME.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
-    known = [name.toLowerCase(), normalizeHeaderName(name)];
-    if (checkedNames.size < 1000) checkedNames.set(name, known);
-  }
-  return known;
-}
-
 // The handler method for each standard HTTP method, without lower-casing per request.
 const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
   GET: "get",
@@ -148,17 +110,6 @@ const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
   PUT: "put",
   OPTIONS: "options",
 };
-
-function headerValueToString(value: HeaderValue): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new TypeError(`Unsupported header value ${value}`);
-    return String(value);
-  }
-  if (value instanceof Date) return value.toUTCString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("latin1");
-  throw new TypeError(`Unsupported header value ${String(value)}`);
-}
 
 const NON_ASCII = /[^\x00-\x7f]/;
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
@@ -1000,20 +951,18 @@ export class RequestHandler {
 
   // ---- locale ------------------------------------------------------------------------------
 
-  #locale: Locale | undefined;
-
   /**
    * The locale for this request (for `this.locale.translate(...)`, and `_` in templates): what
    * `getUserLocale()` gives, or when that is `null`, `getBrowserLocale()`. Worked out on first use
    * and kept for the request; assign it (in `prepare`, say) to choose another.
    */
   get locale(): Locale {
-    this.#locale ??= this.getUserLocale() ?? this.getBrowserLocale();
-    return this.#locale;
+    this.#s.locale ??= this.getUserLocale() ?? this.getBrowserLocale();
+    return this.#s.locale;
   }
   /** Sets the locale for the rest of the request. */
   set locale(value: Locale) {
-    this.#locale = value;
+    this.#s.locale = value;
   }
 
   /**
@@ -1053,8 +1002,6 @@ export class RequestHandler {
 
   /** Whether `staticUrl` adds the scheme and host by default (Tornado's `include_host`). */
   includeHost = false;
-  #ui: Record<string, unknown> | undefined;
-  #templatesReset = false;
 
   /** The template directory: the `templatePath` setting (override to choose per handler). */
   getTemplatePath(): string | undefined {
@@ -1122,8 +1069,8 @@ export class RequestHandler {
       loader = this.createTemplateLoader(templatePath);
       templateLoaders.set(key, loader);
     }
-    if (settings.compiledTemplateCache === false && !this.#templatesReset) {
-      this.#templatesReset = true;
+    if (settings.compiledTemplateCache === false && !this.#s.templatesReset) {
+      this.#s.templatesReset = true;
       loader.reset();
     }
     const template = loader.load(templateName);
@@ -1164,8 +1111,8 @@ export class RequestHandler {
 
   /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
   get ui(): Record<string, unknown> {
-    this.#ui ??= createUINamespace(this);
-    return this.#ui;
+    this.#s.ui ??= createUINamespace(this);
+    return this.#s.ui;
   }
 
   /**
@@ -1513,8 +1460,6 @@ function callerDirectory(): string {
   return process.cwd();
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
 function bytesRepr(value: Uint8Array): string {
   let out = "b'";
@@ -1525,8 +1470,4 @@ function bytesRepr(value: Uint8Array): string {
         : `\\x${byte.toString(16).padStart(2, "0")}`;
   }
   return `${out}'`;
-}
-
-function byteLength(data: string | Buffer): number {
-  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
 }
