@@ -1000,8 +1000,11 @@ export class RequestHandler {
 
   // ---- templates, static URLs and UI modules -----------------------------------------------
 
-  /** Whether `staticUrl` adds the scheme and host by default (Tornado's `include_host`). */
-  includeHost = false;
+  /**
+   * Whether `staticUrl` adds the scheme and host by default (Tornado's `include_host`): false on
+   * the prototype, so no handler object carries its own; set it in a subclass or on a handler.
+   */
+  declare includeHost: boolean;
 
   /** The template directory: the `templatePath` setting (override to choose per handler). */
   getTemplatePath(): string | undefined {
@@ -1417,6 +1420,8 @@ export class RequestHandler {
     return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
   }
 }
+
+RequestHandler.prototype.includeHost = false;
 
 /** Python's `float()` of a string (the forms Tornado accepts for a q weight); NaN when invalid. */
 function pythonFloat(text: string): number {

@@ -566,6 +566,29 @@ describe("static_url and the staticPath setting", () => {
     assert.ok(logs.has(`Could not open static file '${join(dir, "missing.txt")}'`));
   });
 
+  it("adds the host when a handler class sets includeHost, as Tornado's include_host", async () => {
+    class WithHost extends UrlHandler {
+      override includeHost = true;
+    }
+    const app = new Application(
+      [
+        ["/host", WithHost],
+        ["/urls", UrlHandler],
+      ],
+      { staticPath: dir },
+    );
+    const other = await TestServer.start(app);
+    try {
+      const withHost = (await other.fetch("/host")).text.split("\n");
+      assert.equal(withHost[0], `http://127.0.0.1:${other.port}/static/foo.txt?v=${SHA512}`);
+      assert.equal(withHost[2], `http://127.0.0.1:${other.port}/static/foo.txt?v=${SHA512}`);
+      const plain = (await other.fetch("/urls")).text.split("\n");
+      assert.equal(plain[0], `/static/foo.txt?v=${SHA512}`);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("serves /static/, /robots.txt and /favicon.ico before the application's routes", async () => {
     assert.equal((await server.fetch("/static/foo.txt")).text, CONTENT);
     assert.equal((await server.fetch("/robots.txt")).text, "User-agent: *");
