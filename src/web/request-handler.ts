@@ -1,7 +1,5 @@
 import * as crypto from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
@@ -11,7 +9,7 @@ import { onResponseClose } from "../httputil/response-close.ts";
 import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
-import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
+import { type BaseLoader, Loader } from "../template/index.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
@@ -34,6 +32,13 @@ import {
   wireChunk,
   writeHead,
 } from "./handler-state.ts";
+import {
+  defaultTemplateLoader,
+  renderToString,
+  type StaticUrlOptions,
+  staticUrlFor,
+  templateNamespace,
+} from "./handler-templates.ts";
 import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
@@ -72,6 +77,8 @@ export interface ErrorInfo {
   /** Anything else the caller of `sendError` passed. */
   [key: string]: unknown;
 }
+
+export type { StaticUrlOptions } from "./handler-templates.ts";
 
 /** The server version sent in the `Server` header. */
 export const SERVER_VERSION = "tornado-ts/0.1.0";
@@ -1016,12 +1023,7 @@ export class RequestHandler {
    * {@link Loader} with the `autoescape` and `templateWhitespace` settings.
    */
   createTemplateLoader(templatePath: string): BaseLoader {
-    const settings = this.settings;
-    if (settings.templateLoader) return settings.templateLoader;
-    const options: LoaderOptions = {};
-    if ("autoescape" in settings) options.autoescape = settings.autoescape ?? null;
-    if (settings.templateWhitespace) options.whitespace = settings.templateWhitespace;
-    return new Loader(templatePath, options);
+    return defaultTemplateLoader(this.settings, templatePath);
   }
 
   /**
@@ -1031,30 +1033,7 @@ export class RequestHandler {
    * `uiMethods`, and `modules` (the `uiModules`). Override to add more.
    */
   getTemplateNamespace(): Record<string, unknown> {
-    const locale = this.locale;
-    const translate = locale.translate;
-    const pgettext = locale.pgettext;
-    const staticUrl = (path: string, includeHost?: boolean | StaticUrlOptions) =>
-      this.staticUrl(path, includeHost);
-    const xsrfFormHtml = () => this.xsrfFormHtml();
-    const reverseUrl = (name: string, ...args: unknown[]) => this.reverseUrl(name, ...args);
-    const currentUser = this.currentUser;
-    return {
-      handler: this,
-      request: this.request,
-      current_user: currentUser,
-      currentUser,
-      locale,
-      _: translate,
-      pgettext,
-      static_url: staticUrl,
-      staticUrl,
-      xsrf_form_html: xsrfFormHtml,
-      xsrfFormHtml,
-      reverse_url: reverseUrl,
-      reverseUrl,
-      ...this.ui,
-    };
+    return templateNamespace(this);
   }
 
   /**
@@ -1064,20 +1043,7 @@ export class RequestHandler {
    * default) templates are compiled again on every request.
    */
   renderString(templateName: string, vars: Record<string, unknown> = {}): string {
-    const settings = this.settings;
-    const templatePath = this.getTemplatePath() ?? callerDirectory();
-    const key = `${resolve(templatePath)}\0${settings.autoescape}\0${settings.templateWhitespace}`;
-    let loader = settings.templateLoader ?? templateLoaders.get(key);
-    if (loader === undefined) {
-      loader = this.createTemplateLoader(templatePath);
-      templateLoaders.set(key, loader);
-    }
-    if (settings.compiledTemplateCache === false && !this.#s.templatesReset) {
-      this.#s.templatesReset = true;
-      loader.reset();
-    }
-    const template = loader.load(templateName);
-    return template.generate({ ...this.getTemplateNamespace(), ...vars });
+    return renderToString(this, this.#s, templateName, vars);
   }
 
   /**
@@ -1099,17 +1065,7 @@ export class RequestHandler {
    * prefixes `protocol://host`. Needs the `staticPath` setting.
    */
   staticUrl(path: string, includeHost?: boolean | StaticUrlOptions): string {
-    const settings = this.settings;
-    if (settings.staticPath === undefined) {
-      throw new Error(
-        "You must define the 'staticPath' setting in your application to use staticUrl",
-      );
-    }
-    const options = typeof includeHost === "object" ? includeHost : { includeHost };
-    const maker = settings.staticHandlerClass as unknown as StaticUrlMaker;
-    const url = maker.makeStaticUrl(settings, path, options.includeVersion ?? true);
-    const withHost = options.includeHost ?? this.includeHost;
-    return withHost ? `${this.request.protocol}://${this.request.host}${url}` : url;
+    return staticUrlFor(this, path, includeHost);
   }
 
   /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
@@ -1438,33 +1394,6 @@ function pythonFloat(text: string): number {
 }
 
 /** Options for {@link RequestHandler.staticUrl}. */
-export interface StaticUrlOptions {
-  /** Prefix `protocol://host` (default: the handler's `includeHost`). */
-  includeHost?: boolean | undefined;
-  /** Add the `?v=` content hash (default true). */
-  includeVersion?: boolean | undefined;
-}
-
-/** What `staticUrl` needs of the `staticHandlerClass` setting (StaticFileHandler has it). */
-interface StaticUrlMaker {
-  makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion?: boolean): string;
-}
-
-// Template loaders by directory and settings, for the whole process (as Tornado keeps them).
-const templateLoaders = new Map<string, BaseLoader>();
-const FRAMEWORK_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** The directory of the first source file on the stack outside tornado-ts itself. */
-function callerDirectory(): string {
-  for (const line of (new Error().stack ?? "").split("\n").slice(1)) {
-    const match = /((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line);
-    if (!match) continue;
-    const file = match[1]!.startsWith("file://") ? fileURLToPath(match[1]!) : match[1]!;
-    if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
-  }
-  return process.cwd();
-}
-
 /** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
 function bytesRepr(value: Uint8Array): string {
   let out = "b'";
