@@ -11,7 +11,7 @@ import type { ApplicationSettings } from "./application.ts";
 import type { HandlerState } from "./handler-state.ts";
 import type { RequestHandler } from "./request-handler.ts";
 
-/** Options of {@link RequestHandler.staticUrl}. */
+/** Options for {@link RequestHandler.staticUrl}. */
 export interface StaticUrlOptions {
   /** Prefix `protocol://host` (default: the handler's `includeHost`). */
   includeHost?: boolean | undefined;

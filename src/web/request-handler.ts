@@ -1393,7 +1393,6 @@ function pythonFloat(text: string): number {
   return Number(plain);
 }
 
-/** Options for {@link RequestHandler.staticUrl}. */
 /** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
 function bytesRepr(value: Uint8Array): string {
   let out = "b'";
