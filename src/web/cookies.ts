@@ -56,6 +56,8 @@ export function quoteCookieValue(value: string): string {
 }
 
 const ATTRIBUTE_UNSAFE = /[\x00-\x20;\x7f]/;
+// Visible ASCII but `"`, `,`, `;` and `\`: a value of these is written as it is, or in quotes.
+const QUOTABLE_AS_IS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
 
 // How formatSetCookie writes each latin-1 character of a value: 0 as it is, 1 as it is but only
 // inside double quotes, 2 escaped inside double quotes (as quoteCookieValue does), 3 refused
@@ -95,9 +97,13 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
   }
   // One pass over the value finds what it needs: nothing, quotes, or escapes inside quotes.
   // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
+  // The usual values (a signed value, a token) are visible ASCII without `"`, `,`, `;` or `\`:
+  // two native scans settle those, several times faster than the loop below.
   let needs = value === "" ? IN_QUOTES : BARE;
   let aboveLatin1 = false;
-  for (let i = 0; i < value.length; i++) {
+  const plain = value !== "" && QUOTABLE_AS_IS.test(value);
+  if (plain) needs = UNQUOTED.test(value) ? BARE : IN_QUOTES;
+  for (let i = 0; !plain && i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code > 0xff) {
       aboveLatin1 = true;

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { TestServer } from "tornado-ts/testing";
-import { Application, CookieError, RequestHandler } from "tornado-ts/web";
+import {
+  Application,
+  CookieError,
+  formatSetCookie,
+  quoteCookieValue,
+  RequestHandler,
+} from "tornado-ts/web";
 import { rawFetch } from "../support/raw-http.ts";
 
 class CookieHandler extends RequestHandler {
@@ -142,5 +148,54 @@ describe("setCookie and friends", () => {
         'Invalid cookie "a": characters above U+00FF cannot be carried; encode the value first',
       ],
     });
+  });
+});
+
+describe("formatSetCookie's value check", () => {
+  it("writes every value of up to three characters as SimpleCookie's rules do", () => {
+    // Characters of every class: legal as they are, legal only in quotes, escaped in quotes,
+    // refused (controls, space, above U+00FF). The fast path for plain values must agree with
+    // the rules everywhere.
+    const alphabet = [
+      "a",
+      "Z",
+      "0",
+      "=",
+      "|",
+      ":",
+      '"',
+      ",",
+      ";",
+      "\\",
+      "\x7f",
+      "\xe9",
+      "~",
+      "/",
+      "@",
+      "[",
+      "{",
+      "(",
+      "<",
+      " ",
+      "\x01",
+      "\u0100",
+    ];
+    const legal = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
+    let values = [""];
+    let checked = 0;
+    for (let length = 1; length <= 3; length++) {
+      values = values.flatMap((prefix) => alphabet.map((char) => prefix + char));
+      for (const value of values) {
+        const refused = /[\x00-\x20]|[^\x00-\xff]/.test(value);
+        if (refused) {
+          assert.throws(() => formatSetCookie("n", value, { path: null }), CookieError, value);
+        } else {
+          const expected = legal.test(value) ? value : quoteCookieValue(value);
+          assert.equal(formatSetCookie("n", value, { path: null }), `n=${expected}`, value);
+        }
+        checked++;
+      }
+    }
+    assert.equal(checked, 22 + 22 ** 2 + 22 ** 3);
   });
 });
