@@ -107,7 +107,9 @@ describe("npm start", { timeout: 60_000 }, () => {
     child.stderr!.on("data", (chunk: Buffer) => {
       log += chunk.toString();
     });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // "close", not "exit": npm can exit before the application it started has written its last
+    // lines, which reach the shared pipe later; "close" waits until every writer is done.
+    const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
     for (let i = 0; i < 600 && !/listening on http/.test(log); i++) {
       if (child.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
