@@ -87,7 +87,8 @@ export const SERVER_VERSION = "tornado-ts/0.1.0";
 const SAFE_REASON = /^[\t \x21-\x7e\x80-\xff]+$/;
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
 const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM` keeps a leading byte-order mark in the text, as Python's UTF-8 decoding does.
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const WRITE_TYPE_ERROR = "write() only accepts bytes, unicode, and dict objects";
 const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
@@ -119,6 +120,20 @@ const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 const NON_ASCII = /[^\x00-\x7f]/;
+// What Python's str.strip() removes (Tornado strips arguments with it): String.prototype.trim()
+// also removes U+FEFF and keeps U+0085 and U+001C to U+001F.
+const PYTHON_SPACE_EDGES =
+  /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+function pythonStrip(text: string): string {
+  const last = text.length - 1;
+  if (last < 0) return text;
+  const first = text.charCodeAt(0);
+  const end = text.charCodeAt(last);
+  if (first > 0x20 && first < 0x7f && end > 0x20 && end < 0x7f) return text;
+  return text.replace(PYTHON_SPACE_EDGES, "");
+}
+
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
 const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
 
@@ -363,7 +378,7 @@ export class RequestHandler {
     let text = this.decodeArgument(value, name);
     CONTROL_CHARS.lastIndex = 0;
     if (CONTROL_CHARS.test(text)) text = text.replace(CONTROL_CHARS, " ");
-    return strip ? text.trim() : text;
+    return strip ? pythonStrip(text) : text;
   }
 
   #argument(source: Record<string, Buffer[]>, name: string, rest: unknown[]): unknown {

@@ -171,6 +171,12 @@ conformanceSuite("core conformance: input", PYTHON, makeApp, [
   { name: "; is not a separator", path: "/args?x=1;x=2" },
   { name: "a missing argument with a default", path: "/args?name=absent" },
   { name: "invalid UTF-8 in an argument is a 400", path: "/args?x=%FF" },
+  { name: "a leading byte-order mark in an argument is kept", path: "/args?x=%EF%BB%BFa" },
+  { name: "a leading byte-order mark in a path group is kept", path: "/unq/%EF%BB%BFa" },
+  {
+    name: "arguments are stripped of what Python counts as white space",
+    path: "/args?x=%C2%85a%E3%80%80%EF%BB%BF&x=%1C%E2%80%A8b%C2%A0",
+  },
   {
     name: "query and body arguments merge, query first",
     path: "/args?x=q1",
