@@ -335,8 +335,8 @@ export class Application implements HTTPServerDelegate {
     }
     const running = handlerInternals().execute(
       handler,
-      match?.args ?? [],
-      match?.kwargs ?? {},
+      match?.args ?? NO_PATH_ARGS,
+      match?.kwargs ?? NO_PATH_KWARGS,
       streamBody && (() => streamBody(handler)),
     );
     const timeout = this.settings.requestHandlerTimeout;
@@ -435,6 +435,8 @@ export class Application implements HTTPServerDelegate {
 }
 
 const NO_TRANSFORMS: readonly OutputTransform[] = Object.freeze([]);
+const NO_PATH_ARGS: readonly string[] = Object.freeze([]);
+const NO_PATH_KWARGS: Readonly<Record<string, string>> = Object.freeze({});
 const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
 
 function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {

@@ -7,6 +7,7 @@
  */
 import * as crypto from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { httpDateNow } from "../httputil/dates.ts";
 import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
 import type { Locale } from "../locale.ts";
@@ -83,11 +84,37 @@ export interface OutputMismatch {
   short: boolean;
 }
 
+/** The server version sent in the `Server` header. */
+export const SERVER_VERSION = "tornado-ts/0.1.0";
+
+/**
+ * A response header: never changed once made (a change makes a new entry), so the default headers
+ * every response starts with are shared objects rather than three new ones per request.
+ */
 export interface HeaderEntry {
-  name: string;
-  values: string[];
+  readonly name: string;
+  readonly values: readonly string[];
   /** Every value is printable ASCII (or TAB): sent as it is, with no per-value check at send time. */
-  ascii: boolean;
+  readonly ascii: boolean;
+}
+
+/** The `Server` header every response starts with. */
+export const SERVER_ENTRY: HeaderEntry = { name: "Server", values: [SERVER_VERSION], ascii: true };
+/** The default `Content-Type`, as Tornado's. */
+export const HTML_ENTRY: HeaderEntry = {
+  name: "Content-Type",
+  values: ["text/html; charset=UTF-8"],
+  ascii: true,
+};
+let dateEntryNow: HeaderEntry = { name: "Date", values: [""], ascii: true };
+
+/** The `Date` header for now: one entry per second. */
+export function dateEntry(): HeaderEntry {
+  const now = httpDateNow();
+  if (dateEntryNow.values[0] !== now) {
+    dateEntryNow = { name: "Date", values: [now], ascii: true };
+  }
+  return dateEntryNow;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -129,6 +156,8 @@ export class HandlerState {
   responseClosed = false;
   watching = false;
   resolveFinish: (() => void) | undefined;
+  /** Set while the framework's own `finish()` call runs: its promise is not needed. */
+  finishUnawaited = false;
   transforms: readonly OutputTransform[] | undefined;
   /** The Content-Length sent, when the response carries one and a body; bytes are counted against it. */
   declaredLength: number | undefined;
@@ -231,7 +260,7 @@ export function countBody(
   s: HandlerState,
   length: number,
   finishing: boolean,
-  clientGone: () => boolean,
+  res: ServerResponse,
 ): OutputMismatch | undefined {
   const declared = s.declaredLength;
   if (declared === undefined) return undefined;
@@ -245,7 +274,7 @@ export function countBody(
   }
   // A client that went away takes the short body with it: there is no framing left to break
   // (Tornado skips this check once its stream is closed).
-  if (finishing && s.sentLength < declared && !clientGone()) {
+  if (finishing && s.sentLength < declared && !s.responseClosed && !res.socket?.destroyed) {
     s.declaredLength = undefined;
     const missing = declared - s.sentLength;
     return {

@@ -27,10 +27,14 @@ export interface RouteMatch {
   /** The route that matched. */
   readonly spec: URLSpec;
   /** Captured groups in pattern order; `undefined` for an optional group that did not take part. */
-  readonly args: (string | undefined)[];
+  readonly args: readonly (string | undefined)[];
   /** Named groups by name (empty for a pattern without names). */
-  readonly kwargs: Record<string, string | undefined>;
+  readonly kwargs: Readonly<Record<string, string | undefined>>;
 }
+
+// A pattern without groups matches with these: shared, so a match allocates nothing of its own.
+const NO_ARGS: readonly string[] = Object.freeze([]);
+const NO_KWARGS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** An error in a route definition, raised when the Application is built. */
 export class RouteError extends Error {
@@ -114,6 +118,8 @@ export class URLSpec {
   readonly #prefix: string;
   readonly #exact: boolean;
   readonly #reverseParts: readonly string[] | null;
+  /** The match of a literal pattern, the same every time. */
+  readonly #exactMatch: RouteMatch;
 
   static {
     segmentKeyOf = (spec) => {
@@ -159,20 +165,18 @@ export class URLSpec {
     this.#prefix = prefix;
     this.#exact = exact && this.groupCount === 0;
     this.#reverseParts = reverseParts(js, this.groupCount);
+    this.#exactMatch = Object.freeze({ spec: this, args: NO_ARGS, kwargs: NO_KWARGS });
   }
 
-  /** Matches a raw request path; returns the groups or `null`. */
+  /** Matches a raw request path; returns the groups (read-only) or `null`. */
   match(path: string): RouteMatch | null {
-    if (this.#exact) {
-      if (path !== this.#prefix) return null;
-      return { spec: this, args: [], kwargs: {} };
-    }
+    if (this.#exact) return path === this.#prefix ? this.#exactMatch : null;
     if (this.#prefix !== "" && !path.startsWith(this.#prefix)) return null;
     this.regex.lastIndex = 0;
     const m = this.regex.exec(path);
     if (m === null) return null;
-    const args = m.length > 1 ? m.slice(1) : [];
-    return { spec: this, args, kwargs: m.groups ? { ...m.groups } : {} };
+    if (m.length === 1) return this.#exactMatch;
+    return { spec: this, args: m.slice(1), kwargs: m.groups ? { ...m.groups } : NO_KWARGS };
   }
 
   /**
