@@ -19,15 +19,13 @@ import {
   byteLength,
   checkedHeaderName,
   countBody,
-  dateEntry,
+  defaultHeaders,
   EMPTY,
   EMPTY_BODY_ETAG,
   HandlerState,
-  HTML_ENTRY,
   headerValueToString,
   oneShotHash,
   PLAIN_HEADER_VALUE,
-  SERVER_ENTRY,
   takeBody,
   textEtag,
   UNSAFE_HEADER_VALUE,
@@ -563,11 +561,7 @@ export class RequestHandler {
   /** Resets the status, headers and body to their defaults and calls `setDefaultHeaders`; cookies stay. */
   clear(): void {
     const s = this.#s;
-    const headers = s.headers;
-    headers.clear();
-    headers.set("server", SERVER_ENTRY);
-    headers.set("content-type", HTML_ENTRY);
-    headers.set("date", dateEntry());
+    s.headers = defaultHeaders();
     this.setDefaultHeaders();
     if (s.chunks.length > 0) s.chunks = [];
     s.status = 200;
@@ -618,7 +612,6 @@ export class RequestHandler {
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) this.#checkValue(text);
-    // A Map keeps a key's first position when it is set again: Tornado's order.
     s.headers.set(key, { name: normalized, values: [text], ascii });
   }
 
@@ -730,7 +723,7 @@ export class RequestHandler {
    */
   get responseHeaders(): [string, string][] {
     const out: [string, string][] = [];
-    for (const entry of this.#s.headers.values())
+    for (const entry of this.#s.headers.entries)
       for (const value of entry.values) out.push([entry.name, value]);
     return out;
   }
