@@ -17,7 +17,7 @@ import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
-import { watchResponseClose } from "./httputil/response-close.ts";
+import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -219,9 +219,39 @@ export class BodyTooLargeError extends Error {
 
 /** What the server keeps per connection: its responses in progress, and since when it is idle. */
 interface ConnectionState {
-  /** `null` while idle: an emptied array would keep its room for 17 responses on every idle connection. */
-  responses: ServerResponse[] | null;
+  /** The response in progress (the first, when requests are pipelined); `null` while idle. */
+  response: ServerResponse | null;
+  /**
+   * Responses behind `response` on a pipelining connection, else `null` (an emptied array would
+   * keep its room for 17 responses on every idle connection).
+   */
+  queued: ServerResponse[] | null;
   idleSince: number;
+}
+
+const connectionOf = Symbol("tornado-ts.connection");
+type TrackedResponse = ServerResponse & { [connectionOf]?: ConnectionState };
+
+/**
+ * The server's `close` listener of every response (`this`): counts the request as ended and drops
+ * the response from its connection's list. One function for all: a closure per response is
+ * allocation on every request.
+ */
+function onTrackedResponseClose(this: ServerResponse): void {
+  requestEnded(this);
+  const connection = (this as TrackedResponse)[connectionOf];
+  if (connection !== undefined) {
+    const queued = connection.queued;
+    if (connection.response === this) {
+      connection.response = queued === null ? null : (queued.shift() ?? null);
+    } else if (queued !== null) {
+      const index = queued.indexOf(this);
+      if (index >= 0) queued.splice(index, 1);
+    }
+    if (queued !== null && queued.length === 0) connection.queued = null;
+    if (connection.response === null) connection.idleSince = Date.now();
+  }
+  runCloseHook(this);
 }
 
 /** A `close` listener that drops its socket (`this`) from `connections`. */
@@ -337,7 +367,7 @@ export class HTTPServer {
   #connection(socket: Socket): ConnectionState {
     let state = this.#connections.get(socket);
     if (!state) {
-      state = { responses: null, idleSince: Date.now() };
+      state = { response: null, queued: null, idleSince: Date.now() };
       this.#connections.set(socket, state);
       // One listener function for every socket ("close" comes once): a closure per connection,
       // and once()'s wrapper, would cost each idle connection about 200 bytes.
@@ -350,25 +380,15 @@ export class HTTPServer {
   #track(req: IncomingMessage, res: ServerResponse): void {
     requestStarted();
     const connection = this.#connection(req.socket);
-    // An array per connection rather than a Set per server: a Set would give every response an
+    // A field per connection rather than a Set per server: a Set would give every response an
     // identity hash (about 5% of a small request's cost). Responses on one connection come and go
     // in order; almost always there is one at a time.
-    const responses = connection.responses;
-    if (responses === null) connection.responses = [res];
-    else responses.push(res);
+    if (connection.response === null) connection.response = res;
+    else if (connection.queued === null) connection.queued = [res];
+    else connection.queued.push(res);
+    (res as TrackedResponse)[connectionOf] = connection;
     if (this.#draining) res.shouldKeepAlive = false;
-    watchResponseClose(res, () => {
-      requestEnded(res);
-      const list = connection.responses;
-      if (list !== null) {
-        if (list.length === 1 && list[0] === res) connection.responses = null;
-        else {
-          const index = list.indexOf(res);
-          if (index >= 0) list.splice(index, 1);
-        }
-      }
-      connection.idleSince = Date.now();
-    });
+    watchResponseClose(res, onTrackedResponseClose);
   }
 
   /** Starts listening on `port` (0 for any free port) in this process; resolves once listening. */
@@ -428,8 +448,9 @@ export class HTTPServer {
     this.#listening = false;
     this.#unregisterDrain?.();
     this.#unregisterDrain = undefined;
-    for (const { responses } of this.#connections.values()) {
-      for (const res of responses ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const { response, queued } of this.#connections.values()) {
+      if (response !== null && !response.headersSent) response.shouldKeepAlive = false;
+      for (const res of queued ?? []) if (!res.headersSent) res.shouldKeepAlive = false;
     }
     const closed = new Promise<void>((resolve) => {
       // net.Server's close, not http.Server's: stop accepting without closing idle connections.
@@ -448,7 +469,7 @@ export class HTTPServer {
   #closeIdleConnections(idleMs: number): void {
     const now = Date.now();
     for (const [socket, state] of this.#connections) {
-      if (state.responses === null && now - state.idleSince >= idleMs) socket.destroySoon();
+      if (state.response === null && now - state.idleSince >= idleMs) socket.destroySoon();
     }
   }
 

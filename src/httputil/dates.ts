@@ -1,4 +1,3 @@
-let cachedSecond = -1;
 let cachedDate = "";
 let lastTimestamp = Number.NaN;
 let lastTimestampText = "";
@@ -18,15 +17,21 @@ export function formatTimestamp(ts: number | Date): string {
   return lastTimestampText;
 }
 
-/** The current time as an HTTP date, computed at most once per second. */
+/**
+ * The current time as an HTTP date, made at most once per second: kept until a timer at the next
+ * second forgets it (as Node's own `Date` header does), so a response reads no clock at all.
+ */
 export function httpDateNow(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedDate = new Date(second * 1000).toUTCString();
+  if (cachedDate === "") {
+    const now = Date.now();
+    cachedDate = new Date(now).toUTCString();
+    setTimeout(forgetDate, 1000 - (now % 1000)).unref();
   }
   return cachedDate;
+}
+
+function forgetDate(): void {
+  cachedDate = "";
 }
 
 /** Parses an HTTP date into seconds since the epoch, or `null` when it cannot be parsed. */

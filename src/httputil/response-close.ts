@@ -13,15 +13,22 @@ interface Hooked {
   [closeHook]?: (() => void) | null;
 }
 
-/** Listens for `res`'s close on the server's behalf; the listener then calls the hook set by {@link onResponseClose}. */
-export function watchResponseClose(res: ServerResponse, onClose: () => void): void {
-  const hooked = res as ServerResponse & Hooked;
-  hooked[closeHook] = null;
-  res.on("close", () => {
-    onClose();
-    const hook = hooked[closeHook];
-    if (hook) hook();
-  });
+/**
+ * Listens for `res`'s close on the server's behalf with `listener` (one function shared by every
+ * response, called with the response as `this`), which must call {@link runCloseHook} last.
+ */
+export function watchResponseClose(
+  res: ServerResponse,
+  listener: (this: ServerResponse) => void,
+): void {
+  (res as ServerResponse & Hooked)[closeHook] = null;
+  res.on("close", listener);
+}
+
+/** Calls the hook {@link onResponseClose} set on `res`, if any: for the server's close listener. */
+export function runCloseHook(res: ServerResponse): void {
+  const hook = (res as ServerResponse & Hooked)[closeHook];
+  if (hook) hook();
 }
 
 /** Calls `fn` when `res` closes: through the server's listener when it has one, else its own. */
