@@ -148,6 +148,41 @@ describe("HTTPServer", () => {
     assert.equal(server.listening, false);
   });
 
+  it("drain() sees a connection that served pipelined requests as idle once they are answered", async () => {
+    // The idle timeout is longer than the test, so only drain() can close the connection.
+    const server = new HTTPServer(new Application([["/", HelloHandler]]), {
+      idleConnectionTimeout: 60,
+    });
+    await server.listen(0, "127.0.0.1");
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = connect(server.port!, "127.0.0.1", () => resolve(s));
+      s.once("error", reject);
+    });
+    let text = "";
+    let answered: () => void = () => {};
+    const allAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("latin1");
+      if (text.split("HTTP/1.1 200 OK").length - 1 === 3) answered();
+    });
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write("GET /?1 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3));
+    await allAnswered;
+    // Idle connections close after a second of drain; a connection still counted as busy would
+    // stay open until the 30-second timeout.
+    const drained = server.drain(30);
+    const outcome = await Promise.race([
+      closed.then(() => "closed"),
+      new Promise((resolve) => setTimeout(() => resolve("still open"), 10_000)),
+    ]);
+    server.closeAllConnections();
+    await drained;
+    assert.equal(outcome, "closed");
+    assert.doesNotMatch(text, /Connection: close/i);
+  });
+
   it("Application.listen() creates a server and resolves with it", async () => {
     const server = await app().listen(0, "127.0.0.1");
     try {
