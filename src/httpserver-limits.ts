@@ -427,10 +427,16 @@ export function readPlainBody(
       req.pause();
       done(error, EMPTY_BODY);
     } else {
+      // The body has been read: tell Node so, or once the response is sent it "dumps" the request
+      // (reads what is left of it), removing the data listener on the way, which turns the
+      // request's listener table into a slow dictionary: about 0.5 µs per request with a body.
+      (req as IncomingMessage & { _consuming?: boolean })._consuming = true;
       done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     }
   };
-  // The listeners stay: once settled they do nothing, and they go with the request.
+  // The listeners stay: once settled they do nothing, and they go with the request. A body cut
+  // short (the client gone, a timeout) ends in an `error` event: Node destroys an unfinished
+  // request with an "aborted" error.
   req.on("data", (chunk: Buffer) => {
     if (settled) return;
     size += chunk.length;
@@ -439,9 +445,6 @@ export function readPlainBody(
   });
   req.on("end", () => settle(undefined));
   req.on("error", () => settle(new BodyAbortedError()));
-  req.on("close", () => {
-    if (!req.complete) settle(new BodyAbortedError());
-  });
   if (req.complete && req.readableEnded) settle(undefined);
 }
 

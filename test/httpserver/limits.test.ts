@@ -145,6 +145,39 @@ describe("HTTPServer limits and timeouts", () => {
     });
   });
 
+  it("never hands a body the client cut short to the handler, and keeps serving", async () => {
+    let posts = 0;
+    class CountingHandler extends RequestHandler {
+      post() {
+        posts++;
+        this.write(`${this.request.body.length}`);
+      }
+    }
+    const server = await TestServer.start(new Application([["/count", CountingHandler]]));
+    try {
+      const socket = await openSocket(server.port);
+      const closed = untilClosed(socket);
+      socket.write(
+        "POST /count HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na=1&b=",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      assert.equal(await closed, "");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const whole = await server.fetch("/count", {
+        method: "POST",
+        body: "a=1",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      assert.equal(whole.code, 200);
+      assert.equal(whole.body.toString(), "3");
+      assert.equal(posts, 1);
+      assert.equal(logs.has("Uncaught exception"), false);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("decompresses gzip and deflate bodies with decompressRequest, as Tornado (headers swapped)", async () => {
     await withServer({ decompressRequest: true }, async (server) => {
       const form = Buffer.from("a=1&b=%C3%A9&a=2");
