@@ -203,7 +203,8 @@ export class HandlerState {
   reason = "OK";
   headers: HeaderList = UNSET_HEADERS;
   // Made by the first setCookie: most responses set none.
-  cookies: Map<string, string> | undefined;
+  /** `[name, line, name, line, ...]`: the Set-Cookie lines by cookie name, in order. */
+  cookies: string[] | undefined;
   chunks: (string | Uint8Array)[] = [];
   headersWritten = false;
   finished = false;
@@ -295,10 +296,15 @@ function pushValues(s: HandlerState, out: string[], entry: HeaderEntry): void {
   }
 }
 
-function pushCookies(s: HandlerState, out: string[], cookies: Map<string, string>): void {
-  for (const line of cookies.values()) {
-    if (NON_ASCII.test(line)) s.latin1Headers = true;
-    out.push("Set-Cookie", wireValue(line));
+function pushCookies(s: HandlerState, out: string[], cookies: readonly string[]): void {
+  for (let i = 1; i < cookies.length; i += 2) {
+    const line = cookies[i]!;
+    if (NON_ASCII.test(line)) {
+      s.latin1Headers = true;
+      out.push("Set-Cookie", wireValue(line));
+    } else {
+      out.push("Set-Cookie", line);
+    }
   }
 }
 

@@ -652,10 +652,19 @@ export class RequestHandler {
     const s = this.#s;
     const text = typeof value === "string" ? value : Buffer.from(value).toString("latin1");
     const line = formatSetCookie(name, text, options);
-    s.cookies ??= new Map();
     const cookies = s.cookies;
-    cookies.delete(name);
-    cookies.set(name, line);
+    if (cookies === undefined) {
+      s.cookies = [name, line];
+      return;
+    }
+    // Tornado deletes a cookie set again before adding it: the new one goes last.
+    for (let i = 0; i < cookies.length; i += 2) {
+      if (cookies[i] === name) {
+        cookies.splice(i, 2);
+        break;
+      }
+    }
+    cookies.push(name, line);
   }
 
   /** Deletes a cookie: sets it empty with an expiry a year in the past (same `path` and `domain` needed). */
@@ -679,7 +688,10 @@ export class RequestHandler {
    */
   get outgoingCookies(): readonly string[] {
     const s = this.#s;
-    return [...(s.headers.get("set-cookie")?.values ?? []), ...(s.cookies?.values() ?? [])];
+    const lines = [...(s.headers.get("set-cookie")?.values ?? [])];
+    const cookies = s.cookies ?? [];
+    for (let i = 1; i < cookies.length; i += 2) lines.push(cookies[i]!);
+    return lines;
   }
 
   /**
