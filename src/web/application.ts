@@ -39,7 +39,7 @@ import {
   type URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
-import { isStreamingHandler, streamingBodyReader } from "./stream-request-body.ts";
+import { isStreamingClass, streamingBodyReader } from "./stream-request-body.ts";
 import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
 
 /**
@@ -307,7 +307,15 @@ export class Application implements HTTPServerDelegate {
     request: HTTPServerRequest,
     streamBody?: (handler: RequestHandler) => Promise<void>,
   ): Promise<void> {
-    const match = this.findHandler(request);
+    return this.#serve(request, this.findHandler(request), streamBody);
+  }
+
+  /** Serves a request whose route has been looked up (`null`: none matched). */
+  #serve(
+    request: HTTPServerRequest,
+    match: RouteMatch | null,
+    streamBody?: (handler: RequestHandler) => Promise<void>,
+  ): Promise<void> {
     let handlerClass: HandlerClass;
     let initArgs: InitArgs;
     if (match) {
@@ -361,9 +369,13 @@ export class Application implements HTTPServerDelegate {
         return;
       }
       const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
-      if (isStreamingHandler(this, request)) {
+      // The route is found once, when the headers are in (as Tornado does): it decides how the
+      // body is read, and serves the request once the body has been.
+      const match = this.findHandler(request);
+      const handlerClass = match ? match.spec.handlerClass : this.settings.defaultHandlerClass;
+      if (handlerClass !== undefined && isStreamingClass(handlerClass)) {
         attachBodyLimits(request, limits);
-        this.handleRequest(request, streamingBodyReader(request, encoding)).catch(
+        this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
           reportListenerError,
         );
         return;
@@ -384,7 +396,7 @@ export class Application implements HTTPServerDelegate {
             return;
           }
           request.body = body;
-          const running = this.handleRequest(request);
+          const running = this.#serve(request, match);
           if (running !== SETTLED) running.catch(reportListenerError);
         });
         return;
@@ -393,7 +405,7 @@ export class Application implements HTTPServerDelegate {
         .then(
           (body) => {
             request.body = body;
-            return this.handleRequest(request);
+            return this.#serve(request, match);
           },
           (error: unknown) => {
             if (error instanceof RequestBodyTooLargeError) refuseBody(res, maxBodySize, request);

@@ -53,13 +53,6 @@ export function streamRequestBody<C extends HandlerClass>(
   return handlerClass;
 }
 
-/** Whether the route that serves `request` is a `@streamRequestBody` handler class. */
-export function isStreamingHandler(application: Application, request: HTTPServerRequest): boolean {
-  const match = application.findHandler(request);
-  const handlerClass = match ? match.spec.handlerClass : application.settings.defaultHandlerClass;
-  return handlerClass !== undefined && isStreamingClass(handlerClass);
-}
-
 /** Whether `handlerClass` (or a class it extends) was marked with {@link streamRequestBody}. */
 export function isStreamingClass(handlerClass: HandlerClass): boolean {
   return (handlerClass as unknown as Record<symbol, unknown>)[STREAMING] === true;
