@@ -52,11 +52,20 @@ export function framingProblem(req: IncomingMessage): FramingProblem | undefined
   let codings = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 4 && name.toLowerCase() === "host") {
+    // The usual spellings first: lower-casing makes a new string.
+    if (
+      name.length === 4 &&
+      (name === "Host" || name === "host" || name.toLowerCase() === "host")
+    ) {
       hosts++;
       if (!VALID_HOST.test(raw[i + 1]!))
         return { status: 400, reason: `Invalid Host header ${JSON.stringify(raw[i + 1])}` };
-    } else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") {
+    } else if (
+      name.length === 17 &&
+      (name === "Transfer-Encoding" ||
+        name === "transfer-encoding" ||
+        name.toLowerCase() === "transfer-encoding")
+    ) {
       codings++;
     }
   }

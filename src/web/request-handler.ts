@@ -950,7 +950,13 @@ export class RequestHandler {
   /** Sets the `Etag` header from `computeEtag()`, when it gives one. */
   setEtagHeader(): void {
     const etag = this.computeEtag();
-    if (etag !== null) this.setHeader("Etag", etag);
+    if (etag === null) return;
+    // The name needs no check; the value still does, as computeEtag() may be overridden.
+    if (typeof etag === "string" && PLAIN_HEADER_VALUE.test(etag)) {
+      this.#s.headers.set("etag", { name: "Etag", values: [etag], ascii: true });
+    } else {
+      this.setHeader("Etag", etag);
+    }
   }
 
   /**
