@@ -88,6 +88,7 @@ const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
 // `ignoreBOM` keeps a leading byte-order mark in the text, as Python's UTF-8 decoding does.
 const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const WRITE_TYPE_ERROR = "write() only accepts bytes, unicode, and dict objects";
+const NO_RESPONSE = "This request has no response stream (it was not received by a server)";
 const FORM_METHODS_WITHOUT_XSRF = new Set(["GET", "HEAD", "OPTIONS"]);
 type HandlerMethod = (this: RequestHandler, ...args: string[]) => unknown;
 
@@ -742,8 +743,7 @@ export class RequestHandler {
 
   #response(): ServerResponse {
     const res = this.request.rawResponse;
-    if (!res)
-      throw new Error("This request has no response stream (it was not received by a server)");
+    if (!res) throw new Error(NO_RESPONSE);
     return res;
   }
 
@@ -787,11 +787,14 @@ export class RequestHandler {
     const s = this.#s;
     if (s.finished) throw new Error("finish() called twice");
     if (chunk !== undefined && chunk !== null) this.write(chunk);
-    const res = this.#response();
     // Fields read more than once are read into locals: with many handler subclasses every read
     // of a field of `this` is a megamorphic lookup.
+    const request = this.request;
+    const application = this.application;
+    const res = request.rawResponse;
+    if (!res) throw new Error(NO_RESPONSE);
     const headers = s.headers;
-    const method = this.request.method;
+    const method = request.method;
     let done: Promise<void>;
     let autoLength = -1;
     if (!s.headersWritten) {
@@ -817,7 +820,7 @@ export class RequestHandler {
         });
       }
       let body: Buffer | string = takeBody(s);
-      const transforms = this.application.createTransforms(this.request);
+      const transforms = application.createTransforms(request);
       s.transforms = transforms;
       let length: number;
       if (transforms.length === 0 && autoLength >= 0) {
@@ -850,7 +853,7 @@ export class RequestHandler {
       done = this.#endResponse(res, data);
     }
     s.finished = true;
-    this.application.logRequest(this);
+    application.logRequest(this);
     this.#runOnFinish();
     return done;
   }
