@@ -94,6 +94,20 @@ describe("response headers", () => {
     );
   });
 
+  it("sends the current time in Date, within a second, also after the server sat idle", async () => {
+    const dateOf = async (): Promise<number> => {
+      const before = Math.floor(Date.now() / 1000);
+      const response = await rawFetch(server.port, "/defaults");
+      const after = Math.floor(Date.now() / 1000);
+      const sent = Date.parse(response.header("Date") ?? "") / 1000;
+      assert.ok(sent >= before && sent <= after, `Date ${sent} outside ${before}..${after}`);
+      return sent;
+    };
+    const first = await dateOf();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    assert.ok((await dateOf()) >= first + 2);
+  });
+
   it("lets the method override setDefaultHeaders, keeping positions and Tornado's casing", async () => {
     const response = await rawFetch(server.port, "/header");
     assert.deepEqual(response.headers, [
