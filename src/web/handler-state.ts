@@ -99,9 +99,9 @@ export interface HeaderEntry {
 }
 
 /** The `Server` header every response starts with. */
-export const SERVER_ENTRY: HeaderEntry = { name: "Server", values: [SERVER_VERSION], ascii: true };
+const SERVER_ENTRY: HeaderEntry = { name: "Server", values: [SERVER_VERSION], ascii: true };
 /** The default `Content-Type`, as Tornado's. */
-export const HTML_ENTRY: HeaderEntry = {
+const HTML_ENTRY: HeaderEntry = {
   name: "Content-Type",
   values: ["text/html; charset=UTF-8"],
   ascii: true,
