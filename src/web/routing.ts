@@ -118,7 +118,7 @@ export class URLSpec {
   readonly #prefix: string;
   readonly #exact: boolean;
   readonly #reverseParts: readonly string[] | null;
-  /** The match of a literal pattern, the same every time. */
+  /** The match of a pattern without groups, the same every time. */
   readonly #exactMatch: RouteMatch;
 
   static {
