@@ -35,6 +35,8 @@ export class NodeProcess {
   #output = "";
   #stdout = "";
   readonly #waiters = new Set<() => void>();
+  /** Whether its stdout and stderr have closed: output can still arrive after `exit`. */
+  #streamsClosed = false;
 
   private constructor(child: ChildProcess) {
     this.child = child;
@@ -51,6 +53,10 @@ export class NodeProcess {
         resolve({ code, signal });
         for (const waiter of this.#waiters) waiter();
       });
+    });
+    child.on("close", () => {
+      this.#streamsClosed = true;
+      for (const waiter of this.#waiters) waiter();
     });
   }
 
@@ -98,7 +104,8 @@ export class NodeProcess {
 
   /**
    * Resolves with the first match of `pattern` in the output after `from`; rejects after
-   * `timeoutMs`, or when the process exits without printing it.
+   * `timeoutMs`, or when the process has exited without printing it (once its output streams
+   * have closed, or a second after the exit when workers still hold them open).
    */
   waitFor(
     pattern: RegExp,
@@ -106,18 +113,25 @@ export class NodeProcess {
   ): Promise<RegExpExecArray> {
     const from = options.from ?? 0;
     return new Promise((resolve, reject) => {
-      let exited = false;
-      void this.exited.then(() => {
-        exited = true;
-      });
+      let grace: NodeJS.Timeout | undefined;
+      let graceOver = false;
       const check = (): void => {
         const match = pattern.exec(this.#output.slice(from));
         if (match) {
           finish();
           resolve(match);
-        } else if (exited || this.child.exitCode !== null || this.child.signalCode !== null) {
+          return;
+        }
+        const exited = this.child.exitCode !== null || this.child.signalCode !== null;
+        if (!exited) return;
+        if (this.#streamsClosed || graceOver) {
           finish();
           reject(new Error(`process exited before printing ${pattern}:\n${this.#output}`));
+        } else {
+          grace ??= setTimeout(() => {
+            graceOver = true;
+            check();
+          }, 1000);
         }
       };
       const timer = setTimeout(() => {
@@ -126,6 +140,7 @@ export class NodeProcess {
       }, options.timeoutMs ?? 30_000);
       const finish = (): void => {
         clearTimeout(timer);
+        clearTimeout(grace);
         this.#waiters.delete(check);
       };
       this.#waiters.add(check);
