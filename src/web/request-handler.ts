@@ -41,6 +41,7 @@ import {
 } from "./handler-templates.ts";
 import type { InitArgs } from "./routing.ts";
 import {
+  bytesRepr,
   createSignedValue,
   decodeSignedValue,
   type GetSignedCookieOptions,
@@ -361,7 +362,10 @@ export class RequestHandler {
     try {
       return utf8Strict.decode(value);
     } catch {
-      throw new HTTPError(400, `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value)}`);
+      throw new HTTPError(
+        400,
+        `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value.subarray(0, 40))}`,
+      );
     }
   }
 
@@ -1442,16 +1446,4 @@ function pythonFloat(text: string): number {
   if (plain.endsWith("nan")) return Number.NaN;
   if (plain.includes("inf")) return plain.startsWith("-") ? -Infinity : Infinity;
   return Number(plain);
-}
-
-/** Bytes as Python prints them (`b'a\xff'`), as in Tornado's log messages. */
-function bytesRepr(value: Uint8Array): string {
-  let out = "b'";
-  for (const byte of value) {
-    out +=
-      byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c
-        ? String.fromCharCode(byte)
-        : `\\x${byte.toString(16).padStart(2, "0")}`;
-  }
-  return `${out}'`;
 }

@@ -286,8 +286,9 @@ function decodeBase64(text: string): Buffer | null {
   return BASE64.test(text) ? Buffer.from(text, "base64") : null;
 }
 
-/** Python's `repr()` of a bytes object, for log lines that match Tornado's. */
-function bytesRepr(bytes: Buffer): string {
+/** Python's `repr()` of a bytes object, for log lines that match Tornado's. @internal */
+export function bytesRepr(value: Uint8Array): string {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const text = bytes.toString("latin1");
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = "b" + quote;

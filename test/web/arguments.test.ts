@@ -124,6 +124,27 @@ describe("arguments", () => {
     assert.equal(response.code, 400);
   });
 
+  it("shows the bytes in the log as Python's repr() does: quotes and backslashes", async () => {
+    await expectLog(
+      [
+        String.raw`400 GET /args?fn=getArgument&x=%27%FF (127.0.0.1): Invalid unicode in x: b"'\xff"`,
+        "400 GET",
+      ],
+      () => server.fetch("/args?fn=getArgument&x=%27%FF"),
+    );
+    await expectLog(
+      [
+        String.raw`400 GET /args?fn=getArgument&x=%5C%FF (127.0.0.1): Invalid unicode in x: b'\\\xff'`,
+        "400 GET",
+      ],
+      () => server.fetch("/args?fn=getArgument&x=%5C%FF"),
+    );
+    // Tornado shows the first 40 bytes.
+    await expectLog([`Invalid unicode in x: b'${"\\xff".repeat(40)}'`, "400 GET"], () =>
+      server.fetch(`/args?fn=getArgument&x=${"%FF".repeat(50)}`),
+    );
+  });
+
   it("answers 400 with Tornado's page for a missing required argument, naming it in the log", async () => {
     const response = await expectLog(
       ["400 GET /required (127.0.0.1): Missing argument required", /^400 GET \/required/],
