@@ -5,6 +5,7 @@
  * @module tornado-ts/escape
  */
 import { decodeHTMLStrict } from "entities";
+import { PY_SPACE, pyStrip } from "./template/python.ts";
 
 const XHTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -86,18 +87,10 @@ export function xhtmlUnescape(value: string | Uint8Array): string {
   });
 }
 
-// Python's `\w` (str patterns) and `str.isspace()` characters, which JavaScript's `\w`, `\b`
-// and `\s` do not match exactly; used wherever Tornado's output depends on them.
+// Python's `\w` (str patterns) characters, which JavaScript's `\w` and `\b` do not match
+// exactly (nor does `\s` match PY_SPACE); used wherever Tornado's output depends on them.
 const PY_WORD = "\\p{L}\\p{N}_";
-const PY_SPACE =
-  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
 const ENTITY_RE = new RegExp(`&(#?)([${PY_WORD}]+?);`, "gu");
-
-/** Python's `str.strip()`: removes Unicode whitespace as Python defines it from both ends. */
-function pyStrip(text: string): string {
-  return text.replace(PY_STRIP_RE, "");
-}
 
 /**
  * Python's `int(text, base)` for the digit strings an entity can hold: ASCII digits with single
@@ -269,8 +262,8 @@ function pyContainer(
 
 /**
  * Encodes a value as JSON the way Tornado's `json_encode` does: Python's `json.dumps` layout
- * (`", "` and `": "` separators, non-ASCII as `\uXXXX`) with every `</` written as `<\/`, so the
- * result is safe inside a `<script>` element.
+ * (`", "` and `": "` separators, non-ASCII as `\u` escapes of four hex digits) with every `</`
+ * written as `<\/`, so the result is safe inside a `<script>` element.
  */
 export function jsonEncode(value: unknown): string {
   const encoded = pyJson(value, undefined, 0) ?? "null";

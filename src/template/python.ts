@@ -11,6 +11,12 @@ const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
 
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
+  // Most texts start and end with a visible ASCII character: nothing to strip, no regex run.
+  const last = text.length - 1;
+  if (last < 0) return text;
+  const first = text.charCodeAt(0);
+  const end = text.charCodeAt(last);
+  if (first > 0x20 && first < 0x7f && end > 0x20 && end < 0x7f) return text;
   return text.replace(PY_STRIP_RE, "");
 }
 
@@ -39,6 +45,24 @@ export function pyStringRepr(text: string): string {
   }
   if (body.includes(quote)) body = body.replaceAll(quote, "\\" + quote);
   return quote + body + quote;
+}
+
+/** Python's `repr()` of a bytes object, as Tornado's log lines show it. */
+export function pyBytesRepr(value: Uint8Array): string {
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const text = bytes.toString("latin1");
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "b" + quote;
+  for (const byte of bytes) {
+    if (byte === 0x5c) out += "\\\\";
+    else if (byte === quote.charCodeAt(0)) out += `\\${quote}`;
+    else if (byte === 0x09) out += "\\t";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x0d) out += "\\r";
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out + quote;
 }
 
 /** Python's `repr()` of a float, from the shortest round-trip digits JavaScript gives. */

@@ -310,24 +310,23 @@ export class Application implements HTTPServerDelegate {
     return this.#serve(request, this.findHandler(request), streamBody);
   }
 
+  /** The handler class that serves a route match: the route's, else the default or a 404. */
+  #handlerClassFor(match: RouteMatch | null): HandlerClass {
+    if (match) return match.spec.handlerClass;
+    return this.settings.defaultHandlerClass ?? ErrorHandler;
+  }
+
   /** Serves a request whose route has been looked up (`null`: none matched). */
   #serve(
     request: HTTPServerRequest,
     match: RouteMatch | null,
     streamBody?: (handler: RequestHandler) => Promise<void>,
   ): Promise<void> {
-    let handlerClass: HandlerClass;
+    const handlerClass = this.#handlerClassFor(match);
     let initArgs: InitArgs;
-    if (match) {
-      handlerClass = match.spec.handlerClass;
-      initArgs = match.spec.initArgs;
-    } else if (this.settings.defaultHandlerClass) {
-      handlerClass = this.settings.defaultHandlerClass;
-      initArgs = this.settings.defaultHandlerArgs ?? {};
-    } else {
-      handlerClass = ErrorHandler;
-      initArgs = NOT_FOUND_ARGS;
-    }
+    if (match) initArgs = match.spec.initArgs;
+    else if (this.settings.defaultHandlerClass) initArgs = this.settings.defaultHandlerArgs ?? {};
+    else initArgs = NOT_FOUND_ARGS;
     let handler: RequestHandler;
     try {
       handler = new handlerClass(this, request);
@@ -372,8 +371,7 @@ export class Application implements HTTPServerDelegate {
       // The route is found once, when the headers are in (as Tornado does): it decides how the
       // body is read, and serves the request once the body has been.
       const match = this.findHandler(request);
-      const handlerClass = match ? match.spec.handlerClass : this.settings.defaultHandlerClass;
-      if (handlerClass !== undefined && isStreamingClass(handlerClass)) {
+      if (isStreamingClass(this.#handlerClassFor(match))) {
         attachBodyLimits(request, limits);
         this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
           reportListenerError,

@@ -9,6 +9,7 @@ import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
 import { appLog, genLog } from "../log.ts";
 import { type BaseLoader, Loader } from "../template/index.ts";
+import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
@@ -41,7 +42,6 @@ import {
 } from "./handler-templates.ts";
 import type { InitArgs } from "./routing.ts";
 import {
-  bytesRepr,
   createSignedValue,
   decodeSignedValue,
   type GetSignedCookieOptions,
@@ -120,20 +120,6 @@ const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 const NON_ASCII = /[^\x00-\x7f]/;
-// What Python's str.strip() removes (Tornado strips arguments with it): String.prototype.trim()
-// also removes U+FEFF and keeps U+0085 and U+001C to U+001F.
-const PYTHON_SPACE_EDGES =
-  /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-
-function pythonStrip(text: string): string {
-  const last = text.length - 1;
-  if (last < 0) return text;
-  const first = text.charCodeAt(0);
-  const end = text.charCodeAt(last);
-  if (first > 0x20 && first < 0x7f && end > 0x20 && end < 0x7f) return text;
-  return text.replace(PYTHON_SPACE_EDGES, "");
-}
-
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
 const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
 
@@ -364,7 +350,7 @@ export class RequestHandler {
     } catch {
       throw new HTTPError(
         400,
-        `Invalid unicode in ${name ?? "url"}: ${bytesRepr(value.subarray(0, 40))}`,
+        `Invalid unicode in ${name ?? "url"}: ${pyBytesRepr(value.subarray(0, 40))}`,
       );
     }
   }
@@ -381,7 +367,7 @@ export class RequestHandler {
     let text = this.decodeArgument(value, name);
     CONTROL_CHARS.lastIndex = 0;
     if (CONTROL_CHARS.test(text)) text = text.replace(CONTROL_CHARS, " ");
-    return strip ? pythonStrip(text) : text;
+    return strip ? pyStrip(text) : text;
   }
 
   #argument(source: Record<string, Buffer[]>, name: string, rest: unknown[]): unknown {

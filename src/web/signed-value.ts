@@ -11,6 +11,7 @@
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { genLog } from "../log.ts";
+import { pyBytesRepr } from "../template/python.ts";
 import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { MissingSettingError } from "./errors.ts";
@@ -286,24 +287,6 @@ function decodeBase64(text: string): Buffer | null {
   return BASE64.test(text) ? Buffer.from(text, "base64") : null;
 }
 
-/** Python's `repr()` of a bytes object, for log lines that match Tornado's. @internal */
-export function bytesRepr(value: Uint8Array): string {
-  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  const text = bytes.toString("latin1");
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = "b" + quote;
-  for (const byte of bytes) {
-    if (byte === 0x5c) out += "\\\\";
-    else if (byte === quote.charCodeAt(0)) out += `\\${quote}`;
-    else if (byte === 0x09) out += "\\t";
-    else if (byte === 0x0a) out += "\\n";
-    else if (byte === 0x0d) out += "\\r";
-    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, "0")}`;
-    else out += String.fromCharCode(byte);
-  }
-  return out + quote;
-}
-
 function decodeV1(
   secret: CookieSecret,
   name: string,
@@ -320,22 +303,22 @@ function decodeV1(
   const raw = Buffer.from(text, "latin1");
   const expected = signV1(secret, name, encoded, stamp);
   if (!signatureMatches(signature, expected)) {
-    genLog.warning(`Invalid cookie signature ${bytesRepr(raw)}`);
+    genLog.warning(`Invalid cookie signature ${pyBytesRepr(raw)}`);
     return null;
   }
   if (!DIGITS.test(stamp)) return null;
   const timestamp = Number(stamp);
   const now = clock();
   if (timestamp < now - maxAgeDays * DAY) {
-    genLog.warning(`Expired cookie ${bytesRepr(raw)}`);
+    genLog.warning(`Expired cookie ${pyBytesRepr(raw)}`);
     return null;
   }
   if (timestamp > now + 31 * DAY) {
-    genLog.warning(`Cookie timestamp in future; possible tampering ${bytesRepr(raw)}`);
+    genLog.warning(`Cookie timestamp in future; possible tampering ${pyBytesRepr(raw)}`);
     return null;
   }
   if (stamp.startsWith("0")) {
-    genLog.warning(`Tampered cookie ${bytesRepr(raw)}`);
+    genLog.warning(`Tampered cookie ${pyBytesRepr(raw)}`);
     return null;
   }
   return decodeBase64(encoded);
