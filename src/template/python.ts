@@ -110,9 +110,7 @@ export function pyStr(value: unknown): string {
 export function pyRepr(value: unknown, seen: Set<object> = new Set()): string {
   if (typeof value === "string") return pyStringRepr(value);
   if (value === null || typeof value !== "object") return pyStr(value);
-  if (value instanceof Uint8Array) {
-    return "b" + pyStringRepr(Buffer.from(value).toString("latin1"));
-  }
+  if (value instanceof Uint8Array) return pyBytesRepr(value);
   if (seen.has(value)) return Array.isArray(value) ? "[...]" : "{...}";
   seen.add(value);
   try {

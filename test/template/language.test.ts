@@ -132,6 +132,14 @@ describe("template expressions are JavaScript", () => {
     );
   });
 
+  it("prints bytes inside containers as Python's repr() of bytes does", () => {
+    // Python Tornado: Template("{{ l }}").generate(l=[b"'\xff", b"a\\b"])
+    assert.equal(
+      render("{{ l }}", { l: [Buffer.from([0x27, 0xff]), Buffer.from("a\\b")] }),
+      String.raw`[b&quot;&#39;\xff&quot;, b&#39;a\\b&#39;]`,
+    );
+  });
+
   it("lets a custom autoescape function be named in options or with the directive", () => {
     assert.equal(
       new Template("{{ '<a b>' }}", { autoescape: "url_escape" }).generate(),
