@@ -13,6 +13,7 @@ import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
+import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./errors.ts";
 import {
   abortResponse,
@@ -241,15 +242,31 @@ export class RequestHandler {
   onConnectionClose(): void | Promise<void> {}
 
   /**
-   * Writes the error page. The default is Tornado's page, `<html><title>404: Not Found</title>...`,
-   * or, with `serveTraceback` (on under `debug`) and an error, the error's stack as plain text.
-   * May be async.
+   * Writes the error page. The default is Tornado's page, `<html><title>404: Not Found</title>...`.
+   * With `serveTraceback` (on under `debug`) and an error, a browser (a request that accepts
+   * `text/html`) gets the debug page: the error, the template lines for a template error, the
+   * stack with the application's source lines, and the request with credentials and signed values
+   * masked; other clients get the error's stack as plain text, as Tornado sends it. May be async.
    */
   writeError(statusCode: number, info: ErrorInfo = {}): void | Promise<void> {
     if (this.settings.serveTraceback && info.error !== undefined) {
+      if (acceptsHtml(this.request)) {
+        this.setHeader("Content-Type", "text/html; charset=UTF-8");
+        this.setHeader("Cache-Control", "no-store");
+        const loader = this.settings.templateLoader;
+        this.finish(
+          renderDebugPage({
+            statusCode,
+            reason: this.#s.reason,
+            error: info.error,
+            request: this.request,
+            templateRoot: loader instanceof Loader ? loader.root : this.getTemplatePath(),
+          }),
+        );
+        return;
+      }
       this.setHeader("Content-Type", "text/plain");
-      const error = info.error;
-      this.finish(error instanceof Error ? (error.stack ?? String(error)) : String(error));
+      this.finish(renderTracebackText(info.error));
       return;
     }
     const message = xhtmlEscape(this.#s.reason);
