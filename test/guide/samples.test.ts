@@ -320,6 +320,23 @@ describe("the guide's samples", { concurrency: 3 }, () => {
     });
   }
 
+  it("the chapter 9 sample with --processes=2 serves from two workers, and stops on SIGTERM", async () => {
+    const script = "docs/guide/samples/09-deployment/server.ts";
+    const { base, proc } = await start(script, ["--processes=2"], ROOT);
+    try {
+      await proc.waitFor(/Listening on .*\n[\s\S]*Listening on /);
+      const workers = new Set<number>();
+      for (let i = 0; i < 8 && workers.size < 2; i++) {
+        workers.add(JSON.parse(await page(`${base}/`)).worker);
+      }
+      assert.deepEqual([...workers].sort(), [0, 1]);
+      proc.signal("SIGTERM");
+      assert.deepEqual(await proc.exited, { code: 0, signal: null });
+    } finally {
+      await proc.kill();
+    }
+  });
+
   it("a file uploaded to the chapter 3 sample lands in its upfile/ folder", async () => {
     const project = copyOut("03-requests", "03-upload");
     const { base, proc } = await start("server.ts", [], project);
