@@ -1,9 +1,22 @@
 /**
  * Coroutine helpers (Tornado's `tornado.gen`) on JavaScript promises: `sleep`, `multi` and
  * `withTimeout`. Tornado's generator-based coroutines are `async` functions here.
+ *
+ * Durations are in seconds, as in Tornado (`sleep(5)` waits five seconds, not five milliseconds),
+ * or name their unit: `sleep({ milliseconds: 500 })`, `sleep({ minutes: 10 })` (see
+ * {@link Duration}).
  * @module tornado-ts/gen
  */
+import { type Duration, deadlineDelayMs, durationSeconds, type TimeDelta } from "./duration.ts";
 import { appLog } from "./log.ts";
+
+export {
+  type Duration,
+  durationSeconds,
+  MAX_BARE_SECONDS,
+  MAX_TIMER_SECONDS,
+  type TimeDelta,
+} from "./duration.ts";
 
 /** The deadline of {@link withTimeout} passed before the promise settled. */
 export class TimeoutError extends Error {
@@ -14,9 +27,15 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Resolves after `seconds` (Tornado's `gen.sleep`). */
-export function sleep(seconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000)));
+/**
+ * Resolves after `duration`: a number of seconds, as Tornado's `gen.sleep(5)`, or a wait with its
+ * unit named, `sleep({ milliseconds: 500 })`. Throws a `RangeError` for a negative, `NaN` or
+ * infinite value and for a bare number above {@link MAX_BARE_SECONDS} (milliseconds written where
+ * seconds are meant); see {@link Duration}.
+ */
+export function sleep(duration: Duration): Promise<void> {
+  const seconds = durationSeconds(duration, "sleep");
+  return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 }
 
 /** What {@link multi} resolves with: each promise of `T` replaced by its value. */
@@ -64,30 +83,24 @@ export async function multi(
 /**
  * Resolves as `promise` does, or rejects with a {@link TimeoutError} once the deadline passes
  * (Tornado's `gen.with_timeout`). `timeout` is a deadline in seconds since the epoch, as
- * `IOLoop.time()` gives (`IOLoop.current().time() + 5`), a `Date`, or `{ seconds }` from now (the
- * counterpart of Tornado's `timedelta`). The promise itself is not cancelled; a rejection that comes
- * after the timeout is logged unless its class is in `quietExceptions`.
+ * `IOLoop.time()` gives (`IOLoop.current().time() + 5`), a `Date`, or a {@link TimeDelta} from now
+ * (`{ seconds: 5 }`, the counterpart of Tornado's `timedelta`). A number that cannot be such a
+ * deadline (before 2001: a relative number of seconds, or one too far ahead for a timer: epoch
+ * milliseconds) is refused with a `RangeError`. The promise itself is not cancelled; a rejection
+ * that comes after the timeout is logged unless its class is in `quietExceptions`.
  */
 export function withTimeout<T>(
-  timeout: number | Date | { seconds: number },
+  timeout: number | Date | TimeDelta,
   promise: PromiseLike<T>,
   options: { quietExceptions?: readonly (abstract new (...args: never[]) => unknown)[] } = {},
 ): Promise<T> {
-  const delay =
-    typeof timeout === "number"
-      ? timeout * 1000 - Date.now()
-      : timeout instanceof Date
-        ? timeout.getTime() - Date.now()
-        : timeout.seconds * 1000;
+  const delay = deadlineDelayMs(timeout, "withTimeout");
   return new Promise<T>((resolve, reject) => {
     let timedOut = false;
-    const timer = setTimeout(
-      () => {
-        timedOut = true;
-        reject(new TimeoutError());
-      },
-      Math.max(0, delay),
-    );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new TimeoutError());
+    }, delay);
     Promise.resolve(promise).then(
       (value) => {
         clearTimeout(timer);

@@ -3,12 +3,17 @@
  * Tornado's names for scheduling on it, a `start()` that keeps a program serving until `stop()`,
  * `runInExecutor` for blocking or CPU-heavy work on a pool of worker threads, and
  * `PeriodicCallback`.
+ *
+ * Delays are in seconds, as in Tornado (`callLater(5, fn)` runs in five seconds), or name their
+ * unit (`callLater({ milliseconds: 500 }, fn)`); `PeriodicCallback` takes milliseconds, as
+ * Tornado's does. See `Duration` in `tornado-ts/gen`.
  * @module tornado-ts/ioloop
  */
 import { availableParallelism } from "node:os";
 import { extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Piscina } from "piscina";
+import { type Duration, deadlineDelayMs, durationSeconds, type TimeDelta } from "./duration.ts";
 import type { ExecutorTaskMessage } from "./ioloop-worker.ts";
 import { appLog } from "./log.ts";
 
@@ -31,8 +36,11 @@ export interface ExecutorModuleTask {
 export interface ExecutorOptions {
   /** Most threads at once (default: the number of CPUs). */
   maxThreads?: number;
-  /** Milliseconds an idle thread is kept (default 30000); idle threads never keep the process alive. */
-  idleTimeout?: number;
+  /**
+   * How long an idle thread is kept: seconds, or a `TimeDelta` (default 30 seconds); idle threads
+   * never keep the process alive.
+   */
+  idleTimeout?: Duration;
 }
 
 let current: IOLoop | undefined;
@@ -88,17 +96,35 @@ export class IOLoop {
     setImmediate(() => void runSafely(callback));
   }
 
-  /** Runs `callback` after `delay` seconds. */
-  callLater(delay: number, callback: () => unknown): TimeoutHandle {
-    return setTimeout(() => void runSafely(callback), Math.max(0, delay * 1000));
+  /**
+   * Runs `callback` after `delay`: a number of seconds (Tornado's `call_later`), at most 300, or a
+   * wait with its unit named, `callLater({ minutes: 10 }, fn)`. Throws a `RangeError` for a
+   * negative, `NaN` or infinite delay and for a bare number above 300 (milliseconds written where
+   * seconds are meant); see `Duration` in `tornado-ts/gen`.
+   */
+  callLater(delay: Duration, callback: () => unknown): TimeoutHandle {
+    const seconds = durationSeconds(delay, "callLater");
+    return setTimeout(() => void runSafely(callback), seconds * 1000);
   }
 
-  /** Runs `callback` at `when` (seconds since the epoch, as `time()`). */
+  /**
+   * Runs `callback` at `when`, in seconds since the epoch as `time()` gives (Tornado's `call_at`); a
+   * time already past runs it at once. Throws a `RangeError` for a number before 2001 (a delay
+   * written where a time is meant: use `callLater`) or too far ahead for a timer (milliseconds).
+   */
   callAt(when: number, callback: () => unknown): TimeoutHandle {
-    return this.callLater(when - this.time(), callback);
+    return setTimeout(() => void runSafely(callback), deadlineDelayMs(when, "callAt"));
   }
 
-  /** Cancels a `callLater` / `callAt`. */
+  /**
+   * Runs `callback` at `deadline` (Tornado's `add_timeout`): a time in seconds since the epoch (as
+   * `callAt`), a `Date`, or a `TimeDelta` from now (`{ seconds: 5 }`, as Tornado's `timedelta`).
+   */
+  addTimeout(deadline: number | Date | TimeDelta, callback: () => unknown): TimeoutHandle {
+    return setTimeout(() => void runSafely(callback), deadlineDelayMs(deadline, "addTimeout"));
+  }
+
+  /** Cancels a `callLater` / `callAt` / `addTimeout`. */
   removeTimeout(handle: TimeoutHandle): void {
     clearTimeout(handle);
   }
@@ -155,7 +181,8 @@ export class IOLoop {
           filename: pathToFileURL(WORKER_FILE).href,
           minThreads: 0,
           maxThreads: this.#executorOptions.maxThreads ?? availableParallelism(),
-          idleTimeout: this.#executorOptions.idleTimeout ?? 30_000,
+          idleTimeout:
+            durationSeconds(this.#executorOptions.idleTimeout ?? 30, "idleTimeout") * 1000,
         }),
     );
     return this.#pool;
@@ -178,7 +205,9 @@ function moduleSpecifier(module: string | URL): string {
 }
 
 /**
- * Calls a function every `callbackTime` milliseconds once started (Tornado's `PeriodicCallback`).
+ * Calls a function every `callbackTime` once started (Tornado's `PeriodicCallback`): a number of
+ * milliseconds, as in Tornado (the one duration in tornado-ts that a bare number gives in
+ * milliseconds), or a `TimeDelta` that names its unit, `{ seconds: 5 }`.
  * A run that takes longer than the period skips the missed runs instead of piling them up; an async
  * callback is awaited before the next run is scheduled. `jitter` (0 to 1) varies each period by up to
  * ±jitter/2 of it, so that many processes do not all run at once. Errors are logged on
@@ -192,13 +221,25 @@ export class PeriodicCallback {
   #next = 0;
   #timer: TimeoutHandle | undefined;
 
-  /** Throws a `RangeError` unless `callbackTime` is a positive number of milliseconds. */
-  constructor(callback: () => unknown, callbackTime: number, jitter = 0) {
-    if (!(callbackTime > 0)) {
-      throw new RangeError("PeriodicCallback needs a positive callbackTime (milliseconds)");
+  /**
+   * Throws a `RangeError` unless `callbackTime` is a positive period (milliseconds, or a
+   * `TimeDelta`) that a timer allows, and unless `jitter` is from 0 to 1.
+   */
+  constructor(callback: () => unknown, callbackTime: number | TimeDelta, jitter = 0) {
+    const ms =
+      typeof callbackTime === "number"
+        ? callbackTime
+        : durationSeconds(callbackTime, "PeriodicCallback") * 1000;
+    if (!(ms > 0) || !Number.isFinite(ms) || ms > 2_147_483_647) {
+      throw new RangeError(
+        `PeriodicCallback needs a positive callbackTime (milliseconds, as in Tornado, or { seconds }), not ${ms}`,
+      );
+    }
+    if (!(jitter >= 0 && jitter <= 1)) {
+      throw new RangeError(`PeriodicCallback jitter must be from 0 to 1, not ${jitter}`);
     }
     this.#callback = callback;
-    this.#callbackTime = callbackTime;
+    this.#callbackTime = ms;
     this.#jitter = jitter;
   }
 

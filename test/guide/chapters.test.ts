@@ -1,7 +1,9 @@
-// The guide (docs/guide/) shows only code the type checker has compiled: every TypeScript block
-// is included from a .ts file (docs/guide/samples/, or the tutorial application itself) by a
-// marker line `<!-- include: path#region -->`, and must equal that region. Relative links and
-// images must point at files that exist. UPDATE_GUIDE=1 rewrites the blocks from the sources.
+// The guide (docs/guide/, and its Chinese edition in docs/guide/zh/) shows only code the type
+// checker has compiled: every TypeScript block is included from a .ts file (docs/guide/samples/,
+// or the tutorial application itself) by a marker line `<!-- include: path#region -->`, and must
+// equal that region. Relative links and images must point at files that exist. Every English page
+// has its Chinese counterpart, with the same code blocks in the same order (the samples are
+// shared, not copied). UPDATE_GUIDE=1 rewrites the blocks from the sources.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -9,9 +11,20 @@ import { describe, it } from "node:test";
 
 const guide = join(import.meta.dirname, "..", "..", "docs", "guide");
 const root = join(guide, "..", "..");
-const pages = readdirSync(guide)
+const english = readdirSync(guide)
   .filter((name) => name.endsWith(".md"))
   .sort();
+const chinese = readdirSync(join(guide, "zh"))
+  .filter((name) => name.endsWith(".md"))
+  .sort();
+const pages = [...english, ...chinese.map((name) => `zh/${name}`)];
+const FENCE = /^```(\w*)\n([\s\S]*?)^```$/gm;
+
+/** The fenced code blocks of a page, with their language, in order. */
+function codeBlocks(page: string): string[] {
+  const text = readFileSync(join(guide, page), "utf8");
+  return [...text.matchAll(FENCE)].map((match) => `${match[1]}\n${match[2]}`);
+}
 // Files the guide links that other work produces: the benchmark writes its results separately.
 const PRODUCED_ELSEWHERE = new Set([join(root, "bench", "results", "latest.md")]);
 const INCLUDE = /^<!-- include: (\S+?)#([\w-]+) -->\n```ts\n([\s\S]*?)```$/gm;
@@ -32,8 +45,39 @@ function region(file: string, name: string): string {
 
 describe("the guide", () => {
   it("has its chapters", () => {
-    assert.ok(pages.length >= 10, pages.join(", "));
-    assert.ok(pages.includes("README.md"));
+    assert.ok(english.length >= 10, english.join(", "));
+    assert.ok(english.includes("README.md"));
+  });
+
+  it("has every chapter in Chinese too, and no Chinese page without its English one", () => {
+    assert.deepEqual(chinese, english);
+  });
+
+  for (const page of english) {
+    it(`zh/${page} shows the same code as ${page}`, () => {
+      const en = codeBlocks(page);
+      const zh = codeBlocks(`zh/${page}`);
+      assert.equal(
+        zh.length,
+        en.length,
+        `zh/${page}: ${zh.length} code blocks, ${page}: ${en.length}`,
+      );
+      for (let i = 0; i < en.length; i++) assert.equal(zh[i], en[i], `zh/${page}, block ${i + 1}`);
+    });
+  }
+
+  it("the guide and README.zh.md link the Chinese guide and the tutorial text", () => {
+    const readme = readFileSync(join(guide, "README.md"), "utf8");
+    assert.match(readme, /\]\(zh\/README\.md\)/);
+    assert.match(readme, /\]\(\.\.\/tutorial\/tornado-tutorial\.zh\.md\)/);
+    const zh = readFileSync(join(root, "README.zh.md"), "utf8");
+    assert.match(zh, /\]\(docs\/guide\/zh\/README\.md\)/);
+    assert.match(zh, /\]\(docs\/tutorial\/tornado-tutorial\.zh\.md\)/);
+    for (const match of zh.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const target = match[1]!;
+      if (/^[a-z]+:/i.test(target) || target.startsWith("#")) continue;
+      assert.ok(existsSync(resolve(root, target.split("#")[0]!)), `README.zh.md: ${target}`);
+    }
   });
 
   for (const page of pages) {
@@ -59,7 +103,7 @@ describe("the guide", () => {
       for (const match of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
         const target = match[1]!;
         if (/^[a-z]+:/i.test(target) || target.startsWith("#")) continue;
-        const file = resolve(guide, target.split("#")[0]!);
+        const file = resolve(dirname(join(guide, page)), target.split("#")[0]!);
         assert.ok(existsSync(file) || PRODUCED_ELSEWHERE.has(file), `${page}: ${target}`);
       }
     });

@@ -1,5 +1,27 @@
-// Guide sample: writing responses (the 响应 section and the call order).
-import { type ErrorInfo, RequestHandler } from "tornado-ts/web";
+// Guide sample, chapter 4: writing responses (the 响应 section and the call order).
+// Run: npx tsx server.ts, then open http://127.0.0.1:8000/ (in the tornado-ts clone:
+// npx tsx --conditions=source docs/guide/samples/04-responses/server.ts)
+// #region imports
+import { define, parseCommandLine } from "tornado-ts/options";
+import { Application, type ErrorInfo, RequestHandler } from "tornado-ts/web";
+
+const port = define("port", { default: 8000, type: "int", help: "the port to listen on" });
+// #endregion
+
+class IndexHandler extends RequestHandler {
+  get() {
+    const pages = [
+      "/write",
+      "/json2",
+      "/header",
+      "/status",
+      "/redirect",
+      "/error?flag=0",
+      "/order",
+    ];
+    this.write(pages.map((page) => `<a href="${page}">${page}</a>`).join("<br>"));
+  }
+}
 
 // #region write
 class WriteHandler extends RequestHandler {
@@ -40,7 +62,7 @@ class HeaderHandler extends RequestHandler {
 class StatusCodeHandler extends RequestHandler {
   get() {
     this.setStatus(299, "Weird"); // any code; a custom reason phrase
-    this.write("88888888888888888888888888");
+    this.write("the status line says 299 Weird");
   }
 }
 
@@ -92,13 +114,18 @@ class OrderHandler extends RequestHandler {
 }
 // #endregion
 
-/** The handlers of this sample. */
-export const handlers = [
-  WriteHandler,
-  Json2Handler,
-  HeaderHandler,
-  StatusCodeHandler,
-  RedirectHandler,
-  ErrorHandler,
-  OrderHandler,
-];
+// #region app
+parseCommandLine();
+const app = new Application([
+  ["/", IndexHandler],
+  ["/write", WriteHandler],
+  ["/json2", Json2Handler],
+  ["/header", HeaderHandler],
+  ["/status", StatusCodeHandler],
+  ["/redirect", RedirectHandler],
+  ["/error", ErrorHandler],
+  ["/order", OrderHandler],
+]);
+const server = await app.listen(port.value, "127.0.0.1");
+console.log(`Listening on http://127.0.0.1:${server.port}/`);
+// #endregion

@@ -1,4 +1,10 @@
-// Guide sample: cookies, signed cookies, XSRF and login (应用安全).
+// Guide sample, chapter 7: cookies, signed cookies, XSRF and login (应用安全).
+// Run: npx tsx server.ts, then open http://127.0.0.1:8000/home (in the tornado-ts clone:
+// npx tsx --conditions=source docs/guide/samples/07-security/server.ts)
+// #region imports
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { define, parseCommandLine } from "tornado-ts/options";
 import {
   Application,
   authenticated,
@@ -6,6 +12,10 @@ import {
   StaticFileHandler,
   safeNextUrl,
 } from "tornado-ts/web";
+
+const port = define("port", { default: 8000, type: "int", help: "the port to listen on" });
+const BASE_DIRS = import.meta.dirname;
+// #endregion
 
 // #region cookies
 class PCookieHandler extends RequestHandler {
@@ -55,7 +65,8 @@ class LoginHandler extends RequestHandler {
     const name = this.getBodyArgument("username");
     const pawd = this.getBodyArgument("passwd");
     if (name === "1" && pawd === "1") {
-      this.setSecureCookie("user", name);
+      // HttpOnly: page scripts cannot read it; SameSite=Lax: other sites' forms do not send it.
+      this.setSecureCookie("user", name, { httpOnly: true, sameSite: "Lax" });
       this.redirect(safeNextUrl(this));
     } else {
       this.redirect(`/login?next=${encodeURIComponent(safeNextUrl(this))}`);
@@ -71,29 +82,35 @@ class HomeHandler extends RequestHandler {
 
   @authenticated // nobody signed in: redirect to loginUrl?next=/home
   get() {
-    return this.render("home.html");
+    return this.render("home.html", { user: this.currentUser });
   }
 }
 // #endregion
 
-/** The application of this sample. */
-export function makeApp(): Application {
-  // #region settings
-  return new Application(
+// #region settings
+parseCommandLine();
+const app = new Application(
+  [
+    ["/pcookie", PCookieHandler],
+    ["/scookie", SCookieHandler],
+    ["/setxsrfcookie", SetXSRFCookieHandler],
+    ["/login", LoginHandler],
+    ["/home", HomeHandler],
     [
-      ["/pcookie", PCookieHandler],
-      ["/scookie", SCookieHandler],
-      ["/setxsrfcookie", SetXSRFCookieHandler],
-      ["/login", LoginHandler],
-      ["/home", HomeHandler],
-      ["/(.*)$", XsrfStaticFileHandler, { path: "static/html", defaultFilename: "index.html" }],
+      "/(.*)$",
+      XsrfStaticFileHandler,
+      { path: join(BASE_DIRS, "static/html"), defaultFilename: "index.html" },
     ],
-    {
-      cookieSecret: process.env["COOKIE_SECRET"] ?? "a development secret",
-      xsrfCookies: true, // POST, PUT, PATCH, DELETE need the _xsrf token
-      loginUrl: "/login", // where @authenticated sends anonymous users
-      templatePath: "templates",
-    },
-  );
-  // #endregion
-}
+  ],
+  {
+    // The key that signs cookies: set COOKIE_SECRET to keep logins across restarts. Never put
+    // the secret in the source: anyone who reads it can sign "user=admin".
+    cookieSecret: process.env["COOKIE_SECRET"] ?? randomBytes(32).toString("hex"),
+    xsrfCookies: true, // POST, PUT, PATCH, DELETE need the _xsrf token
+    loginUrl: "/login", // where @authenticated sends anonymous users
+    templatePath: join(BASE_DIRS, "templates"),
+  },
+);
+const server = await app.listen(port.value, "127.0.0.1");
+console.log(`Listening on http://127.0.0.1:${server.port}/`);
+// #endregion
