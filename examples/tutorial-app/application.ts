@@ -103,6 +103,8 @@ export interface TutorialOptions {
   uploadDir?: string;
   /** Settings that override `config.ts`'s (tests use this). */
   settings?: ApplicationSettings;
+  /** The environment `config.ts` reads (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -116,7 +118,10 @@ export class TutorialApplication extends Application {
   readonly uploadDir: string;
 
   constructor(options: TutorialOptions) {
-    super(routes(), { ...makeSettings(), ...options.settings });
+    const env = options.env ?? process.env;
+    // A secret given in the settings wins; config.ts is told there is one, so it makes no file.
+    const given = options.settings?.cookieSecret === undefined ? {} : { COOKIE_SECRET: "given" };
+    super(routes(), { ...makeSettings({ ...env, ...given }), ...options.settings });
     this.db = options.db;
     this.uploadDir = options.uploadDir ?? UPLOAD_DIR;
   }

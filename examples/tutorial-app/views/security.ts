@@ -81,7 +81,9 @@ export class SetXSRFCookieHandler extends BaseHandler {
  * `/login`: GET shows the form, which posts back to `/login?next=<where the user was going>`.
  * POST checks the account; on success it signs the user in (a signed `user` cookie) and sends
  * them on to `next`, otherwise back to the form. `next` must stay on this site (`safeNextUrl`):
- * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere.
+ * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere. The login
+ * cookie is HttpOnly (no script reads it), SameSite=Lax (other sites' forms do not carry it) and
+ * Secure over HTTPS.
  */
 // #region login
 export class LoginHandler extends BaseHandler {
@@ -96,7 +98,12 @@ export class LoginHandler extends BaseHandler {
     const pawd = this.getBodyArgument("passwd", "");
     const next = safeNextUrl(this);
     if (name === DEMO_USER.username && pawd === DEMO_USER.passwd) {
-      this.setSecureCookie("user", name, { expiresDays: 1 });
+      this.setSecureCookie("user", name, {
+        expiresDays: 1,
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: this.request.protocol === "https",
+      });
       this.redirect(next);
     } else {
       this.redirect(urlConcat("/login", { next, failed: "1" }));
@@ -108,7 +115,7 @@ export class LoginHandler extends BaseHandler {
 /** `/logout` (POST): forgets the signed-in user. */
 export class LogoutHandler extends BaseHandler {
   post() {
-    this.clearCookie("user");
+    this.clearCookie("user", { httpOnly: true, sameSite: "Lax" });
     this.redirect("/home");
   }
 }
