@@ -29,6 +29,9 @@ export const options = {
  */
 export const COOKIE_SECRET_FILE = join(BASE_DIRS, ".cookie-secret");
 
+/** The translations of the site's pages (`zh_CN.csv`), loaded with tornado-ts/locale. */
+export const LOCALE_PATH = join(BASE_DIRS, "locale");
+
 /** Where `/upfile` saves uploads. */
 export const UPLOAD_DIR = join(BASE_DIRS, "upfile");
 

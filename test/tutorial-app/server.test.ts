@@ -128,7 +128,10 @@ describe("npm start", { timeout: 60_000 }, () => {
     assert.equal(students.status, 200);
     assert.match(await students.text(), /<td>dahaigui<\/td><td>30<\/td>/);
     const home = await fetch(url);
-    assert.match(await home.text(), /去另一个界面/);
+    assert.match(await home.text(), /Go to another page/);
+    // The translations were loaded at start: a Chinese browser gets the page in Chinese.
+    const zh = await fetch(url, { headers: { "Accept-Language": "zh-CN,zh;q=0.9" } });
+    assert.match(await zh.text(), /<html lang="zh-CN">[\s\S]*去另一个界面/);
     assert.match(log, /\[I [\d ]+:\d\d:\d\d access\] 200 GET \/students/);
     process.kill(-child.pid!, "SIGTERM");
     await exited;
