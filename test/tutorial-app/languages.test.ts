@@ -77,7 +77,9 @@ describe("the tutorial site's languages", () => {
     const zh = Locale.get("zh_CN");
     const untranslated = [...strings].filter((s) => zh.translate(s) === s);
     assert.deepEqual(untranslated, []);
-    const rows = readFileSync(join(BASE_DIRS, "locale", "zh_CN.csv"), "utf8").trim().split("\n");
+    const rows = readFileSync(join(BASE_DIRS, "locale", "zh_CN.csv"), "utf8")
+      .trim()
+      .split("\n");
     const stale = rows.filter((row) => ![...strings].some((s) => row.startsWith(csvCell(s))));
     assert.deepEqual(stale, []);
     assert.equal(rows.length, strings.size, "one row per string");
