@@ -300,16 +300,13 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
   });
 
   it("speaks the browser's language, Chinese or English, and switches on request", async () => {
-    for (const [locale, lang, home, other] of [
-      ["zh-CN", "zh-CN", "首页", "English"],
-      ["en-US", "en-US", "Home", "中文"],
-    ] as const) {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
-      });
-      try {
+    // A browser of its own: each visitor's context sends its own Accept-Language.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    try {
+      for (const [locale, lang, home, other] of [
+        ["zh-CN", "zh-CN", "首页", "English"],
+        ["en-US", "en-US", "Home", "中文"],
+      ] as const) {
         const visitor = await browser.newContext({ locale, viewport: { width: 960, height: 640 } });
         const page = await visitor.newPage();
         await page.goto(fixture.server.url("/"));
@@ -340,9 +337,9 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
         assert.equal(await page.getAttribute("html", "lang"), switched);
         assert.equal(await page.textContent("nav.languages a.active"), other);
         await visitor.close();
-      } finally {
-        await browser.close();
       }
+    } finally {
+      await browser.close();
     }
   });
 

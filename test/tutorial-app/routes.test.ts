@@ -199,6 +199,14 @@ describe("the tutorial application's routes", () => {
     });
   });
 
+  describe("请求与响应: an upload without files", () => {
+    it("POST /upfile with no file chosen says so", async () => {
+      const response = await browser.postFiles("/upfile", []);
+      assert.equal(response.code, 200);
+      assert.ok(shown(response.text).includes("No file was chosen."));
+    });
+  });
+
   describe("响应: output", () => {
     it("GET /write sends every write as one body; the write after finish is refused", async () => {
       const response = await browser.get("/write");

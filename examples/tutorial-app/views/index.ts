@@ -189,8 +189,6 @@ export class UpFileHandler extends BaseHandler {
     const saved: { field: string; sent: string; savedAs: string; size: number }[] = [];
     for (const inputname in filesDict) {
       for (const fileObject of filesDict[inputname] ?? []) {
-        // A file input left empty arrives as a part with no name and no bytes: nothing to save.
-        if (fileObject.filename === "" && fileObject.body.length === 0) continue;
         const filePath = safeUploadPath(this.application.uploadDir, fileObject.filename);
         await writeFile(filePath, fileObject.body);
         appLog.info(`upfile: ${inputname} -> ${filePath} (${fileObject.body.length} bytes)`);
