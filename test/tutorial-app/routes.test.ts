@@ -127,6 +127,11 @@ describe("the tutorial application's routes", () => {
         },
       );
       assert.equal((info["headers"] as Record<string, string>)["X-Test"], "yes");
+      // Cookie values are not echoed: a script could read the HttpOnly login cookie that way.
+      await browser.get("/pcookie");
+      const again = await browser.get("/zhuyin", { Accept: "application/json" });
+      const headers = again.json<{ headers: Record<string, string> }>().headers;
+      assert.equal(headers["Cookie"], "sunck=<hidden>");
     });
 
     it("GET /postfile is the form with its _xsrf field and the hobby check boxes", async () => {

@@ -121,7 +121,7 @@ export class ZhuyinHandler extends BaseHandler {
       query: request.query,
       version: request.version,
       remoteIp: request.remoteIp,
-      headers: request.headers.toJSON(),
+      headers: withCookieValuesHidden(request.headers.toJSON()),
     };
     this.setHeader("Vary", "Accept");
     if (prefersJson(request.headerValue("accept"))) {
@@ -134,6 +134,17 @@ export class ZhuyinHandler extends BaseHandler {
       headers: Object.entries(headers),
     });
   }
+}
+
+/**
+ * `headers` with the values of the Cookie header's cookies hidden (names kept): echoing them would
+ * let a script on this site read the HttpOnly login cookie through `/zhuyin`.
+ */
+function withCookieValuesHidden(headers: Record<string, string>): Record<string, string> {
+  const cookie = headers["Cookie"];
+  if (cookie === undefined) return headers;
+  const names = cookie.split(";").map((pair) => `${pair.split("=")[0]!.trim()}=<hidden>`);
+  return { ...headers, Cookie: names.join("; ") };
 }
 
 /**
