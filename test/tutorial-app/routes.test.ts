@@ -268,6 +268,19 @@ describe("the tutorial application's routes", () => {
       for (const [, path] of probes) {
         assert.ok(response.text.includes(`<a href="${path}" class="raw">raw</a>`), path);
       }
+      const ids = [...response.text.matchAll(/<section class="probe" id="([^"]+)">/g)].map(
+        (m) => m[1],
+      );
+      assert.deepEqual(ids, [
+        "write",
+        "json1",
+        "json2",
+        "header",
+        "error-flag-0",
+        "error-flag-1",
+        "order",
+        "redirect",
+      ]);
       assert.match(response.text, /<script src="\/static\/js\/output\.js\?v=[0-9a-f]+"><\/script>/);
       assert.match(response.text, /<a href="\/output" class="active" aria-current="page">Output/);
     });

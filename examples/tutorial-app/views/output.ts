@@ -120,7 +120,9 @@ const PROBES: readonly (readonly [string, string, string, string])[] = [
 export class OutputHandler extends BaseHandler {
   get() {
     const _ = this.locale.translate;
+    // Each box's id names its route: /error?flag=0 is #error-flag-0.
     const probes = PROBES.map(([path, title, lesson, headers]) => [
+      path.slice(1).replace(/\W+/g, "-"),
       path,
       _(title),
       _(lesson),
