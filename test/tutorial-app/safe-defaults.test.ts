@@ -4,12 +4,17 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { HTTPServer } from "tornado-ts/httpserver";
 import { captureLogs, type LogCapture } from "tornado-ts/testing";
+import { TutorialApplication } from "../../examples/tutorial-app/application.ts";
 import { COOKIE_SECRET_FILE, cookieSecret } from "../../examples/tutorial-app/config.ts";
+import { openDatabase } from "../../examples/tutorial-app/db/database.ts";
+import { prepareStudents } from "../../examples/tutorial-app/db/students.ts";
 import { serve, serverUrl, type TutorialServer } from "../../examples/tutorial-app/server.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -139,6 +144,81 @@ describe("two fresh installs of the tutorial application", () => {
     const file = join(dir, "short.cookie-secret");
     writeFileSync(file, "abc");
     assert.throws(() => cookieSecret({ COOKIE_SECRET_FILE: file }), /too short.*delete the file/);
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1, made with openssl for this test. */
+function selfSigned(dir: string): { key: string; cert: string } {
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+      .concat(["-days", "1", "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1"])
+      .concat(["-addext", "subjectAltName=IP:127.0.0.1"]),
+    { stdio: "ignore" },
+  );
+  return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+}
+
+/** An HTTPS request trusting only `ca`; the status and the Set-Cookie lines. */
+function httpsCall(
+  port: number,
+  ca: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; cookies: string[] }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: "127.0.0.1", port, path, ca, agent: false, method: options.method ?? "GET" },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, cookies: res.headers["set-cookie"] ?? [] }),
+        );
+      },
+    );
+    for (const [name, value] of Object.entries(options.headers ?? {})) req.setHeader(name, value);
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+describe("the tutorial application over HTTPS", () => {
+  it("marks the login cookie Secure as well", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tutorial-tls-"));
+    const logs = captureLogs();
+    const db = await openDatabase({ kind: "sqlite", filename: join(dir, "tls.sqlite3") });
+    const server = new HTTPServer(
+      new TutorialApplication({ db, env: { COOKIE_SECRET_FILE: join(dir, "secret") } }),
+      { sslOptions: selfSigned(dir) },
+    );
+    try {
+      await prepareStudents(db);
+      await server.listen(0, "127.0.0.1");
+      const ca = readFileSync(join(dir, "cert.pem"), "utf8");
+      const port = server.port!;
+      const first = await httpsCall(port, ca, "/setxsrfcookie");
+      const xsrf = first.cookies[0]!.split(";")[0]!.slice("_xsrf=".length);
+      const login = await httpsCall(port, ca, "/login?next=%2Fhome", {
+        method: "POST",
+        headers: {
+          Cookie: `_xsrf=${xsrf}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ _xsrf: xsrf, username: "1", passwd: "1" }).toString(),
+      });
+      assert.equal(login.status, 302);
+      const user = login.cookies.find((line) => line.startsWith("user="));
+      assert.match(user ?? "", /; Secure(;|$)/);
+      assert.match(user ?? "", /; HttpOnly/);
+      assert.match(user ?? "", /; SameSite=Lax/);
+    } finally {
+      await server.stop();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+      logs.stop();
+    }
   });
 });
 
