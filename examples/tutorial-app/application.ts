@@ -1,8 +1,9 @@
 // The tutorial's application.py: the Application subclass that holds the database connection, and
 // the route table (project03 and project04 together). StaticFileHandler's catch-all comes last.
 import { join } from "node:path";
+import { loadTranslations } from "tornado-ts/locale";
 import { Application, type ApplicationSettings, type Route, url } from "tornado-ts/web";
-import { BASE_DIRS, makeSettings, UPLOAD_DIR } from "./config.ts";
+import { BASE_DIRS, LOCALE_PATH, makeSettings, UPLOAD_DIR } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import {
   IndexHandler,
@@ -14,12 +15,14 @@ import {
   ZhangmanyuHandler,
   ZhuyinHandler,
 } from "./views/index.ts";
+import { LanguageHandler } from "./views/languages.ts";
 import {
   ErrorHandler,
   HeaderHandler,
   Json1Handler,
   Json2Handler,
   OrderHandler,
+  OutputHandler,
   RedirectHandler,
   StatusCodeHandler,
   WriteHandler,
@@ -95,6 +98,17 @@ export function routes(): Route[] {
   // #endregion
 }
 
+/**
+ * The site's own routes, beyond the tutorial's: the output chapter's page and the language
+ * switch. They go first, so the static catch-all stays last.
+ */
+export function siteRoutes(): Route[] {
+  return [
+    ["/output", OutputHandler],
+    ["/lang/(\\w+)", LanguageHandler],
+  ];
+}
+
 /** What {@link TutorialApplication} is made from. */
 export interface TutorialOptions {
   /** The open database (see `openDatabase`); the application does not close it. */
@@ -103,11 +117,14 @@ export interface TutorialOptions {
   uploadDir?: string;
   /** Settings that override `config.ts`'s (tests use this). */
   settings?: ApplicationSettings;
+  /** The environment `config.ts` reads (default: `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * The tutorial's `class Application(tornado.web.Application)`: the routes and settings, plus the
  * database connection made once at start-up, which handlers reach as `this.application.db`.
+ * Making one loads the site's translations (tornado-ts/locale keeps them for the process).
  */
 export class TutorialApplication extends Application {
   /** The database every handler shares. */
@@ -116,7 +133,15 @@ export class TutorialApplication extends Application {
   readonly uploadDir: string;
 
   constructor(options: TutorialOptions) {
-    super(routes(), { ...makeSettings(), ...options.settings });
+    const env = options.env ?? process.env;
+    // A secret given in the settings wins; config.ts is told there is one, so it makes no file.
+    const given = options.settings?.cookieSecret === undefined ? {} : { COOKIE_SECRET: "given" };
+    super([...siteRoutes(), ...routes()], {
+      ...makeSettings({ ...env, ...given }),
+      ...options.settings,
+    });
+    // The pages are written in English; the CSV files translate them (see views/languages.ts).
+    loadTranslations(LOCALE_PATH);
     this.db = options.db;
     this.uploadDir = options.uploadDir ?? UPLOAD_DIR;
   }

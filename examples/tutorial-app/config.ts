@@ -1,5 +1,8 @@
 // The tutorial's config.py: where things live, the server's options, the application settings
-// and the database. Reading this module does nothing; `makeSettings()` reads the environment.
+// and the database. Reading this module does nothing; `makeSettings()` reads the environment (and
+// on first start without COOKIE_SECRET, writes the install's own secret beside the app).
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { genLog } from "tornado-ts/log";
@@ -8,18 +11,26 @@ import type { ApplicationSettings } from "tornado-ts/web";
 /** The project folder (the tutorial's `BASE_DIRS`). */
 export const BASE_DIRS = dirname(fileURLToPath(import.meta.url));
 
-/** The server's options (the tutorial's `config.options`); `--port=N` and PORT override `port`. */
+/**
+ * The server's options (the tutorial's `config.options`); `--port=N` and PORT override `port`,
+ * `--address` and ADDRESS override `address`.
+ */
 export const options = {
   port: 8000,
+  // This machine only: reaching the demo from elsewhere takes `--address=0.0.0.0` (or ADDRESS).
+  address: "127.0.0.1",
   list: ["good", "nice", "handsome"],
 };
 
 /**
- * The secret used when COOKIE_SECRET is not set: fine on a laptop, never in production, where
- * anyone who reads this file could sign cookies. Make a real one with
- * `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`.
+ * Where the secret made on first start is kept when COOKIE_SECRET is not set: a file beside the
+ * application, ignored by git (as Django's startproject and Rails' development secret do), so
+ * every install signs with its own secret and none is ever committed. COOKIE_SECRET_FILE moves it.
  */
-export const DEVELOPMENT_COOKIE_SECRET = "qzEK3FRNRDuUtz0NoL1FMH7Rr8A1KkTIv81BkdsCkvI=";
+export const COOKIE_SECRET_FILE = join(BASE_DIRS, ".cookie-secret");
+
+/** The translations of the site's pages (`zh_CN.csv`), loaded with tornado-ts/locale. */
+export const LOCALE_PATH = join(BASE_DIRS, "locale");
 
 /** Where `/upfile` saves uploads. */
 export const UPLOAD_DIR = join(BASE_DIRS, "upfile");
@@ -33,15 +44,33 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * The cookie secret: COOKIE_SECRET, or {@link DEVELOPMENT_COOKIE_SECRET} with a warning in the log.
+ * The cookie secret: COOKIE_SECRET; else the secret in the file COOKIE_SECRET_FILE names
+ * (default {@link COOKIE_SECRET_FILE}), made with 32 random bytes the first time, saved readable
+ * by its owner only, and announced once in the log.
  */
 export function cookieSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = env["COOKIE_SECRET"];
   if (secret) return secret;
-  genLog.warning(
-    "COOKIE_SECRET is not set: signing cookies with the development secret from config.ts; set COOKIE_SECRET before deploying",
+  const file = env["COOKIE_SECRET_FILE"] || COOKIE_SECRET_FILE;
+  if (existsSync(file)) {
+    const saved = readFileSync(file, "utf8").trim();
+    if (saved.length < 32) {
+      throw new Error(`${file}: the cookie secret is too short; delete the file to make a new one`);
+    }
+    return saved;
+  }
+  const made = randomBytes(32).toString("base64");
+  // "wx": never overwrite a secret another process has just written; use that one instead.
+  try {
+    writeFileSync(file, `${made}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return cookieSecret(env);
+    throw error;
+  }
+  genLog.info(
+    `COOKIE_SECRET is not set: made a random cookie secret for this install and saved it in ${file} (git ignores it); set COOKIE_SECRET when you deploy`,
   );
-  return DEVELOPMENT_COOKIE_SECRET;
+  return made;
 }
 
 /** The tutorial's `settings`, camelCase: templates, static files, cookies, XSRF and login. */

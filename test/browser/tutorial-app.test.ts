@@ -1,6 +1,8 @@
 // The tutorial application in a real browser: Debian's Chromium driven by playwright-core clicks
 // through the XSRF form and the cookie counter, logs in and is sent back to `next`, uploads a
-// file, and adds a student. It also takes the screenshots of the guide: with
+// file, adds a student, looks at every page on a 375-pixel-wide phone (no sideways scrolling, its
+// tab highlighted), and reads the site in Chinese and English, switching between them. It also
+// takes the screenshots of the guide (in English, and the home page in Chinese): with
 // SCREENSHOTS=docs/images they are written there (otherwise to a temporary folder); the committed
 // ones were taken with a CJK font installed (Debian's fonts-wqy-microhei), for the Chinese text.
 import assert from "node:assert/strict";
@@ -48,6 +50,7 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
       headless: true,
       args: ARGS,
       viewport: { width: 960, height: 640 },
+      locale: "en-US",
     });
   });
 
@@ -71,8 +74,10 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
   it("shows the chapter list and follows the reverseUrl link to /kaige", async () => {
     const page = await freshPage();
     await page.goto(fixture.server.url("/"));
-    assert.equal(await page.title(), "the Tornado tutorial in TypeScript · tornado-ts");
-    const nav = await page.$$eval("nav a", (links) => links.map((a) => a.textContent?.trim()));
+    assert.equal(await page.title(), "The Tornado tutorial, in TypeScript · tornado-ts");
+    const nav = await page.$$eval("nav[aria-label=chapters] a", (links) =>
+      links.map((a) => a.textContent?.trim()),
+    );
     assert.deepEqual(nav, [
       "Home",
       "Routing",
@@ -167,7 +172,16 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
       buffer: PNG_SIGNATURE,
     });
     await Promise.all([page.waitForURL(/\/upfile$/), page.click('button[type="submit"]')]);
-    assert.equal(await page.textContent("body"), "ok");
+    // The answer is a page of the site that lists what was saved, not a bare "ok".
+    assert.equal(await page.textContent("#result"), "ok");
+    const rows = await page.$$eval("#saved tbody tr", (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    assert.deepEqual(rows, [
+      ["file", "1.txt", "1.txt", "8"],
+      ["img", "..photo.png", "photo.png", "8"],
+    ]);
+    assert.equal(await page.textContent("nav a.active"), "Upload");
     assert.deepEqual(readdirSync(fixture.uploadDir).sort(), ["1.txt", "photo.png"]);
     assert.equal(readFileSync(join(fixture.uploadDir, "1.txt"), "utf8"), "hhahhaa\n");
     await page.close();
@@ -198,6 +212,137 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
     await page.close();
   });
 
+  /** Every page of the site, with the tab it highlights (none for the 404 page). */
+  const PAGES: readonly (readonly [string, string | null])[] = [
+    ["/", "Home"],
+    ["/sunck", "Routing"],
+    ["/kaige", "Routing"],
+    ["/liuyifei/sunck/good/nice", "Routing"],
+    ["/zhangmanyu?a=1&b=1&c=%20%201", "Request"],
+    ["/zhangmanyu?a=1", "Request"],
+    ["/zhuyin?a=1&b=2", "Request"],
+    ["/postfile", "Forms"],
+    ["/upfile", "Upload"],
+    ["/output", "Output"],
+    ["/status", "Output"],
+    ["/home-template", "Templates"],
+    ["/function", "Templates"],
+    ["/trans", "Templates"],
+    ["/cart", "Templates"],
+    ["/students", "Database"],
+    ["/pcookie", "Cookies"],
+    ["/getpcookie", "Cookies"],
+    ["/clearpcookie", "Cookies"],
+    ["/scookie", "Cookies"],
+    ["/getscookie", "Cookies"],
+    ["/cookienum", "Cookies"],
+    ["/setxsrfcookie", "Cookies"],
+    ["/login?next=%2Fhome", "Login"],
+    ["/home", "Login"],
+    ["/index.html", "Static"],
+    ["/no/such/page", null],
+  ];
+
+  it("fits every page on a 375-pixel-wide phone, in both languages, with its tab highlighted", async () => {
+    const page = await freshPage();
+    await page.setViewportSize({ width: 375, height: 740 });
+    const tabs = { en_US: PAGES.map(([, tab]) => tab), zh_CN: [] as (string | null)[] };
+    for (const code of ["en_US", "zh_CN"] as const) {
+      await page.goto(fixture.server.url(`/lang/${code}?next=%2F`));
+      const seen: (string | null)[] = [];
+      for (const [path] of PAGES) {
+        await page.goto(fixture.server.url(path));
+        const width = await page.evaluate("document.documentElement.scrollWidth");
+        assert.ok((width as number) <= 375, `${code} ${path}: ${width} pixels wide`);
+        // innerText: the visible words (the static page hides the other language's).
+        const active = (await page.evaluate(
+          '[...document.querySelectorAll("nav a.active[aria-current=page]")].map((a) => a.innerText.trim())',
+        )) as string[];
+        assert.ok(active.length <= 1, `${code} ${path}: ${active.join(", ")}`);
+        seen.push(active[0] ?? null);
+        if (code === "en_US") assert.equal(active[0] ?? null, PAGES[seen.length - 1]![1], path);
+      }
+      if (code === "zh_CN") tabs.zh_CN = seen;
+    }
+    // The same tabs, in Chinese.
+    assert.deepEqual(
+      tabs.zh_CN.map((tab) => tab !== null),
+      tabs.en_US.map((tab) => tab !== null),
+    );
+    assert.equal(tabs.zh_CN[0], "首页");
+    assert.equal(tabs.zh_CN.at(-2), "静态文件");
+    await page.goto(fixture.server.url("/"));
+    await shot(page, "tutorial-phone");
+    await page.close();
+  });
+
+  it("shows on /output what each bare route sends, status line included", async () => {
+    const page = await freshPage();
+    await page.goto(fixture.server.url("/output"));
+    await page.waitForFunction('document.querySelectorAll("[data-probe].loaded").length === 7');
+    const box = (path: string) => page.textContent(`[data-probe="${path}"]`);
+    assert.equal(
+      await box("/write"),
+      "200 OK\nContent-Type: text/html; charset=UTF-8\n\ngoodnicehandsomeman",
+    );
+    assert.equal(
+      await box("/json2"),
+      '200 OK\nContent-Type: application/json; charset=UTF-8\n\n{"name": "sunck", "age": 18, "height": 175, "weight": 70}',
+    );
+    assert.match((await box("/header")) ?? "", /^200 OK\n.*\nkaige: handsome\n\ngood nice$/);
+    assert.match(
+      (await box("/error?flag=0")) ?? "",
+      /^500 Internal Server Error\n[\s\S]*服务器内部错误$/,
+    );
+    await page.goto(fixture.server.url("/status"));
+    assert.equal(await page.textContent("#status-line"), "HTTP/1.1 200 Unknown");
+    await page.close();
+  });
+
+  it("speaks the browser's language, Chinese or English, and switches on request", async () => {
+    // A browser of its own: each visitor's context sends its own Accept-Language.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    try {
+      for (const [locale, lang, home, other] of [
+        ["zh-CN", "zh-CN", "首页", "English"],
+        ["en-US", "en-US", "Home", "中文"],
+      ] as const) {
+        const visitor = await browser.newContext({ locale, viewport: { width: 960, height: 640 } });
+        const page = await visitor.newPage();
+        await page.goto(fixture.server.url("/"));
+        assert.equal(await page.getAttribute("html", "lang"), lang);
+        assert.equal(await page.textContent("nav a.active"), home);
+        if (locale === "zh-CN") {
+          assert.equal(await page.textContent("h1"), "Tornado 教程，TypeScript 版");
+          await shot(page, "tutorial-home-zh");
+        }
+        // The static page chooses the same language with its script.
+        await page.goto(fixture.server.url("/index.html"));
+        assert.equal(await page.getAttribute("html", "lang"), lang);
+        const shown = locale === "zh-CN" ? "zh" : "en";
+        const hidden = locale === "zh-CN" ? "en" : "zh";
+        assert.ok(await page.isVisible(`p.lead[data-lang="${shown}"]`));
+        assert.equal(await page.isVisible(`p.lead[data-lang="${hidden}"]`), false);
+        // The switch: the other language, on this page and the next ones (a cookie).
+        await page.goto(fixture.server.url("/students"));
+        await Promise.all([
+          page.waitForURL(/\/students$/),
+          page.click(`nav.languages a:text("${other}")`),
+        ]);
+        const switched = locale === "zh-CN" ? "en-US" : "zh-CN";
+        assert.equal(await page.getAttribute("html", "lang"), switched);
+        await page.goto(fixture.server.url("/"));
+        assert.equal(await page.getAttribute("html", "lang"), switched);
+        await page.goto(fixture.server.url("/index.html"));
+        assert.equal(await page.getAttribute("html", "lang"), switched);
+        assert.equal(await page.textContent("nav.languages a.active"), other);
+        await visitor.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("wrote every screenshot as a PNG", () => {
     for (const name of [
       "tutorial-home",
@@ -208,6 +353,8 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
       "tutorial-upfile",
       "tutorial-students",
       "tutorial-templates",
+      "tutorial-phone",
+      "tutorial-home-zh",
     ]) {
       const file = join(shots, `${name}.png`);
       assert.ok(statSync(file).size > 1000, name);

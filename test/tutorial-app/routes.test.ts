@@ -39,29 +39,31 @@ describe("the tutorial application's routes", () => {
     it("GET / links to the kaige route through reverseUrl and has the chapter navigation", async () => {
       const response = await browser.get("/");
       assert.equal(response.code, 200);
-      assert.match(response.text, /<a id="kaige" href="\/kaige">去另一个界面<\/a>/);
-      for (const href of ["/sunck", "/zhuyin", "/postfile", "/upfile", "/#output"]) {
+      assert.match(response.text, /<a id="kaige" href="\/kaige">Go to another page<\/a>/);
+      for (const href of ["/sunck", "/zhuyin", "/postfile", "/upfile", "/output"]) {
         assert.ok(response.text.includes(`<a href="${href}"`), href);
       }
       for (const href of ["/home-template", "/students", "/cookienum", "/home", "/index.html"]) {
         assert.ok(response.text.includes(`<a href="${href}"`), href);
       }
-      assert.match(response.text, /<a href="\/" class="active">Home<\/a>/);
+      assert.match(response.text, /<a href="\/" class="active" aria-current="page">Home<\/a>/);
+      assert.equal(response.text.match(/class="active" aria-current="page"/g)?.length, 1);
     });
 
     it("GET /sunck hands the route's init args to initialize", async () => {
       const response = await browser.get("/sunck");
-      assert.deepEqual(shown(response.text).slice(0, 4), [
-        "路由参数 · init args",
-        "sunck is a nice man",
-        "word1good",
-        "word2nice",
-      ]);
+      const lines = shown(response.text);
+      assert.deepEqual(
+        [lines[0], ...lines.slice(2, 5)],
+        ["Init args", "sunck is a nice man", "word1good", "word2nice"],
+      );
+      assert.match(lines[1]!, /reaches initialize\(\) before get\(\) runs/);
+      assert.match(response.text, /<a href="\/sunck" class="active" aria-current="page">Routing/);
     });
 
     it("GET /kaige is the named route with word3 and word4", async () => {
       const lines = shown((await browser.get("/kaige")).text);
-      assert.equal(lines[1], "kaige is a handsome man");
+      assert.equal(lines[2], "kaige is a handsome man");
       assert.ok(lines.includes("word3handsome"));
       assert.ok(lines.includes("word4cool"));
       assert.ok(lines.includes('reverseUrl("kaige")/kaige'));
@@ -70,16 +72,16 @@ describe("the tutorial application's routes", () => {
     it("GET /liuyifei/(\\w+)/(\\w+)/(\\w+) passes the three groups in order", async () => {
       const response = await browser.get("/liuyifei/sunck/good/nice");
       const lines = shown(response.text);
-      assert.equal(lines[1], "liuyifei is a nice women");
-      assert.deepEqual(lines.slice(2, 5), ["h1sunck", "h2good", "h3nice"]);
+      assert.equal(lines[2], "liuyifei is a nice women");
+      assert.deepEqual(lines.slice(3, 6), ["h1sunck", "h2good", "h3nice"]);
       assert.ok(logs.has(/^sunck-good-nice$/));
       assert.equal((await browser.get("/liuyifei/sunck/good")).code, 404);
     });
 
     it("GET /zhangmanyu reads query arguments, stripped, the last of a repeated name", async () => {
       const lines = shown((await browser.get("/zhangmanyu?a=0&a=1&b=1&c=%20%201%20")).text);
-      assert.equal(lines[1], "zhangmanyu is good women");
-      assert.deepEqual(lines.slice(2, 6), ["a1", "b1", "c*1*", 'getQueryArguments("a")["0","1"]']);
+      assert.equal(lines[2], "zhangmanyu is good women");
+      assert.deepEqual(lines.slice(3, 7), ["a1", "b1", "c*1*", 'getQueryArguments("a")["0","1"]']);
     });
 
     it("GET /zhangmanyu without an argument is a 400 in the site's layout", async () => {
@@ -89,8 +91,26 @@ describe("the tutorial application's routes", () => {
       assert.ok(logs.has(/Missing argument c/));
     });
 
-    it("GET /zhuyin answers the request's attributes as JSON", async () => {
-      const response = await browser.get("/zhuyin?a=1&b=2", { "X-Test": "yes" });
+    it("GET /zhuyin shows the request's attributes on a page of the site", async () => {
+      const response = await browser.get("/zhuyin?a=1&b=2", {
+        "X-Test": "yes",
+        Accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+      });
+      assert.match(response.headers.get("Content-Type") ?? "", /^text\/html/);
+      assert.equal(response.headers.get("Vary"), "Accept");
+      const lines = shown(response.text);
+      assert.equal(lines[0], "The request object");
+      for (const line of ["request.methodGET", "request.uri/zhuyin?a=1&b=2", "X-Testyes"]) {
+        assert.ok(lines.includes(line), line);
+      }
+      assert.match(response.text, /<a href="\/zhuyin" class="active" aria-current="page">Request/);
+    });
+
+    it("GET /zhuyin answers the request's attributes as JSON to a client that asks for it", async () => {
+      const response = await browser.get("/zhuyin?a=1&b=2", {
+        "X-Test": "yes",
+        Accept: "application/json",
+      });
       assert.match(response.headers.get("Content-Type") ?? "", /^application\/json/);
       const info = response.json<Record<string, unknown>>();
       assert.deepEqual(
@@ -107,6 +127,11 @@ describe("the tutorial application's routes", () => {
         },
       );
       assert.equal((info["headers"] as Record<string, string>)["X-Test"], "yes");
+      // Cookie values are not echoed: a script could read the HttpOnly login cookie that way.
+      await browser.get("/pcookie");
+      const again = await browser.get("/zhuyin", { Accept: "application/json" });
+      const headers = again.json<{ headers: Record<string, string> }>().headers;
+      assert.equal(headers["Cookie"], "sunck=<hidden>");
     });
 
     it("GET /postfile is the form with its _xsrf field and the hobby check boxes", async () => {
@@ -147,7 +172,7 @@ describe("the tutorial application's routes", () => {
       assert.match(response.text, /type="file" name="img"/);
     });
 
-    it("POST /upfile saves every file under upfile/ with a safe name and answers ok", async () => {
+    it("POST /upfile saves every file under upfile/ with a safe name and shows them", async () => {
       const response = await browser.postFiles("/upfile", [
         { field: "file", filename: "1.txt", contentType: "text/plain", body: "hhahhaa\n" },
         { field: "file", filename: "1 2.txt", contentType: "text/plain", body: "" },
@@ -156,7 +181,16 @@ describe("the tutorial application's routes", () => {
         { field: "img", filename: ".hidden", contentType: "text/plain", body: "h" },
       ]);
       assert.equal(response.code, 200);
-      assert.equal(response.text, "ok");
+      const lines = shown(response.text);
+      assert.deepEqual(lines.slice(0, 1).concat(lines.slice(2, 3)), ["Uploaded", "ok"]);
+      for (const row of [
+        "file1.txt1.txt8",
+        "img../../escape.pngescape.png3",
+        "img.hiddenhidden1",
+      ]) {
+        assert.ok(lines.includes(row), row);
+      }
+      assert.match(response.text, /<a href="\/upfile" class="active" aria-current="page">Upload/);
       assert.deepEqual(readdirSync(fixture.uploadDir).sort(), [
         "1 2.txt",
         "1.txt",
@@ -167,6 +201,14 @@ describe("the tutorial application's routes", () => {
       assert.equal(readFileSync(join(fixture.uploadDir, "1.txt"), "utf8"), "hhahhaa\n");
       assert.equal(existsSync(join(fixture.dir, "escape.png")), false);
       assert.deepEqual(readdirSync(fixture.dir).sort().includes("escape.png"), false);
+    });
+  });
+
+  describe("请求与响应: an upload without files", () => {
+    it("POST /upfile with no file chosen says so", async () => {
+      const response = await browser.postFiles("/upfile", []);
+      assert.equal(response.code, 200);
+      assert.ok(shown(response.text).includes("No file was chosen."));
     });
   });
 
@@ -201,9 +243,46 @@ describe("the tutorial application's routes", () => {
       const chinese = await browser.get("/status");
       assert.equal(chinese.code, 200);
       assert.equal(chinese.reason, "Unknown");
-      assert.equal(chinese.text, "88888888888888888888888888");
+      const lines = shown(chinese.text);
+      assert.equal(lines[0], "Status and reason phrase");
+      assert.ok(lines.includes('The handler called: setStatus(200, "我是谁，我在哪里")'));
+      // The page shows the status line it was sent with.
+      assert.match(
+        chinese.text,
+        /<pre class="status-line" id="status-line">HTTP\/1\.1 200 Unknown<\/pre>/,
+      );
+      assert.match(chinese.text, /<a href="\/output" class="active" aria-current="page">Output/);
       const custom = await browser.get("/status?reason=Who%20am%20I");
       assert.equal(custom.reason, "Who am I");
+      assert.match(custom.text, /id="status-line">HTTP\/1\.1 200 Who am I<\/pre>/);
+    });
+
+    it("GET /output is the chapter's page, with a box for what each bare route sends", async () => {
+      const response = await browser.get("/output");
+      assert.equal(response.code, 200);
+      const probes = [...response.text.matchAll(/data-probe="([^"]+)" data-headers="([^"]*)"/g)];
+      assert.deepEqual(
+        probes.map((m) => m[1]),
+        ["/write", "/json1", "/json2", "/header", "/error?flag=0", "/error?flag=1", "/order"],
+      );
+      for (const [, path] of probes) {
+        assert.ok(response.text.includes(`<a href="${path}" class="raw">raw</a>`), path);
+      }
+      const ids = [...response.text.matchAll(/<section class="probe" id="([^"]+)">/g)].map(
+        (m) => m[1],
+      );
+      assert.deepEqual(ids, [
+        "write",
+        "json1",
+        "json2",
+        "header",
+        "error-flag-0",
+        "error-flag-1",
+        "order",
+        "redirect",
+      ]);
+      assert.match(response.text, /<script src="\/static\/js\/output\.js\?v=[0-9a-f]+"><\/script>/);
+      assert.match(response.text, /<a href="\/output" class="active" aria-current="page">Output/);
     });
 
     it("GET /redirect redirects to /", async () => {
@@ -345,7 +424,7 @@ describe("the tutorial application's routes", () => {
     it("GET /pcookie sets the plain cookie sunck=good", async () => {
       const response = await browser.get("/pcookie");
       assert.deepEqual(response.headers.getList("Set-Cookie"), ["sunck=good; Path=/"]);
-      assert.equal(shown(response.text)[1], "ok");
+      assert.equal(shown(response.text)[2], "ok");
     });
 
     it("GET /getpcookie reads it, or shows the default 未登录", async () => {
@@ -380,10 +459,13 @@ describe("the tutorial application's routes", () => {
       assert.ok(shown((await browser.get("/cookienum")).text).includes("第8次访问"));
     });
 
-    it("GET /setxsrfcookie sets the _xsrf cookie and answers ok", async () => {
+    it("GET /setxsrfcookie sets the _xsrf cookie and shows it", async () => {
       const response = await browser.get("/setxsrfcookie");
-      assert.equal(response.text, "ok");
-      assert.match(browser.cookies.get("_xsrf") ?? "", /^2\|[0-9a-f]{8}\|[0-9a-f]{32}\|\d{10}$/);
+      const token = browser.cookies.get("_xsrf") ?? "";
+      assert.match(token, /^2\|[0-9a-f]{8}\|[0-9a-f]{32}\|\d{10}$/);
+      const lines = shown(response.text);
+      assert.deepEqual([lines[0], lines[2]], ["The _xsrf cookie", "ok"]);
+      assert.ok(lines.includes(`_xsrf${token}`));
     });
 
     it("GET /home sends an anonymous user to /login?next=%2Fhome", async () => {

@@ -1,5 +1,5 @@
 // The tutorial application as `npm start` runs it: its command line (--port, PORT, the logging
-// options), its settings from config.ts (COOKIE_SECRET, XSRF, login URL), and a real process
+// options, --address), its settings from config.ts (XSRF, login URL), and a real process
 // that creates and seeds its SQLite file on first start, serves, and stops on SIGTERM.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -8,11 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { OptionError } from "tornado-ts/options";
-import { captureLogs } from "tornado-ts/testing";
 import {
   BASE_DIRS,
   DEFAULT_DATABASE_URL,
-  DEVELOPMENT_COOKIE_SECRET,
   databaseUrl,
   makeSettings,
 } from "../../examples/tutorial-app/config.ts";
@@ -23,6 +21,8 @@ const root = join(import.meta.dirname, "..", "..");
 describe("the tutorial server's command line", () => {
   const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
     parseServerOptions(argv, env, { final: false }).port;
+  const address = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+    parseServerOptions(argv, env, { final: false }).address;
 
   it("listens on 8000 unless --port=N or PORT says otherwise; --port wins", () => {
     assert.equal(parse([]), 8000);
@@ -30,6 +30,14 @@ describe("the tutorial server's command line", () => {
     assert.equal(parse([], { PORT: "9002" }), 9002);
     assert.equal(parse(["--port=9001"], { PORT: "9002" }), 9001);
     assert.equal(parse(["--port=0"]), 0);
+  });
+
+  it("listens on 127.0.0.1 unless --address or ADDRESS says otherwise; --address wins", () => {
+    assert.equal(address([]), "127.0.0.1");
+    assert.equal(address(["--address=0.0.0.0"]), "0.0.0.0");
+    assert.equal(address([], { ADDRESS: "::1" }), "::1");
+    assert.equal(address(["--address=127.0.0.2"], { ADDRESS: "0.0.0.0" }), "127.0.0.2");
+    assert.throws(() => address(["--address="]), OptionError);
   });
 
   it("refuses bad ports and unknown options with an OptionError", () => {
@@ -58,19 +66,6 @@ describe("config.ts", () => {
     assert.equal(settings.staticPath, join(BASE_DIRS, "static"));
   });
 
-  it("falls back to the development secret with a warning when COOKIE_SECRET is unset", () => {
-    const logs = captureLogs();
-    try {
-      assert.equal(makeSettings({}).cookieSecret, DEVELOPMENT_COOKIE_SECRET);
-      assert.ok(logs.has(/COOKIE_SECRET is not set/));
-      const before = logs.records.length;
-      makeSettings({ COOKIE_SECRET: "x" });
-      assert.equal(logs.records.length, before);
-    } finally {
-      logs.stop();
-    }
-  });
-
   it("uses SQLite beside the project unless DATABASE_URL names another database", () => {
     assert.equal(databaseUrl({}), DEFAULT_DATABASE_URL);
     assert.equal(DEFAULT_DATABASE_URL, `sqlite:${join(BASE_DIRS, "tutorial.sqlite3")}`);
@@ -93,10 +88,16 @@ describe("npm start", { timeout: 60_000 }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("creates and seeds the database, serves the application and stops on SIGTERM", async () => {
+  it("creates and seeds the database, makes its secret, serves on 127.0.0.1 and stops on SIGTERM", async () => {
     const filename = join(dir, "first-start.sqlite3");
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${filename}` };
+    const secretFile = join(dir, "cookie-secret");
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: `sqlite:${filename}`,
+      COOKIE_SECRET_FILE: secretFile,
+    };
     delete env["COOKIE_SECRET"];
+    delete env["ADDRESS"];
     delete env["NODE_TEST_CONTEXT"];
     child = spawn("npm", ["start", "--", "--port=0"], {
       cwd: root,
@@ -116,7 +117,8 @@ describe("npm start", { timeout: 60_000 }, () => {
     }
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log)?.[1];
     assert.ok(url, log);
-    assert.match(log, /COOKIE_SECRET is not set/);
+    assert.match(log, /COOKIE_SECRET is not set: made a random cookie secret/);
+    assert.ok(existsSync(secretFile));
     assert.match(
       log,
       new RegExp(`database: SQLite ${filename.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
@@ -126,7 +128,10 @@ describe("npm start", { timeout: 60_000 }, () => {
     assert.equal(students.status, 200);
     assert.match(await students.text(), /<td>dahaigui<\/td><td>30<\/td>/);
     const home = await fetch(url);
-    assert.match(await home.text(), /去另一个界面/);
+    assert.match(await home.text(), /Go to another page/);
+    // The translations were loaded at start: a Chinese browser gets the page in Chinese.
+    const zh = await fetch(url, { headers: { "Accept-Language": "zh-CN,zh;q=0.9" } });
+    assert.match(await zh.text(), /<html lang="zh-CN">[\s\S]*去另一个界面/);
     assert.match(log, /\[I [\d ]+:\d\d:\d\d access\] 200 GET \/students/);
     process.kill(-child.pid!, "SIGTERM");
     await exited;

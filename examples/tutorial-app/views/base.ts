@@ -1,8 +1,37 @@
 // What every page of the tutorial application shares: the typed application (for `db` and the
-// upload folder) and a tidy error page in the site's layout.
+// upload folder), the language the visitor chose, the chapter a page belongs to (its tab), and a
+// tidy error page in the site's layout.
+import { getSupportedLocales, Locale } from "tornado-ts/locale";
 import { type ErrorInfo, RequestHandler } from "tornado-ts/web";
 import type { TutorialApplication } from "../application.ts";
 import type { Database } from "../db/database.ts";
+
+/** The cookie that remembers the language chosen with the switch at the top of every page. */
+export const LOCALE_COOKIE = "locale";
+
+/** The site map: each chapter (a tab of the navigation bar) and the paths of its pages. */
+const SECTIONS: readonly (readonly [string, RegExp])[] = [
+  ["home", /^\/$/],
+  ["routing", /^\/(sunck|kaige|liuyifei\/.*)$/],
+  ["request", /^\/(zhangmanyu|zhuyin)$/],
+  ["forms", /^\/postfile$/],
+  ["upload", /^\/upfile$/],
+  ["output", /^\/(output|status)$/],
+  ["templates", /^\/(home-template|function|trans|cart)$/],
+  ["database", /^\/students$/],
+  ["cookies", /^\/(pcookie|getpcookie|clearpcookie|scookie|getscookie|cookienum|setxsrfcookie)$/],
+  ["login", /^\/(login|home)$/],
+];
+
+/**
+ * The language `handler`'s visitor chose with the switch (the `locale` cookie), or `null` when
+ * there is none (or it names a language this site does not speak): then the browser's
+ * Accept-Language decides, through `getBrowserLocale`.
+ */
+export function chosenLocale(handler: RequestHandler): Locale | null {
+  const code = handler.getCookie(LOCALE_COOKIE);
+  return code !== undefined && getSupportedLocales().includes(code) ? Locale.get(code) : null;
+}
 
 /**
  * Writes the site's error page for `handler` (Tornado's stack trace instead, under
@@ -22,9 +51,19 @@ export function writeErrorPage(
 export class BaseHandler extends RequestHandler {
   declare readonly application: TutorialApplication;
 
+  /** The chapter this page belongs to: the tab highlighted in the navigation bar. */
+  get section(): string {
+    return SECTIONS.find(([, paths]) => paths.test(this.request.path))?.[0] ?? "";
+  }
+
   /** The shared database connection (the tutorial's `self.application.db`). */
   get db(): Database {
     return this.application.db;
+  }
+
+  /** The language chosen with the switch, else (`null`) the browser's. */
+  override getUserLocale(): Locale | null {
+    return chosenLocale(this);
   }
 
   /** Error pages in the site's layout. */
@@ -33,14 +72,17 @@ export class BaseHandler extends RequestHandler {
   }
 
   /**
-   * Renders `message.html`: a page with a title, the tutorial's answer for this route, and a
+   * Renders `message.html`: a page with a title and a sentence on what it demonstrates (both
+   * English, translated into the visitor's language), the tutorial's answer for this route, and a
    * table of the values the handler saw.
    */
   renderMessage(
     title: string,
+    lead: string,
     result: string,
     details: readonly (readonly [string, string])[] = [],
   ): Promise<void> {
-    return this.render("message.html", { title, result, details });
+    const _ = this.locale.translate;
+    return this.render("message.html", { title: _(title), lead: _(lead), result, details });
   }
 }

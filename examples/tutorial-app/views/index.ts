@@ -2,6 +2,7 @@
 // route reached with reverseUrl, path groups, query and body arguments, the request object, and
 // file uploads.
 import { mkdir, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { appLog } from "tornado-ts/log";
 import type { InitArgs } from "tornado-ts/web";
 import { BaseHandler } from "./base.ts";
@@ -28,10 +29,15 @@ export class SunckHandler extends BaseHandler {
   }
 
   get() {
-    return this.renderMessage("路由参数 · init args", "sunck is a nice man", [
-      ["word1", this.word1],
-      ["word2", this.word2],
-    ]);
+    return this.renderMessage(
+      "Init args",
+      "The route's third element, {word1, word2}, reaches initialize() before get() runs. The answer is the tutorial's.",
+      "sunck is a nice man",
+      [
+        ["word1", this.word1],
+        ["word2", this.word2],
+      ],
+    );
   }
 }
 
@@ -46,11 +52,16 @@ export class KaigeHandler extends BaseHandler {
   }
 
   get() {
-    return this.renderMessage("反向解析 · a named route", "kaige is a handsome man", [
-      ["word3", this.word3],
-      ["word4", this.word4],
-      ['reverseUrl("kaige")', this.reverseUrl("kaige")],
-    ]);
+    return this.renderMessage(
+      "A named route",
+      'url(path, handler, initArgs, "kaige") names this route, so reverseUrl("kaige") builds its URL: links keep working when the path changes.',
+      "kaige is a handsome man",
+      [
+        ["word3", this.word3],
+        ["word4", this.word4],
+        ['reverseUrl("kaige")', this.reverseUrl("kaige")],
+      ],
+    );
   }
 }
 
@@ -58,11 +69,16 @@ export class KaigeHandler extends BaseHandler {
 export class LiuyifeiHandler extends BaseHandler {
   get(h1: string, h2: string, h3: string) {
     appLog.info([h1, h2, h3].join("-"));
-    return this.renderMessage("正则分组 · path groups", "liuyifei is a nice women", [
-      ["h1", h1],
-      ["h2", h2],
-      ["h3", h3],
-    ]);
+    return this.renderMessage(
+      "Path groups",
+      "Each group of the route's regular expression reaches get() as an argument, in order.",
+      "liuyifei is a nice women",
+      [
+        ["h1", h1],
+        ["h2", h2],
+        ["h3", h3],
+      ],
+    );
   }
 }
 
@@ -76,20 +92,28 @@ export class ZhangmanyuHandler extends BaseHandler {
     const b = this.getQueryArgument("b");
     const c = this.getQueryArgument("c");
     const all = this.getQueryArguments("a");
-    return this.renderMessage("查询字符串 · query arguments", "zhangmanyu is good women", [
-      ["a", a],
-      ["b", b],
-      ["c", `*${c}*`],
-      ['getQueryArguments("a")', JSON.stringify(all)],
-    ]);
+    return this.renderMessage(
+      "Query arguments",
+      "getQueryArgument reads one argument of the query string: the last value of a repeated name, with spaces stripped (c is shown between stars). A missing one answers 400.",
+      "zhangmanyu is good women",
+      [
+        ["a", a],
+        ["b", b],
+        ["c", `*${c}*`],
+        ['getQueryArguments("a")', JSON.stringify(all)],
+      ],
+    );
   }
 }
 
-/** `/zhuyin`: the request object's attributes, as JSON. */
+/**
+ * `/zhuyin`: the request object's attributes: a page of the site for a browser, the tutorial's
+ * JSON for a client that asks for it (`Accept: application/json`).
+ */
 export class ZhuyinHandler extends BaseHandler {
   get() {
     const request = this.request;
-    this.write({
+    const info = {
       method: request.method,
       host: request.host,
       uri: request.uri,
@@ -97,9 +121,46 @@ export class ZhuyinHandler extends BaseHandler {
       query: request.query,
       version: request.version,
       remoteIp: request.remoteIp,
-      headers: request.headers.toJSON(),
+      headers: withCookieValuesHidden(request.headers.toJSON()),
+    };
+    this.setHeader("Vary", "Accept");
+    if (prefersJson(request.headerValue("accept"))) {
+      this.write(info);
+      return;
+    }
+    const { headers, ...fields } = info;
+    return this.render("request.html", {
+      fields: Object.entries(fields),
+      headers: Object.entries(headers),
     });
   }
+}
+
+/**
+ * `headers` with the values of the Cookie header's cookies hidden (names kept): echoing them would
+ * let a script on this site read the HttpOnly login cookie through `/zhuyin`.
+ */
+function withCookieValuesHidden(headers: Record<string, string>): Record<string, string> {
+  const cookie = headers["Cookie"];
+  if (cookie === undefined) return headers;
+  const names = cookie.split(";").map((pair) => `${pair.split("=")[0]!.trim()}=<hidden>`);
+  return { ...headers, Cookie: names.join("; ") };
+}
+
+/**
+ * Whether an Accept header asks for JSON before HTML: `application/json` listed with a weight
+ * above `text/html`'s (absent: 0). Browsers ask for HTML first; `fetch` and curl send no JSON.
+ */
+export function prefersJson(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const weights = new Map<string, number>();
+  for (const entry of accept.split(",")) {
+    const [type = "", ...params] = entry.trim().toLowerCase().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(type.trim(), Number.isFinite(weight) ? weight : 0);
+  }
+  return (weights.get("application/json") ?? 0) > (weights.get("text/html") ?? 0);
 }
 
 /**
@@ -125,7 +186,8 @@ export class PostFileHandler extends BaseHandler {
 
 /**
  * `/upfile`: the upload form; the POST saves every file of every field under `upfile/` and
- * answers `ok`. File names are made safe first: a client chooses them.
+ * shows what it saved (the tutorial answers a bare `ok`). File names are made safe first: a
+ * client chooses them.
  */
 export class UpFileHandler extends BaseHandler {
   get() {
@@ -135,13 +197,20 @@ export class UpFileHandler extends BaseHandler {
   async post() {
     const filesDict = this.request.files;
     await mkdir(this.application.uploadDir, { recursive: true });
+    const saved: { field: string; sent: string; savedAs: string; size: number }[] = [];
     for (const inputname in filesDict) {
       for (const fileObject of filesDict[inputname] ?? []) {
         const filePath = safeUploadPath(this.application.uploadDir, fileObject.filename);
         await writeFile(filePath, fileObject.body);
         appLog.info(`upfile: ${inputname} -> ${filePath} (${fileObject.body.length} bytes)`);
+        saved.push({
+          field: inputname,
+          sent: fileObject.filename,
+          savedAs: basename(filePath),
+          size: fileObject.body.length,
+        });
       }
     }
-    this.write("ok");
+    return this.render("uploaded.html", { saved });
   }
 }

@@ -1,6 +1,7 @@
 // The tutorial's 响应 section and 接口调用顺序 (project03 views/index.py): write and finish, JSON
 // two ways, headers, status codes, redirects, error pages, and the order of the handler's hooks.
-// These answer with the bare output the tutorial shows, not the site's layout.
+// These answer with the bare output the tutorial shows, not the site's layout; `/output` is the
+// site's page that shows what each of them sends, and `/status` is a page of its own.
 import { appLog } from "tornado-ts/log";
 import type { ErrorInfo } from "tornado-ts/web";
 import { BaseHandler } from "./base.ts";
@@ -61,13 +62,73 @@ export class HeaderHandler extends BaseHandler {
 }
 
 /**
- * `/status`: a status with a custom reason phrase. Reason phrases travel in Latin-1, so the
- * tutorial's Chinese phrase is replaced by `Unknown`, as Tornado 6.5 does; `?reason=` tries others.
+ * `/status`: a status with a custom reason phrase, on a page that shows the status line it is
+ * sent with. Reason phrases travel in Latin-1, so the tutorial's Chinese phrase is replaced by
+ * `Unknown`, as Tornado 6.5 does; `?reason=` tries others.
  */
 export class StatusCodeHandler extends BaseHandler {
   get() {
-    this.setStatus(200, this.getQueryArgument("reason", "我是谁，我在哪里"));
-    this.write("88888888888888888888888888");
+    const asked = this.getQueryArgument("reason", "我是谁，我在哪里");
+    this.setStatus(200, asked);
+    const statusLine = `${this.request.version} ${this.getStatus()} ${this.reason}`;
+    return this.render("status.html", { code: 200, asked: JSON.stringify(asked), statusLine });
+  }
+}
+
+/** What `/output` shows for each bare route: path, title, lesson, the headers worth showing. */
+const PROBES: readonly (readonly [string, string, string, string])[] = [
+  [
+    "/write",
+    "Several writes",
+    "write() four times, then finish(): one body. A write after finish() is an error, which the server logs.",
+    "Content-Type",
+  ],
+  [
+    "/json1",
+    "JSON by hand",
+    "JSON.stringify and a Content-Type set by hand, plus a header of the tutorial's own (sunck).",
+    "Content-Type sunck",
+  ],
+  [
+    "/json2",
+    "JSON from write(object)",
+    "write() serialises an object and sets application/json itself: the recommended way.",
+    "Content-Type",
+  ],
+  [
+    "/header",
+    "Default headers",
+    "setDefaultHeaders() sets kaige: nice for every method; get() sets it again, and its value wins.",
+    "Content-Type kaige",
+  ],
+  [
+    "/error?flag=0",
+    "sendError and writeError",
+    "flag=0 calls sendError(500); the handler's writeError() writes the body.",
+    "Content-Type",
+  ],
+  ["/error?flag=1", "No error", "Any other flag answers normally.", "Content-Type"],
+  [
+    "/order",
+    "The order of the hooks",
+    "prepare() writes first, then get(): the body shows the order; the server's log lists every hook.",
+    "Content-Type",
+  ],
+];
+
+/** `/output`: the output chapter's page, showing what each bare route sends. */
+export class OutputHandler extends BaseHandler {
+  get() {
+    const _ = this.locale.translate;
+    // Each box's id names its route: /error?flag=0 is #error-flag-0.
+    const probes = PROBES.map(([path, title, lesson, headers]) => [
+      path.slice(1).replace(/\W+/g, "-"),
+      path,
+      _(title),
+      _(lesson),
+      headers,
+    ]);
+    return this.render("output.html", { probes });
   }
 }
 

@@ -2,13 +2,14 @@
 // counter, the XSRF token outside templates, login with `next` in front of a protected page, and
 // the StaticFileHandler subclass that hands every visitor an `_xsrf` cookie.
 import { urlConcat } from "tornado-ts/httputil";
+import type { Locale } from "tornado-ts/locale";
 import {
   authenticated,
   type ErrorInfo,
   safeNextUrl,
   StaticFileHandler as TornadoStaticFileHandler,
 } from "tornado-ts/web";
-import { BaseHandler, writeErrorPage } from "./base.ts";
+import { BaseHandler, chosenLocale, writeErrorPage } from "./base.ts";
 
 /** The tutorial's account: user `1`, password `1`. */
 export const DEMO_USER = { username: "1", passwd: "1" };
@@ -17,7 +18,12 @@ export const DEMO_USER = { username: "1", passwd: "1" };
 export class PCookieHandler extends BaseHandler {
   get() {
     this.setCookie("sunck", "good");
-    return this.renderMessage("普通cookie · a plain cookie", "ok", [["Set-Cookie", "sunck=good"]]);
+    return this.renderMessage(
+      "A plain cookie",
+      'setCookie("sunck", "good") adds a Set-Cookie header; the browser sends the cookie back with every request. Read it at /getpcookie.',
+      "ok",
+      [["Set-Cookie", "sunck=good; Path=/"]],
+    );
   }
 }
 
@@ -25,7 +31,12 @@ export class PCookieHandler extends BaseHandler {
 export class GetPCookieHandler extends BaseHandler {
   get() {
     const cookie = this.getCookie("sunck", "未登录");
-    return this.renderMessage("获取cookie · reading a cookie", "ok", [["sunck", cookie]]);
+    return this.renderMessage(
+      "Reading a cookie",
+      'getCookie("sunck", "未登录") reads the cookie the browser sent, or the default when there is none. Set it at /pcookie, clear it at /clearpcookie.',
+      "ok",
+      [["sunck", cookie]],
+    );
   }
 }
 
@@ -33,9 +44,12 @@ export class GetPCookieHandler extends BaseHandler {
 export class ClearPCookieHandler extends BaseHandler {
   get() {
     this.clearCookie("sunck");
-    return this.renderMessage("清除cookie · clearing a cookie", "ok", [
-      ["Set-Cookie", "sunck=; expires in the past"],
-    ]);
+    return this.renderMessage(
+      "Clearing a cookie",
+      'clearCookie("sunck") sends the cookie again, empty and already expired, so the browser drops it.',
+      "ok",
+      [["Set-Cookie", "sunck=; expires in the past"]],
+    );
   }
 }
 
@@ -43,9 +57,12 @@ export class ClearPCookieHandler extends BaseHandler {
 export class SCookieHandler extends BaseHandler {
   get() {
     this.setSecureCookie("zhangmanyu", "nice");
-    return this.renderMessage("安全cookie · a signed cookie", "ok", [
-      ["zhangmanyu", "2|1:0|<timestamp>|10:zhangmanyu|8:bmljZQ==|<signature>"],
-    ]);
+    return this.renderMessage(
+      "A signed cookie",
+      'setSecureCookie("zhangmanyu", "nice") signs the value with the cookieSecret setting: anyone can read it, nobody can change it unnoticed. Read it at /getscookie.',
+      "ok",
+      [["zhangmanyu", "2|1:0|<timestamp>|10:zhangmanyu|8:bmljZQ==|<signature>"]],
+    );
   }
 }
 
@@ -53,9 +70,12 @@ export class SCookieHandler extends BaseHandler {
 export class GetSCookieHandler extends BaseHandler {
   get() {
     const scookie = this.getSecureCookie("zhangmanyu");
-    return this.renderMessage("获取安全cookie · reading a signed cookie", "ok", [
-      ["zhangmanyu", scookie ?? "None"],
-    ]);
+    return this.renderMessage(
+      "Reading a signed cookie",
+      'getSecureCookie("zhangmanyu") checks the signature: the value when it holds, None when the cookie is missing or was tampered with.',
+      "ok",
+      [["zhangmanyu", scookie ?? "None"]],
+    );
   }
 }
 
@@ -69,11 +89,19 @@ export class CookieNumHandler extends BaseHandler {
   }
 }
 
-/** `/setxsrfcookie`: reading `xsrfToken` sets the `_xsrf` cookie, for pages that post by script. */
+/**
+ * `/setxsrfcookie`: reading `xsrfToken` sets the `_xsrf` cookie, for pages that post by script
+ * (the tutorial answers `ok`; here, a page that says so).
+ */
 export class SetXSRFCookieHandler extends BaseHandler {
   get() {
-    void this.xsrfToken;
-    return this.finish("ok");
+    const token = this.xsrfToken;
+    return this.renderMessage(
+      "The _xsrf cookie",
+      "Reading xsrfToken sets the _xsrf cookie. A page that posts from a script reads this cookie and sends it back in the body or in the X-XSRFToken header, as the static page's buttons do.",
+      "ok",
+      [["_xsrf", token]],
+    );
   }
 }
 
@@ -81,7 +109,9 @@ export class SetXSRFCookieHandler extends BaseHandler {
  * `/login`: GET shows the form, which posts back to `/login?next=<where the user was going>`.
  * POST checks the account; on success it signs the user in (a signed `user` cookie) and sends
  * them on to `next`, otherwise back to the form. `next` must stay on this site (`safeNextUrl`):
- * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere.
+ * the tutorial redirects to any `next`, which lets a crafted link send users elsewhere. The login
+ * cookie is HttpOnly (no script reads it), SameSite=Lax (other sites' forms do not carry it) and
+ * Secure over HTTPS.
  */
 // #region login
 export class LoginHandler extends BaseHandler {
@@ -96,7 +126,12 @@ export class LoginHandler extends BaseHandler {
     const pawd = this.getBodyArgument("passwd", "");
     const next = safeNextUrl(this);
     if (name === DEMO_USER.username && pawd === DEMO_USER.passwd) {
-      this.setSecureCookie("user", name, { expiresDays: 1 });
+      this.setSecureCookie("user", name, {
+        expiresDays: 1,
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: this.request.protocol === "https",
+      });
       this.redirect(next);
     } else {
       this.redirect(urlConcat("/login", { next, failed: "1" }));
@@ -108,7 +143,7 @@ export class LoginHandler extends BaseHandler {
 /** `/logout` (POST): forgets the signed-in user. */
 export class LogoutHandler extends BaseHandler {
   post() {
-    this.clearCookie("user");
+    this.clearCookie("user", { httpOnly: true, sameSite: "Lax" });
     this.redirect("/home");
   }
 }
@@ -139,6 +174,11 @@ export class StaticFileHandler extends TornadoStaticFileHandler {
   constructor(...args: ConstructorParameters<typeof TornadoStaticFileHandler>) {
     super(...args);
     void this.xsrfToken;
+  }
+
+  /** The language chosen with the switch, for the 404 page. */
+  override getUserLocale(): Locale | null {
+    return chosenLocale(this);
   }
 
   /** Missing files get the site's 404 page. */
