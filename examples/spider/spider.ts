@@ -38,6 +38,7 @@ export function linksOf(html: string, pageUrl: string, base: string): string[] {
   return links;
 }
 
+// #region crawl
 /**
  * Crawls every page under `base` reachable from it, with `concurrency` workers, and resolves when
  * all were fetched; fails with `gen.TimeoutError` if that takes longer than `timeoutSeconds`.
@@ -88,6 +89,7 @@ export async function crawl(
   }
   return result;
 }
+// #endregion
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

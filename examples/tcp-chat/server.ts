@@ -13,6 +13,7 @@ import { TCPServer } from "tornado-ts/tcpserver";
 /** The longest line a client may send, in bytes (a longer one ends its connection). */
 const MAX_LINE = 1024;
 
+// #region chat
 /** A chat room: every connection's stream, by nickname. */
 export class ChatServer extends TCPServer {
   readonly members = new Map<string, IOStream>();
@@ -71,6 +72,7 @@ export class ChatServer extends TCPServer {
     await Promise.all(sends);
   }
 }
+// #endregion
 
 // Python's `if __name__ == '__main__':`
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
