@@ -12,9 +12,10 @@
  */
 import { connect as netConnect, type Socket } from "node:net";
 import * as tls from "node:tls";
+import { deadlineDelayMs } from "./duration.ts";
 import { TimeoutError } from "./gen.ts";
 import { IOStream, type IOStreamOptions, SSLIOStream } from "./iostream.ts";
-import { type Deadline, millisecondsUntil } from "./waiters.ts";
+import type { Deadline } from "./waiters.ts";
 
 /** Options of {@link TCPClient.connect}. */
 export interface ConnectOptions extends IOStreamOptions {
@@ -84,7 +85,10 @@ export class TCPClient {
       socket.once(ready, onReady);
       socket.once("error", finish);
       if (options.timeout !== undefined) {
-        timer = setTimeout(() => finish(new TimeoutError()), millisecondsUntil(options.timeout));
+        timer = setTimeout(
+          () => finish(new TimeoutError()),
+          deadlineDelayMs(options.timeout, "connect timeout"),
+        );
       }
     });
     return socket instanceof tls.TLSSocket

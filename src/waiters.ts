@@ -5,30 +5,15 @@
  * give each a timeout that fails it with `TimeoutError`. A {@link Waiter} is that future here: a
  * promise with its settle functions and a `done` flag that turns true as soon as it is settled.
  */
+import { deadlineDelayMs, type TimeDelta } from "./duration.ts";
 import { TimeoutError } from "./gen.ts";
 
 /**
  * When to give up waiting: seconds since the epoch as `IOLoop.time()` gives them
- * (`IOLoop.current().time() + 5`), a `Date`, or `{ seconds }` from now (Tornado's `timedelta`). The
- * same forms as `gen.withTimeout`.
+ * (`IOLoop.current().time() + 5`), a `Date`, or a `TimeDelta` from now (`{ seconds: 5 }`, Python's
+ * `timedelta`). The same forms as `gen.withTimeout`, checked the same way.
  */
-export type Deadline =
-  | number
-  | Date
-  | {
-      /** Seconds from now. */
-      seconds: number;
-    };
-
-/** Milliseconds from now until `deadline` (0 when it has passed). */
-export function millisecondsUntil(deadline: Deadline): number {
-  let ms: number;
-  if (typeof deadline === "number") ms = deadline * 1000 - Date.now();
-  else if (deadline instanceof Date) ms = deadline.getTime() - Date.now();
-  else ms = deadline.seconds * 1000;
-  if (Number.isNaN(ms)) throw new RangeError(`Invalid deadline: ${String(deadline)}`);
-  return Math.max(0, ms);
-}
+export type Deadline = number | Date | TimeDelta;
 
 /** What a {@link Waiter} does when its deadline passes first. */
 export interface WaiterOptions<T> {
@@ -48,18 +33,20 @@ export class Waiter<T> {
   #done = false;
 
   constructor(deadline?: Deadline, options: WaiterOptions<T> = {}) {
+    // Checked before anything waits, so that a bad deadline throws where it was written.
+    const delay = deadline === undefined ? undefined : deadlineDelayMs(deadline, "timeout");
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    if (deadline !== undefined) {
+    if (delay !== undefined) {
       this.#timer = setTimeout(() => {
         if (this.#done) return;
         this.#done = true;
         options.onTimeout?.(this);
         if (options.timeoutResult) this.#resolve(options.timeoutResult.value);
         else this.#reject(new TimeoutError());
-      }, millisecondsUntil(deadline));
+      }, delay);
     }
   }
 
