@@ -16,6 +16,7 @@ import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:n
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
+import { genLog } from "./log.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
 import {
@@ -106,6 +107,29 @@ export interface StartOptions extends ForkOptions {}
 
 /** How long a draining server leaves an idle connection open before closing it, in milliseconds. */
 const DRAIN_IDLE_MS = 1000;
+
+/**
+ * Refuses TLS options that cannot serve a handshake, at once rather than at the first client
+ * (Tornado checks its `ssl_options` when the server is made): a certificate needs its key.
+ */
+function checkSslOptions(options: TlsServerOptions): void {
+  if (options.pfx || options.secureContext || options.SNICallback) return;
+  if (!options.cert || !options.key) {
+    throw new TypeError(
+      "sslOptions needs a certificate and its key (cert and key, pfx, secureContext or SNICallback)",
+    );
+  }
+}
+
+/**
+ * Logs a failed TLS handshake as Tornado does (`SSL Error on <peer>: <reason>`, a warning without
+ * a stack trace); a client that only went away (a reset, an early end) is not logged.
+ */
+function logTlsError(error: Error & { code?: string }, socket: Socket): void {
+  if (!error.code?.startsWith("ERR_SSL_")) return;
+  const peer = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "(not connected)";
+  genLog.warning(`SSL Error on ${peer}: ${error.message.slice(0, 200)}`);
+}
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
@@ -313,6 +337,7 @@ export class HTTPServer {
         ),
       ),
     };
+    if (options.sslOptions) checkSslOptions(options.sslOptions);
     this.nodeServer = options.http2
       ? createHttp2Server(nodeOptions, options.sslOptions, listener)
       : options.sslOptions
@@ -328,6 +353,13 @@ export class HTTPServer {
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
+    if (options.sslOptions) {
+      this.nodeServer.on("tlsClientError", (error: Error & { code?: string }, socket: Socket) => {
+        logTlsError(error, socket);
+        // With a listener for this event, closing the socket is left to it.
+        socket.destroy();
+      });
+    }
     this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#serveUpgrade(handle, req, socket, head);
     });
