@@ -16,9 +16,9 @@ import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:n
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
-import { genLog } from "./log.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
+import { genLog } from "./log.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -127,7 +127,9 @@ function checkSslOptions(options: TlsServerOptions): void {
  */
 function logTlsError(error: Error & { code?: string }, socket: Socket): void {
   if (!error.code?.startsWith("ERR_SSL_")) return;
-  const peer = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "(not connected)";
+  const peer = socket.remoteAddress
+    ? `${socket.remoteAddress}:${socket.remotePort}`
+    : "(not connected)";
   genLog.warning(`SSL Error on ${peer}: ${error.message.slice(0, 200)}`);
 }
 
