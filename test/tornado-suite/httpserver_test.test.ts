@@ -3,10 +3,9 @@
 // refuses an HTTP/1.1 request without one (docs/name-map.md, Differences). TLS tests use Tornado's
 // own test certificate from the installed Python Tornado.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -21,12 +20,7 @@ import {
 import { HTTPHeaders } from "tornado-ts/httputil";
 import { Level } from "tornado-ts/log";
 import { captureLogs, expectLog, TestServer } from "tornado-ts/testing";
-import {
-  Application,
-  HTTPError,
-  RequestHandler,
-  streamRequestBody,
-} from "tornado-ts/web";
+import { Application, HTTPError, RequestHandler, streamRequestBody } from "tornado-ts/web";
 import { RawStream } from "./support/suite-a-stream.ts";
 
 const PY_TEST_DIR = "/usr/lib/python3/dist-packages/tornado/test";
@@ -163,7 +157,9 @@ test("SSLTestMixin.test_non_ssl_request", async (t) => {
   for (const [name, sslOptions] of SSL_VARIANTS) {
     await t.test(name, () =>
       withServer(sslApp(), { sslOptions }, async (server) => {
-        await expectLog(/SSL Error/, () => plainFetchFails(server.port), { logger: "tornado.general" });
+        await expectLog(/SSL Error/, () => plainFetchFails(server.port), {
+          logger: "tornado.general",
+        });
       }),
     );
   }
@@ -296,7 +292,11 @@ test("HTTPConnectionTest.test_multipart_form", async () => {
 });
 
 test("HTTPConnectionTest.test_newlines", async () => {
-  const crlf = await rawFetch(connectionServer.port, [Buffer.from("GET /hello HTTP/1.0")], Buffer.alloc(0));
+  const crlf = await rawFetch(
+    connectionServer.port,
+    [Buffer.from("GET /hello HTTP/1.0")],
+    Buffer.alloc(0),
+  );
   assert.equal(crlf.body.toString(), "Hello world");
   // Differs: a bare LF line ending is refused (Node's parser), where Tornado accepts it.
   await expectLog(
@@ -556,7 +556,9 @@ test("HTTPServerRawTest.test_invalid_content_length", async () => {
     /Malformed HTTP message from 127\.0\.0\.1: .*Content-Length/i,
     () =>
       withRawStream(async (stream) => {
-        stream.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: foo\r\n\r\nbar\r\n\r\n");
+        stream.write(
+          "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: foo\r\n\r\nbar\r\n\r\n",
+        );
         const data = (await stream.readUntilClose()).toString("latin1");
         assert.match(data, /^HTTP\/1\.1 400 Bad Request\r\n/);
       }),

@@ -97,7 +97,7 @@ export class RawStream {
     const headerBlock = (await this.readUntil("\r\n\r\n")).toString("latin1");
     const headers = HTTPHeaders.parse(headerBlock);
     const code = Number(startLine.split(" ")[1]);
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     if (options.head || code === 204 || code === 304 || (code >= 100 && code < 200)) {
       return { startLine, code, headers, body };
     }
