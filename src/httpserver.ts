@@ -314,9 +314,13 @@ export class HTTPServer {
     this.options = { ...options };
     const handle = refuseMalformed(delegate.createListener(this.options));
     const noKeepAlive = options.noKeepAlive === true;
+    const idleMs = (options.idleConnectionTimeout ?? 5) * 1000;
     // Tracking inside the one request listener: a second listener would make Node copy the
     // listener list on every request.
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      // The first request on a connection ends the wait for it (see "connection" below); Node
+      // clears its own keep-alive wait before later ones.
+      if (req.socket.timeout === idleMs && !options.http2) req.socket.setTimeout(0);
       this.#track(req, res);
       if (noKeepAlive) res.shouldKeepAlive = false;
       handle(req, res);
@@ -365,8 +369,14 @@ export class HTTPServer {
     this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#serveUpgrade(handle, req, socket, head);
     });
-    this.nodeServer.on(options.sslOptions ? "secureConnection" : "connection", (socket: Socket) =>
-      this.#connection(socket),
+    this.nodeServer.on(
+      options.sslOptions ? "secureConnection" : "connection",
+      (socket: Socket): void => {
+        this.#connection(socket);
+        // A connection that never sends a request is closed after idleConnectionTimeout, as
+        // Tornado does (Node would wait for headerTimeout); Node's socket timeout handler closes it.
+        if (!options.http2) socket.setTimeout(idleMs);
+      },
     );
   }
 
