@@ -10,8 +10,10 @@ import { OptionError, OptionParser } from "tornado-ts/options";
 const SUPPORT = join(import.meta.dirname, "support");
 
 class Exited extends Error {
-  constructor(readonly code: number) {
+  readonly code: number;
+  constructor(code: number) {
     super(`exit(${code})`);
+    this.code = code;
   }
 }
 
