@@ -53,7 +53,10 @@ export interface HTTPServerOptions {
   maxBodySize?: number;
   /** The largest header block accepted, in bytes; larger ones get a 431. Default 64 KiB. */
   maxHeaderSize?: number;
-  /** Seconds an idle keep-alive connection is kept open. Default 5 (Node's; Tornado's is 3600). */
+  /**
+   * Seconds an idle connection is kept open: between requests on a kept-alive connection, and
+   * before the first request of a new one. Default 5 (Node's; Tornado's is 3600).
+   */
   idleConnectionTimeout?: number;
   /** Seconds allowed to receive a request's headers. Default 60. */
   headerTimeout?: number;
@@ -392,6 +395,10 @@ export class HTTPServer {
     socket: Socket,
     head: Buffer,
   ): void {
+    // The upgraded connection is the handler's now: the wait for a first request (see
+    // "connection" in the constructor) ends, so its timer does not keep firing on an idle
+    // WebSocket (Node stops closing sockets on timeout once they are upgraded).
+    if (!this.options.http2) socket.setTimeout(0);
     this.#upgraded.add(socket);
     socket.once("close", () => this.#upgraded.delete(socket));
     const length = req.headers["content-length"];

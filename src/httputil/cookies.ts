@@ -4,8 +4,8 @@
  * value with the empty name), names and values trimmed, values in double quotes unquoted (`\"`,
  * `\\` and octal `\ooo` escapes decoded inside quotes only). Pieces empty on both sides are
  * skipped; later pieces win. Every name is kept; `request.cookies` drops the ones Tornado's
- * `request.cookies` drops (see {@link requestCookies}). The result has no prototype, so any name
- * is a plain key.
+ * `request.cookies` drops (empty names, names that are not tokens, cookie attribute names). The
+ * result has no prototype, so any name is a plain key.
  */
 export function parseCookie(header: string): Record<string, string> {
   return parsePieces(header, false);
