@@ -18,6 +18,7 @@ import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import type { MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
+import { genLog } from "./log.ts";
 import {
   drainOnSignals,
   type ForkOptions,
@@ -52,7 +53,10 @@ export interface HTTPServerOptions {
   maxBodySize?: number;
   /** The largest header block accepted, in bytes; larger ones get a 431. Default 64 KiB. */
   maxHeaderSize?: number;
-  /** Seconds an idle keep-alive connection is kept open. Default 5 (Node's; Tornado's is 3600). */
+  /**
+   * Seconds an idle connection is kept open: between requests on a kept-alive connection, and
+   * before the first request of a new one. Default 5 (Node's; Tornado's is 3600).
+   */
   idleConnectionTimeout?: number;
   /** Seconds allowed to receive a request's headers. Default 60. */
   headerTimeout?: number;
@@ -106,6 +110,31 @@ export interface StartOptions extends ForkOptions {}
 
 /** How long a draining server leaves an idle connection open before closing it, in milliseconds. */
 const DRAIN_IDLE_MS = 1000;
+
+/**
+ * Refuses TLS options that cannot serve a handshake, at once rather than at the first client
+ * (Tornado checks its `ssl_options` when the server is made): a certificate needs its key.
+ */
+function checkSslOptions(options: TlsServerOptions): void {
+  if (options.pfx || options.secureContext || options.SNICallback) return;
+  if (!options.cert || !options.key) {
+    throw new TypeError(
+      "sslOptions needs a certificate and its key (cert and key, pfx, secureContext or SNICallback)",
+    );
+  }
+}
+
+/**
+ * Logs a failed TLS handshake as Tornado does (`SSL Error on <peer>: <reason>`, a warning without
+ * a stack trace); a client that only went away (a reset, an early end) is not logged.
+ */
+function logTlsError(error: Error & { code?: string }, socket: Socket): void {
+  if (!error.code?.startsWith("ERR_SSL_")) return;
+  const peer = socket.remoteAddress
+    ? `${socket.remoteAddress}:${socket.remotePort}`
+    : "(not connected)";
+  genLog.warning(`SSL Error on ${peer}: ${error.message.slice(0, 200)}`);
+}
 
 /** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
@@ -288,9 +317,13 @@ export class HTTPServer {
     this.options = { ...options };
     const handle = refuseMalformed(delegate.createListener(this.options));
     const noKeepAlive = options.noKeepAlive === true;
+    const idleMs = (options.idleConnectionTimeout ?? 5) * 1000;
     // Tracking inside the one request listener: a second listener would make Node copy the
     // listener list on every request.
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      // The first request on a connection ends the wait for it (see "connection" below); Node
+      // clears its own keep-alive wait before later ones.
+      if (req.socket.timeout === idleMs && !options.http2) req.socket.setTimeout(0);
       this.#track(req, res);
       if (noKeepAlive) res.shouldKeepAlive = false;
       handle(req, res);
@@ -313,6 +346,7 @@ export class HTTPServer {
         ),
       ),
     };
+    if (options.sslOptions) checkSslOptions(options.sslOptions);
     this.nodeServer = options.http2
       ? createHttp2Server(nodeOptions, options.sslOptions, listener)
       : options.sslOptions
@@ -328,11 +362,24 @@ export class HTTPServer {
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
       handleClientError(error, socket);
     });
+    if (options.sslOptions) {
+      this.nodeServer.on("tlsClientError", (error: Error & { code?: string }, socket: Socket) => {
+        logTlsError(error, socket);
+        // With a listener for this event, closing the socket is left to it.
+        socket.destroy();
+      });
+    }
     this.nodeServer.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#serveUpgrade(handle, req, socket, head);
     });
-    this.nodeServer.on(options.sslOptions ? "secureConnection" : "connection", (socket: Socket) =>
-      this.#connection(socket),
+    this.nodeServer.on(
+      options.sslOptions ? "secureConnection" : "connection",
+      (socket: Socket): void => {
+        this.#connection(socket);
+        // A connection that never sends a request is closed after idleConnectionTimeout, as
+        // Tornado does (Node would wait for headerTimeout); Node's socket timeout handler closes it.
+        if (!options.http2) socket.setTimeout(idleMs);
+      },
     );
   }
 
@@ -348,6 +395,10 @@ export class HTTPServer {
     socket: Socket,
     head: Buffer,
   ): void {
+    // The upgraded connection is the handler's now: the wait for a first request (see
+    // "connection" in the constructor) ends, so its timer does not keep firing on an idle
+    // WebSocket (Node stops closing sockets on timeout once they are upgraded).
+    if (!this.options.http2) socket.setTimeout(0);
     this.#upgraded.add(socket);
     socket.once("close", () => this.#upgraded.delete(socket));
     const length = req.headers["content-length"];

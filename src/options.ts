@@ -145,7 +145,7 @@ export interface OptionViewMethods {
   items(): [string, unknown][];
   /** The same as `asDict()`, so `JSON.stringify(options)` shows the values. */
   toJSON(): Record<string, unknown>;
-  /** The option names (normalized: `-` for `_`). */
+  /** The option names, as defined (Tornado's iteration; `_` and `-` kept as written). */
   [Symbol.iterator](): IterableIterator<string>;
 }
 
@@ -775,7 +775,7 @@ export class OptionParser {
         ),
       items: () => this.#entries(),
       toJSON: () => Object.fromEntries(this.#entries()),
-      [Symbol.iterator]: () => this.#byName.keys(),
+      [Symbol.iterator]: () => [...this.#byName.values()].map((option) => option.name).values(),
     };
     return new Proxy(methods, {
       get: (target, property) => {

@@ -1,3 +1,4 @@
+import { urlEscape, urlUnescape } from "../escape.ts";
 import { HTTPHeaders } from "./headers.ts";
 
 /** A file uploaded in a `multipart/form-data` body (Tornado's `HTTPFile`). */
@@ -283,8 +284,12 @@ export function parseBodyArguments(
 }
 
 /**
- * Appends query arguments to a URL, keeping its existing query (Tornado's `url_concat`).
- * `args` is an object (arrays give repeated names) or a list of pairs.
+ * Appends query arguments to a URL (Tornado's `url_concat`). `args` is an object (arrays give
+ * repeated names) or a list of pairs; `null` returns `url` unchanged.
+ *
+ * As in Tornado, the URL's existing query is parsed (blank values kept, so `?x` becomes `x=`) and
+ * written again together with the new arguments, every name and value encoded as Python's
+ * `quote_plus` does; the fragment stays at the end.
  */
 export function urlConcat(
   url: string,
@@ -294,7 +299,20 @@ export function urlConcat(
     | null,
 ): string {
   if (!args) return url;
+  const hashIndex = url.indexOf("#");
+  const fragment = hashIndex >= 0 ? url.slice(hashIndex + 1) : "";
+  const withoutFragment = hashIndex >= 0 ? url.slice(0, hashIndex) : url;
+  const queryIndex = withoutFragment.indexOf("?");
+  const base = queryIndex >= 0 ? withoutFragment.slice(0, queryIndex) : withoutFragment;
   const pairs: [string, string][] = [];
+  if (queryIndex >= 0) {
+    for (const piece of withoutFragment.slice(queryIndex + 1).split("&")) {
+      if (piece === "") continue;
+      const eq = piece.indexOf("=");
+      const name = eq < 0 ? piece : piece.slice(0, eq);
+      pairs.push([urlUnescape(name), eq < 0 ? "" : urlUnescape(piece.slice(eq + 1))]);
+    }
+  }
   if (Array.isArray(args)) {
     for (const [k, v] of args as readonly (readonly [string, string | number])[])
       pairs.push([k, String(v)]);
@@ -306,16 +324,6 @@ export function urlConcat(
       else pairs.push([k, String(v)]);
     }
   }
-  if (pairs.length === 0) return url;
-  const hashIndex = url.indexOf("#");
-  const fragment = hashIndex >= 0 ? url.slice(hashIndex) : "";
-  const base = hashIndex >= 0 ? url.slice(0, hashIndex) : url;
-  const query = pairs
-    .map(
-      ([k, v]) =>
-        `${encodeURIComponent(k).replace(/%20/g, "+")}=${encodeURIComponent(v).replace(/%20/g, "+")}`,
-    )
-    .join("&");
-  const sep = base.includes("?") ? (base.endsWith("?") || base.endsWith("&") ? "" : "&") : "?";
-  return base + sep + query + fragment;
+  const query = pairs.map(([k, v]) => `${urlEscape(k)}=${urlEscape(v)}`).join("&");
+  return base + (query ? `?${query}` : "") + (fragment ? `#${fragment}` : "");
 }

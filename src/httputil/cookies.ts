@@ -1,12 +1,26 @@
 /**
- * Parses a `Cookie` request header the way browsers and Tornado do: pieces split on `;`, each split
- * at its first `=` (a piece without `=` has the empty name), names and values trimmed, and values
- * in double quotes unquoted (`\"`, `\\` and octal `\ooo` escapes decoded inside quotes only).
- * Later pieces win. As Tornado's `request.cookies`, pieces whose name is empty, not a token, or
- * a cookie attribute name (`path`, `expires`, ...) are dropped. The result has no prototype, so
- * any name is a plain key.
+ * Parses a `Cookie` request header as Tornado's `parse_cookie` does (the way browsers read
+ * `document.cookie`): pieces split on `;`, each split at its first `=` (a piece without `=` is a
+ * value with the empty name), names and values trimmed, values in double quotes unquoted (`\"`,
+ * `\\` and octal `\ooo` escapes decoded inside quotes only). Pieces empty on both sides are
+ * skipped; later pieces win. Every name is kept; `request.cookies` drops the ones Tornado's
+ * `request.cookies` drops (empty names, names that are not tokens, cookie attribute names). The
+ * result has no prototype, so any name is a plain key.
  */
 export function parseCookie(header: string): Record<string, string> {
+  return parsePieces(header, false);
+}
+
+/**
+ * Parses a `Cookie` header as Tornado's `request.cookies`: {@link parseCookie}, without the
+ * pieces whose name is empty, not a token, or a cookie attribute name (`path`, `expires`, ...),
+ * which Python's `SimpleCookie` refuses.
+ */
+export function requestCookies(header: string): Record<string, string> {
+  return parsePieces(header, true);
+}
+
+function parsePieces(header: string, legalNamesOnly: boolean): Record<string, string> {
   // A literal cut loose from Object.prototype before any key goes in (so `__proto__` is a plain
   // key): Object.create(null) makes a dictionary-mode object, where storing a fresh key string
   // costs about 0.5 us; this one keeps fast properties.
@@ -22,11 +36,20 @@ export function parseCookie(header: string): Record<string, string> {
     if (eq !== -1 && eq < start) eq = header.indexOf("=", start);
     const pieceStart = start;
     start = end + 1;
-    // A piece without `=` has the empty name, and so is dropped.
-    if (eq < 0 || eq > end) continue;
+    if (eq < 0 || eq > end) {
+      // A piece without `=` is a value with the empty name, which request.cookies drops.
+      if (legalNamesOnly) continue;
+      const value = header.slice(pieceStart, end).trim();
+      if (value !== "") cookies[""] = unquoteCookieValue(value);
+      continue;
+    }
     const name = header.slice(pieceStart, eq).trim();
-    if (name === "" || !isLegalCookieName(name) || RESERVED.has(name.toLowerCase())) continue;
-    cookies[name] = unquoteCookieValue(header.slice(eq + 1, end).trim());
+    if (legalNamesOnly) {
+      if (name === "" || !isLegalCookieName(name) || RESERVED.has(name.toLowerCase())) continue;
+    }
+    const value = header.slice(eq + 1, end).trim();
+    if (name === "" && value === "") continue;
+    cookies[name] = unquoteCookieValue(value);
   }
   return cookies;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { type ArgumentMap, emptyMap, type FileMap, type HTTPFile, parseQsBytes } from "./body.ts";
-import { parseCookie } from "./cookies.ts";
+import { requestCookies } from "./cookies.ts";
 import { HTTPHeaders } from "./headers.ts";
 
 /** What the server knows about the connection a request came on. */
@@ -131,7 +131,7 @@ export class HTTPServerRequest {
 
   /** Request cookies by name (parsed from the `Cookie` header on first use). */
   get cookies(): Record<string, string> {
-    this.#cookies ??= parseCookie(this.headerValue("cookie") ?? "");
+    this.#cookies ??= requestCookies(this.headerValue("cookie") ?? "");
     return this.#cookies;
   }
 

@@ -50,26 +50,40 @@ const locations = new WeakMap<object, TemplateLocation>();
 /**
  * Where in a template an error was thrown while `generate()` ran, or `undefined` for an error
  * that did not come from a template. The error's stack also gains a line
- * `at template <name>:<line>`, so logs show it; the error itself is rethrown unchanged (an
- * `HTTPError` raised inside a template keeps its status).
+ * `at template <name>:<line>` for each template it went through (the innermost first, then a
+ * template whose expression rendered another one, as Tornado's traceback shows both), so logs
+ * show it; the error itself is rethrown unchanged (an `HTTPError` raised inside a template keeps
+ * its status).
  */
 export function templateErrorLocation(error: unknown): TemplateLocation | undefined {
   return error !== null && typeof error === "object" ? locations.get(error) : undefined;
 }
 
-/** Records where `error` was thrown, once (the innermost template wins). */
+const TEMPLATE_FRAME = "\n    at template ";
+
+/**
+ * Records where `error` was thrown (the innermost template wins) and adds the place to its stack,
+ * below the templates already there.
+ */
 export function annotateError(error: unknown, location: TemplateLocation | undefined): void {
   if (location === undefined || error === null || typeof error !== "object") return;
-  if (locations.has(error)) return;
-  locations.set(error, location);
+  const seen = locations.has(error);
+  if (!seen) locations.set(error, location);
   if (!(error instanceof Error) || typeof error.stack !== "string") return;
   const frame = `    at template ${formatLocation(location)}`;
-  const at = error.stack.indexOf("\n    at ");
+  const stack = error.stack;
+  let at: number;
+  if (seen) {
+    const last = stack.lastIndexOf(TEMPLATE_FRAME);
+    if (last === -1) return;
+    at = stack.indexOf("\n", last + 1);
+    if (at === -1) at = stack.length;
+  } else {
+    at = stack.indexOf("\n    at ");
+  }
   try {
     error.stack =
-      at === -1
-        ? `${error.stack}\n${frame}`
-        : `${error.stack.slice(0, at)}\n${frame}${error.stack.slice(at)}`;
+      at === -1 ? `${stack}\n${frame}` : `${stack.slice(0, at)}\n${frame}${stack.slice(at)}`;
   } catch {
     // A frozen error keeps its stack; the location is still available from templateErrorLocation.
   }

@@ -763,7 +763,8 @@ export class RequestHandler {
     if (s.finished) return Promise.reject(new Error("Cannot flush() after finish()"));
     const res = this.#response();
     let data: Buffer | string = takeBody(this.#s);
-    if (!s.headersWritten) {
+    const first = !s.headersWritten;
+    if (first) {
       s.transforms = this.application.createTransforms(this.request);
       for (const transform of s.transforms) data = transform.transformFirstChunk(this, data, false);
       writeHead(this.#s, res, this.request.method);
@@ -772,7 +773,12 @@ export class RequestHandler {
       data = buffer;
       for (const transform of s.transforms) data = transform.transformChunk(data, false);
     }
-    if (data.length === 0 || this.request.method === "HEAD") return Promise.resolve();
+    if (data.length === 0 || this.request.method === "HEAD") {
+      // Node holds the status line and headers until the first body byte; a first flush() sends
+      // them now, as Tornado's does.
+      if (first) res.flushHeaders();
+      return Promise.resolve();
+    }
     const mismatch = countBody(this.#s, byteLength(data), false, res);
     if (mismatch) {
       res.destroy();
@@ -1321,6 +1327,15 @@ export class RequestHandler {
       !contentType.startsWith("multipart/form-data")
     ) {
       return;
+    }
+    // A compressed form the server did not decompress (no `decompressRequest`) cannot be parsed:
+    // refused as Tornado does, rather than read as empty.
+    const encoding = request.headerValue("content-encoding");
+    if (encoding !== undefined) {
+      throw new HTTPError(
+        400,
+        `Invalid body: Unsupported Content-Encoding: ${encoding.slice(0, 100)}`,
+      );
     }
     try {
       parseBodyArguments(

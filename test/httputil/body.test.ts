@@ -173,10 +173,10 @@ describe("parseBodyArguments", () => {
 });
 
 describe("cookies, dates, urlConcat and reason phrases", () => {
-  it("parses a Cookie header as Tornado's request.cookies: illegal and empty names dropped", () => {
+  it("parses a Cookie header as Tornado's parse_cookie: every name kept", () => {
     assert.deepEqual(
       { ...parseCookie('a=1; b="x\\073y"; c; =d; e=f=g; ;  h  =  i  ; /=bad; q="a\\"b"; path=x') },
-      { a: "1", b: "x;y", e: "f=g", h: "i", q: 'a"b' },
+      { a: "1", b: "x;y", "": "d", e: "f=g", h: "i", "/": "bad", q: 'a"b', path: "x" },
     );
     assert.equal(parseCookie('foo="a;b"')["foo"], '"a');
     assert.equal(parseCookie("foo=a\\073b")["foo"], "a\\073b");

@@ -114,7 +114,7 @@ describe("OptionParser.options", () => {
     assert.deepEqual(options.groups(), new Set(["", HERE, "db"]));
     assert.deepEqual(options.groupDict("db"), { db_host: "localhost" });
     assert.deepEqual(Object.keys(options.groupDict()), ["help", "port", "db_host"]);
-    assert.deepEqual([...options], ["help", "port", "db-host"]);
+    assert.deepEqual([...options], ["help", "port", "db_host"]);
     assert.deepEqual(JSON.parse(JSON.stringify(options)), {
       help: null,
       port: 80,
