@@ -1,0 +1,14 @@
+// Vitest runs test/vitest/*.vitest.ts (`npm test` runs it before node:test's suites): tornado-ts's
+// testing helpers under Vitest, as a user's project would use them. "tornado-ts/*" resolves to the
+// TypeScript sources through the package's own export condition, so no build is needed.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/vitest/**/*.vitest.ts"],
+    environment: "node",
+  },
+  ssr: { resolve: { conditions: ["tornado-ts-source"] } },
+  // Node 20 does not parse decorators (`@authenticated`): have esbuild lower them, as tsx does.
+  esbuild: { target: "node20" },
+});
