@@ -53,8 +53,11 @@ async function serve(command: string, hook: string): Promise<{ status: number; b
     detached: true,
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => void (output += chunk));
-  child.stderr!.on("data", (chunk: Buffer) => void (output += chunk));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
   let exited = false;
   const done = new Promise<void>((resolve) =>
     child.once("exit", () => {
