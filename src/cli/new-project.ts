@@ -130,7 +130,7 @@ function packageJson(name: string, tornadoTs: string): string {
     version: "0.1.0",
     private: true,
     type: "module",
-    engines: { node: ">=20" },
+    engines: { node: ">=20.19.0" },
     scripts: {
       start: "node --import tsx server.ts",
       test: "tsc -p tsconfig.json && node --import tsx --test test/app.test.ts",
