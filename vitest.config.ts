@@ -9,6 +9,7 @@ export default defineConfig({
     environment: "node",
   },
   ssr: { resolve: { conditions: ["tornado-ts-source"] } },
-  // Node 20 does not parse decorators (`@authenticated`): have esbuild lower them, as tsx does.
+  // Node 20 does not parse decorators (`@authenticated`): Vite 7's esbuild lowers them, as tsx
+  // does (Vite 8's Oxc transform does not: vitejs/vite#22353, hence vite 7 in devDependencies).
   esbuild: { target: "node20" },
 });
