@@ -47,16 +47,19 @@ export function main(argv: readonly string[], io: CliIO = STD_IO): number {
   }
   const dir = dirs[0]!;
   try {
-    const project = createProject(dir, spec === undefined ? {} : { tornadoTs: spec });
+    const project = createProject(dir, {
+      progress: io.out,
+      ...(spec === undefined ? {} : { tornadoTs: spec }),
+    });
     const shown = dir.replace(/\/+$/, "");
     io.out(`Created ${shown}/ with ${project.files.length} files:\n`);
     for (const file of project.files) io.out(`  ${file}\n`);
     if (project.source === "vendor") {
       io.out(
-        "\nThis tornado-ts did not come from the npm registry, so it was packed into the project" +
-          ` and package.json depends on "${project.dependency}".` +
-          " Keep vendor/ with the project until you switch to the registry's release" +
-          " (npm install tornado-ts@latest).\n",
+        "\nThis tornado-ts did not come from the npm registry, so it was packed into the\n" +
+          `project: package.json depends on "${project.dependency}".\n` +
+          "Keep vendor/ with the project until you switch to a release from the registry\n" +
+          "(npm install tornado-ts@latest).\n",
       );
     }
     io.out(`\nNext:\n  cd ${shown}\n  npm install\n\nThen run it and test it:\n`);

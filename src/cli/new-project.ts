@@ -26,6 +26,8 @@ export interface NewProjectOptions {
   tornadoTs?: string;
   /** This package's root folder (default: the one this module belongs to). For tests. */
   packageRoot?: string;
+  /** Told what is going on before a slow step (packing). */
+  progress?: (text: string) => void;
 }
 
 /** What {@link createProject} wrote. */
@@ -184,6 +186,7 @@ export function createProject(dir: string, options: NewProjectOptions = {}): New
   } else {
     const vendor = join(target, "vendor");
     mkdirSync(vendor, { recursive: true });
+    options.progress?.(`Packing tornado-ts from ${root} into vendor/ (npm pack)...\n`);
     const tarball = packInto(root, vendor);
     written.push(`vendor/${tarball}`);
     dependency = `file:./vendor/${tarball}`;

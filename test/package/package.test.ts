@@ -193,7 +193,8 @@ describe("tornado-ts outside this repository", { timeout: 600_000 }, () => {
       // Everything up to npm start runs as one shell script, as a user types it.
       const created = sh(commands.slice(0, -2).join("\n"), work);
       assert.match(created, /Created myapp\/ with 14 files:/);
-      assert.match(created, /did not come from the npm registry, so it was packed/);
+      assert.match(created, /^Packing tornado-ts from .* into vendor\/ \(npm pack\)\.\.\.\n/);
+      assert.match(created, /did not come from the npm registry, so it was packed into the\n/);
       assert.match(created, /Next:\n {2}cd myapp\n {2}npm install\n/);
       myapp = join(work, "myapp");
       const pkg = JSON.parse(readFileSync(join(myapp, "package.json"), "utf8"));
