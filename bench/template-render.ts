@@ -1,7 +1,7 @@
 // Template rendering throughput, without HTTP: the benchmark page (a base layout, a 100-row loop,
 // escaping; bench/servers/templates and bench/servers/views) rendered by tornado-ts, by Tornado's
 // own engine (/usr/bin/python3) on the same templates, and by EJS on the equivalent page.
-// Run: node --conditions=source --import tsx bench/template-render.ts [--json]
+// Run: node --conditions=tornado-ts-source --import tsx bench/template-render.ts [--json]
 // (bench/run.ts runs it too, against the built package.) BENCH_SECONDS sets the time per engine.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

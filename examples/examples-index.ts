@@ -1,6 +1,6 @@
 // The standalone examples of the tutorial's chapters (examples/basics, examples/request-response)
 // in one application with an index page linking them:
-// `node --conditions=source --import tsx examples/examples-index.ts` (`--port=N`, or PORT=N).
+// `node --conditions=tornado-ts-source --import tsx examples/examples-index.ts` (`--port=N`, or PORT=N).
 // `npm start` serves the tutorial application instead (examples/start.ts).
 import { fileURLToPath } from "node:url";
 import { xhtmlEscape } from "tornado-ts/escape";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every test file under test/ with Node's test runner, loading TypeScript through tsx and
-// resolving "tornado-ts/*" to the sources (the "source" export condition), so no build is needed.
+// resolving "tornado-ts/*" to the sources (the "tornado-ts-source" export condition), so no build is needed.
 // Extra arguments are test files or folders to run instead of the whole tree. Every test file runs
 // with test/support/log-guard.ts loaded first, so a stray warning log fails the test that logged it.
 import { spawnSync } from "node:child_process";
@@ -28,7 +28,7 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   [
-    "--conditions=source",
+    "--conditions=tornado-ts-source",
     "--import",
     "tsx",
     "--import",

@@ -72,7 +72,7 @@ function ensureFileLimit(options: Options): void {
       "-c",
       command,
       process.execPath,
-      "--conditions=source",
+      "--conditions=tornado-ts-source",
       "--import",
       "tsx",
       script,
@@ -152,7 +152,7 @@ function startServer(): Promise<{ server: ServerProcess; port: number }> {
   const script = fileURLToPath(import.meta.url);
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--conditions=source", "--import", "tsx", script, "--serve"],
+    ["--expose-gc", "--conditions=tornado-ts-source", "--import", "tsx", script, "--serve"],
     { stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   return new Promise((resolve, reject) => {

@@ -4,8 +4,13 @@
  * This module depends on nothing else in the framework.
  * @module tornado-ts/escape
  */
-import { decodeHTMLStrict } from "entities";
+import { createRequire } from "node:module";
+import type * as Entities from "entities";
 import { PY_SPACE, pyStrip } from "./template/python.ts";
+
+// entities (and its decoding tables) loads on the first named entity unescaped.
+const require = createRequire(import.meta.url);
+let entities: typeof Entities | undefined;
 
 const XHTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -82,7 +87,8 @@ export function xhtmlUnescape(value: string | Uint8Array): string {
       return code !== null && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     // Strict decoding: the regex guarantees the closing ";" that HTML5's legacy names may omit.
-    const decoded = decodeHTMLStrict(whole);
+    entities ??= require("entities") as typeof Entities;
+    const decoded = entities.decodeHTMLStrict(whole);
     return decoded === whole ? whole : decoded;
   });
 }

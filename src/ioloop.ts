@@ -150,7 +150,9 @@ export class IOLoop {
    *
    * Arguments and the result cross threads by structured clone (no functions, class instances
    * arrive as plain objects). A thrown error rejects the promise. The pool (piscina) starts on first
-   * use with one thread per CPU; idle threads do not keep the process alive.
+   * use with one thread per CPU; idle threads do not keep the process alive. piscina is an optional
+   * peer dependency: install it (`npm install piscina`) to use this; without it the call rejects
+   * with an error saying so.
    *
    * Differs from Tornado: no executor argument (the pool is the loop's; see `setDefaultExecutor`),
    * and the work runs on threads with their own memory, not on threads sharing Python objects.
@@ -175,6 +177,7 @@ export class IOLoop {
   }
 
   #executorPool(): Promise<Piscina> {
+    // piscina is an optional peer dependency: only programs that run work in the pool install it.
     this.#pool ??= import("piscina").then(
       ({ Piscina }) =>
         new Piscina({
@@ -184,6 +187,17 @@ export class IOLoop {
           idleTimeout:
             durationSeconds(this.#executorOptions.idleTimeout ?? 30, "idleTimeout") * 1000,
         }),
+      (error: unknown) => {
+        this.#pool = undefined;
+        if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+          throw new Error(
+            "runInExecutor needs the piscina package, an optional peer dependency of tornado-ts: " +
+              "npm install piscina",
+            { cause: error },
+          );
+        }
+        throw error;
+      },
     );
     return this.#pool;
   }

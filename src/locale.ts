@@ -19,9 +19,15 @@
  * @module tornado-ts/locale
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { mo, po } from "gettext-parser";
+import type * as GettextParser from "gettext-parser";
 import { genLog } from "./log.ts";
+
+// gettext-parser loads with the first catalogue read, not with the framework (require() of an
+// ES module: Node 20.19 or later).
+const require = createRequire(import.meta.url);
+let gettextParser: typeof GettextParser | undefined;
 
 /** A value {@link formatMessage} can put in a message. */
 export type MessageValue = string | number | bigint | boolean | null | undefined;
@@ -359,6 +365,8 @@ function readCatalog(path: string): GettextCatalog {
   const bytes = readFileSync(path);
   const isPo = path.endsWith(".po");
   // A catalogue that names no charset is read as UTF-8.
+  gettextParser ??= require("gettext-parser") as typeof GettextParser;
+  const { mo, po } = gettextParser;
   const parsed = isPo ? po.parse(bytes, { defaultCharset: "utf-8" }) : mo.parse(bytes, "utf-8");
   const entries = new Map<string, Map<string, GettextEntry>>();
   for (const [context, messages] of Object.entries(parsed.translations)) {

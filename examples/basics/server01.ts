@@ -1,5 +1,5 @@
 // The tutorial's first example (基础流程 / 第一个实例, server01.py): one handler, one route, port 8000.
-// Run it with `npx tsx --conditions=source examples/basics/server01.ts` (PORT=9000 for another
+// Run it with `npx tsx --conditions=tornado-ts-source examples/basics/server01.ts` (PORT=9000 for another
 // port) and open http://127.0.0.1:8000/.
 import { fileURLToPath } from "node:url";
 import { IOLoop } from "tornado-ts/ioloop";

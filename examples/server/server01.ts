@@ -1,5 +1,5 @@
 // The tutorial's first example (server01.py): one handler, one route, port 8000, one process.
-// Run: npx tsx --conditions=source examples/server/server01.ts   (PORT=N to use another port)
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server01.ts   (PORT=N to use another port)
 import { IOLoop } from "tornado-ts/ioloop";
 import { Application, RequestHandler } from "tornado-ts/web";
 

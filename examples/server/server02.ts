@@ -1,6 +1,6 @@
 // One process through HTTPServer (the tutorial's 单进程 notes): bind() then start(1), which is
 // what app.listen() does in one step. Stop it with Ctrl-C or SIGTERM: requests in progress finish.
-// Run: npx tsx --conditions=source examples/server/server02.ts   (PORT=N to use another port)
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server02.ts   (PORT=N to use another port)
 import { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";
 import { Application, RequestHandler } from "tornado-ts/web";

@@ -8,7 +8,7 @@
 //   dropping a request;
 // - `kill -TERM` (or Ctrl-C) lets requests in progress finish, then exits;
 // - `kill -USR2` logs each worker's counters.
-// Run: npx tsx --conditions=source examples/server/server03.ts   (PORT=N, PROCESSES=N to change)
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server03.ts   (PORT=N, PROCESSES=N to change)
 import { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";
 import { enablePrettyLogging } from "tornado-ts/log";

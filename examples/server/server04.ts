@@ -1,5 +1,5 @@
 // The tutorial's options example (server04.py): define options, read them from the command line.
-// Run: npx tsx --conditions=source examples/server/server04.ts --port=9000 --list=good,nice,handsome,cool
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server04.ts --port=9000 --list=good,nice,handsome,cool
 // Add --logging=none to turn the log off, --help to list every option.
 import { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";

@@ -1,7 +1,7 @@
 // The tutorial's config-file and 日志 examples (server05.py): read options from the file `config`
 // beside this one (TOML: `port = 7000` / `list = ['good','nice','handsome']`, as the tutorial
 // writes it), with logging turned off before parsing.
-// Run: npx tsx --conditions=source examples/server/server05.ts   (CONFIG=path for another file)
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server05.ts   (CONFIG=path for another file)
 import { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";
 import { define, options, parseConfigFile } from "tornado-ts/options";

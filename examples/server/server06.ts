@@ -1,5 +1,5 @@
 // The tutorial's final way to pass settings (sever06.py): import a config module directly.
-// Run: npx tsx --conditions=source examples/server/server06.ts   (PORT=N overrides config's port)
+// Run: npx tsx --conditions=tornado-ts-source examples/server/server06.ts   (PORT=N overrides config's port)
 import { HTTPServer } from "tornado-ts/httpserver";
 import { IOLoop } from "tornado-ts/ioloop";
 import { Application, RequestHandler } from "tornado-ts/web";

@@ -4,7 +4,7 @@
  * the links they find back in the queue, until `queue.join()` says every URL was processed.
  *
  * Run it against the small site beside it (served on 127.0.0.1):
- *   npx tsx --conditions=source examples/spider/spider.ts
+ *   npx tsx examples/spider/spider.ts
  * or against a site of yours: `... spider.ts http://127.0.0.1:8000/ --concurrency=5`.
  */
 import { fileURLToPath } from "node:url";

@@ -3,7 +3,7 @@
  * `nc 127.0.0.1 8888` (or telnet), send `NICK yourname`, then lines of text; everyone else
  * connected sees `yourname: text`. `/who` lists who is here, `/quit` leaves.
  *
- *   npx tsx --conditions=source examples/tcp-chat/server.ts --port=8888
+ *   npx tsx examples/tcp-chat/server.ts --port=8888
  */
 import { fileURLToPath } from "node:url";
 import { IOLoop } from "tornado-ts/ioloop";

@@ -1,6 +1,6 @@
 // The tutorial's server.py: open the database (creating and seeding it on first start), make the
 // application, listen on the port, serve until stopped. `npm start` runs this through
-// examples/start.ts; `node --conditions=source --import tsx examples/tutorial-app/server.ts`
+// examples/start.ts; `node --conditions=tornado-ts-source --import tsx examples/tutorial-app/server.ts`
 // runs it directly. Port: `--port=N`, else PORT, else config.ts's 8000. Address: `--address=A`,
 // else ADDRESS, else 127.0.0.1 (this machine only; `--address=0.0.0.0` opens it to the network).
 import type { AddressInfo } from "node:net";

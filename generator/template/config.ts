@@ -1,5 +1,7 @@
 // Settings in one place (the Tornado tutorial's config.py): where the templates, static files and
-// uploads live, the port, and the application settings.
+// uploads live, the address and port, the cookie secret and the application settings.
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { genLog } from "tornado-ts/log";
@@ -8,27 +10,52 @@ import type { ApplicationSettings } from "tornado-ts/web";
 /** The project folder. */
 export const BASE_DIRS = dirname(fileURLToPath(import.meta.url));
 
-/** Server options: `--port=N` or PORT override the port. */
-export const options = { port: 8000 };
+/** Server options: `--port=N` / PORT and `--address=A` / ADDRESS override them. */
+export const options = { port: 8000, address: "127.0.0.1" };
 
 /** Where uploaded files are saved. */
 export const UPLOAD_DIR = join(BASE_DIRS, "upfile");
 
-/** The secret used when COOKIE_SECRET is not set: for development only. */
-export const DEVELOPMENT_COOKIE_SECRET = "__DEVELOPMENT_SECRET__";
+/** Where the secret made on the first start is kept (git-ignored: never commit it). */
+export const SECRET_FILE = join(BASE_DIRS, ".cookie-secret");
 
-/** The application settings; reads COOKIE_SECRET from `env`. */
-export function makeSettings(env: NodeJS.ProcessEnv = process.env): ApplicationSettings {
-  let cookieSecret = env["COOKIE_SECRET"];
-  if (!cookieSecret) {
-    genLog.warning("COOKIE_SECRET is not set: using the development secret from config.ts");
-    cookieSecret = DEVELOPMENT_COOKIE_SECRET;
+/**
+ * The secret that signs cookies and XSRF tokens: COOKIE_SECRET when set, else the one kept in
+ * `.cookie-secret`, made at random (and announced once) on the first start.
+ */
+export function cookieSecret(env: NodeJS.ProcessEnv = process.env, file = SECRET_FILE): string {
+  const fromEnv = env["COOKIE_SECRET"];
+  if (fromEnv) return fromEnv;
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
+  const secret = randomBytes(32).toString("base64");
+  try {
+    // "wx": if two processes start at once, the first one's secret wins.
+    writeFileSync(file, `${secret}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      return readFileSync(file, "utf8").trim();
+    throw error;
+  }
+  genLog.info(
+    `COOKIE_SECRET is not set: made a random cookie secret and kept it in ${file} (git-ignored); ` +
+      "set COOKIE_SECRET to share one between servers",
+  );
+  return secret;
+}
+
+/** The application settings; `overrides` win (tests pass their own cookie secret). */
+export function makeSettings(overrides: ApplicationSettings = {}): ApplicationSettings {
   return {
     debug: false,
     templatePath: join(BASE_DIRS, "templates"),
     staticPath: join(BASE_DIRS, "static"),
-    cookieSecret,
     xsrfCookies: true,
+    loginUrl: "/login",
+    ...overrides,
+    cookieSecret: overrides.cookieSecret ?? cookieSecret(),
   };
 }

@@ -11,8 +11,9 @@ Commands:
               (server, application, config, views, templates, static, upfile, tests)
 
 Options:
-  --tornado-ts=<spec>   the tornado-ts dependency to write (default: this version),
-                        e.g. file:../tornado-ts-0.1.0.tgz
+  --tornado-ts=<spec>   the tornado-ts dependency to write. Default: ^<this version> when
+                        this tornado-ts came from the npm registry; otherwise (a clone, a
+                        tarball) this copy, packed into <dir>/vendor/ with npm pack
 `;
 
 /** Output streams, replaceable in tests. */
@@ -46,10 +47,21 @@ export function main(argv: readonly string[], io: CliIO = STD_IO): number {
   }
   const dir = dirs[0]!;
   try {
-    const files = createProject(dir, spec === undefined ? {} : { tornadoTs: spec });
+    const project = createProject(dir, {
+      progress: io.out,
+      ...(spec === undefined ? {} : { tornadoTs: spec }),
+    });
     const shown = dir.replace(/\/+$/, "");
-    io.out(`Created ${shown}/ with ${files.length} files:\n`);
-    for (const file of files) io.out(`  ${file}\n`);
+    io.out(`Created ${shown}/ with ${project.files.length} files:\n`);
+    for (const file of project.files) io.out(`  ${file}\n`);
+    if (project.source === "vendor") {
+      io.out(
+        "\nThis tornado-ts did not come from the npm registry, so it was packed into the\n" +
+          `project: package.json depends on "${project.dependency}".\n` +
+          "Keep vendor/ with the project until you switch to a release from the registry\n" +
+          "(npm install tornado-ts@latest).\n",
+      );
+    }
     io.out(`\nNext:\n  cd ${shown}\n  npm install\n\nThen run it and test it:\n`);
     io.out("  npm start    # http://127.0.0.1:8000/\n  npm test\n");
     return 0;

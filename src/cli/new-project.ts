@@ -4,9 +4,9 @@
  * the package's `generator/template/` folder.
  * @internal
  */
-import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 
 /** A project that cannot be written (the folder is not empty, a bad name, ...). */
 export class NewProjectError extends Error {
@@ -17,18 +17,94 @@ export class NewProjectError extends Error {
 export interface NewProjectOptions {
   /** The folder with the template files (default: this package's `generator/template`). */
   templateDir?: string;
-  /** The `tornado-ts` dependency written to package.json (default `^<this version>`). */
+  /**
+   * The `tornado-ts` dependency written to package.json. By default `^<this version>` when this
+   * copy of tornado-ts was installed from the npm registry; otherwise (a git checkout, a tarball,
+   * a `file:` or git dependency) this copy is packed into the project's `vendor/` folder and the
+   * dependency is `file:./vendor/tornado-ts-<version>.tgz`, so `npm install` installs exactly it.
+   */
   tornadoTs?: string;
+  /** This package's root folder (default: the one this module belongs to). For tests. */
+  packageRoot?: string;
+  /** Told what is going on before a slow step (packing). */
+  progress?: (text: string) => void;
+}
+
+/** What {@link createProject} wrote. */
+export interface NewProject {
+  /** The paths written, relative to the project folder, sorted. */
+  files: string[];
+  /** The `tornado-ts` dependency written to package.json. */
+  dependency: string;
+  /** Where the dependency comes from: the registry, this copy packed into `vendor/`, or as given. */
+  source: "registry" | "vendor" | "given";
 }
 
 /** The package's root folder (two levels above this file, in `src/cli` or `dist/cli`). */
 const PACKAGE_ROOT = resolve(import.meta.dirname, "..", "..");
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function packageVersion(root: string): string {
+  return (readJson(join(root, "package.json")) as { version: string }).version;
+}
+
+/**
+ * Whether the package at `root` was installed by npm from a registry: it sits in a
+ * `node_modules` folder whose lockfile (npm's hidden `node_modules/.package-lock.json`, or the
+ * project's `package-lock.json`) records an http(s) tarball URL for it. A git checkout, a packed
+ * tarball or a `file:` link records no such URL.
+ */
+export function installedFromRegistry(root: string): boolean {
+  const parts = resolve(root).split(sep);
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 1) return false;
+  const project = parts.slice(0, at).join(sep) || sep;
+  const key = parts.slice(at).join("/");
+  for (const lockfile of [
+    join(project, "node_modules", ".package-lock.json"),
+    join(project, "package-lock.json"),
+  ]) {
+    let lock: { packages?: Record<string, { resolved?: string }> };
+    try {
+      lock = readJson(lockfile) as typeof lock;
+    } catch {
+      continue;
+    }
+    const resolved = lock.packages?.[key]?.resolved;
+    if (resolved !== undefined) return /^https?:\/\//.test(resolved);
+  }
+  return false;
+}
+
+/**
+ * Packs the package at `root` with `npm pack` into `destination`; returns the tarball's name. A
+ * checkout (with its build config) is built first by the package's `prepack` script; an installed
+ * copy already holds its build, so its scripts are skipped.
+ */
+function packInto(root: string, destination: string): string {
+  const checkout = existsSync(join(root, "tsconfig.build.json"));
+  const args = ["pack", "--json", "--pack-destination", destination];
+  if (!checkout) args.push("--ignore-scripts");
+  let output: string;
+  try {
+    output = execFileSync("npm", args, {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      // npm's own variables from an outer `npx` would point this npm at the wrong project.
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").slice(-2000);
+    throw new NewProjectError(`npm pack failed in ${root}:\n${stderr}`);
+  }
+  // npm pack --json prints an array with one entry per package; scripts may print before it.
+  const json = output.slice(output.indexOf("["));
+  const [packed] = JSON.parse(json) as [{ filename: string }];
+  return basename(packed.filename);
 }
 
 // npm forbids upper case and most punctuation in names; keep the folder name readable.
@@ -56,7 +132,7 @@ function packageJson(name: string, tornadoTs: string): string {
     version: "0.1.0",
     private: true,
     type: "module",
-    engines: { node: ">=20" },
+    engines: { node: ">=20.19.0" },
     scripts: {
       start: "node --import tsx server.ts",
       test: "tsc -p tsconfig.json && node --import tsx --test test/app.test.ts",
@@ -72,15 +148,16 @@ function packageJson(name: string, tornadoTs: string): string {
 }
 
 /**
- * Writes a new project into `dir` (created if missing; it must be empty if it exists) and returns
- * the paths written, relative to `dir`.
+ * Writes a new project into `dir` (created if missing; it must be empty if it exists) and says
+ * what it wrote and which `tornado-ts` dependency it chose.
  */
-export function createProject(dir: string, options: NewProjectOptions = {}): string[] {
+export function createProject(dir: string, options: NewProjectOptions = {}): NewProject {
   const target = resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) {
     throw new NewProjectError(`${dir} is not empty: choose a new folder`);
   }
-  const templateDir = options.templateDir ?? join(PACKAGE_ROOT, "generator", "template");
+  const root = options.packageRoot ?? PACKAGE_ROOT;
+  const templateDir = options.templateDir ?? join(root, "generator", "template");
   const name = npmName(dir);
   const written: string[] = [];
   const write = (path: string, content: string | Buffer) => {
@@ -90,14 +167,31 @@ export function createProject(dir: string, options: NewProjectOptions = {}): str
     written.push(path);
   };
   for (const path of listFiles(templateDir)) {
-    let content = readFileSync(join(templateDir, path), "utf8");
-    content = content
-      .replaceAll("__PROJECT_NAME__", name)
-      .replaceAll("__DEVELOPMENT_SECRET__", randomBytes(32).toString("base64"));
+    const content = readFileSync(join(templateDir, path), "utf8").replaceAll(
+      "__PROJECT_NAME__",
+      name,
+    );
     // npm leaves .gitignore files out of packages, so the template keeps it as `gitignore`.
     write(path === "gitignore" ? ".gitignore" : path, content);
   }
   write("upfile/.gitkeep", "");
-  write("package.json", packageJson(name, options.tornadoTs ?? `^${packageVersion()}`));
-  return written.sort();
+  let dependency: string;
+  let source: NewProject["source"];
+  if (options.tornadoTs !== undefined) {
+    dependency = options.tornadoTs;
+    source = "given";
+  } else if (installedFromRegistry(root)) {
+    dependency = `^${packageVersion(root)}`;
+    source = "registry";
+  } else {
+    const vendor = join(target, "vendor");
+    mkdirSync(vendor, { recursive: true });
+    options.progress?.(`Packing tornado-ts from ${root} into vendor/ (npm pack)...\n`);
+    const tarball = packInto(root, vendor);
+    written.push(`vendor/${tarball}`);
+    dependency = `file:./vendor/${tarball}`;
+    source = "vendor";
+  }
+  write("package.json", packageJson(name, dependency));
+  return { files: written.sort(), dependency, source };
 }

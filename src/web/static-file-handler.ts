@@ -2,14 +2,19 @@ import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join, resolve, sep } from "node:path";
-import mime from "mime-types";
+import type * as MimeTypes from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
 import { genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
+
+// mime-types (and its database) loads on the first file served, not with the framework.
+const require = createRequire(import.meta.url);
+let mimeTypes: typeof MimeTypes | undefined;
 
 /** The init args of a {@link StaticFileHandler} route. */
 export interface StaticFileInitArgs {
@@ -563,7 +568,8 @@ export class StaticFileHandler extends RequestHandler {
     const name = this.absolutePath ?? "";
     if (/\.(?:gz|tgz|taz|tz|svgz)$/.test(name)) return "application/gzip";
     if (/\.(?:Z|bz2|xz|br|tbz2|txz)$/.test(name)) return "application/octet-stream";
-    return mime.lookup(name) || "application/octet-stream";
+    mimeTypes ??= require("mime-types") as typeof MimeTypes;
+    return mimeTypes.lookup(name) || "application/octet-stream";
   }
 
   /** Seconds the client may cache the file: ten years when the URL has a `v` argument, else 0. */

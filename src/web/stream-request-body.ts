@@ -6,10 +6,11 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, unlink } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import busboy, { type Busboy, type FieldInfo, type FileInfo } from "busboy";
+import type { Busboy, BusboyConfig, FieldInfo, FileInfo } from "busboy";
 import {
   BodyAbortedError,
   BodyTimeoutError,
@@ -28,6 +29,10 @@ import { HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { HandlerClass } from "./routing.ts";
 import { safeFilename } from "./uploads.ts";
+
+// busboy loads with the first multipart body streamed, not with the framework.
+const require = createRequire(import.meta.url);
+let busboy: ((config: BusboyConfig) => Busboy) | undefined;
 
 const STREAMING = Symbol("tornado-ts.streamRequestBody");
 
@@ -211,6 +216,7 @@ export class MultipartStreamParser {
       throw new HTTPError(400, "Invalid multipart/form-data: missing boundary");
     }
     try {
+      busboy ??= require("busboy") as (config: BusboyConfig) => Busboy;
       this.#busboy = busboy({
         headers: { ...request.raw.headers, "content-type": contentType },
         // Latin-1 keeps the bytes as sent: values go back to bytes, names are decoded as UTF-8.

@@ -21,10 +21,13 @@ type Snapshot = Record<string, string[]>;
 
 function subpaths(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    exports: Record<string, { source: string }>;
+    exports: Record<string, string | { "tornado-ts-source": string }>;
   };
+  // Every subpath but "./package.json" is a module, with its sources under "tornado-ts-source".
   return Object.fromEntries(
-    Object.entries(pkg.exports).map(([subpath, entry]) => [subpath, join(root, entry.source)]),
+    Object.entries(pkg.exports).flatMap(([subpath, entry]) =>
+      typeof entry === "string" ? [] : [[subpath, join(root, entry["tornado-ts-source"])]],
+    ),
   );
 }
 

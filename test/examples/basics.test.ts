@@ -41,7 +41,7 @@ describe("examples/basics/server01.ts (the first example)", () => {
     port = await freePort();
     child = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "examples/basics/server01.ts"],
+      ["--conditions=tornado-ts-source", "--import", "tsx", "examples/basics/server01.ts"],
       { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] },
     );
     child.stderr!.on("data", (chunk: Buffer) => {

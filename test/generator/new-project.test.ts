@@ -1,14 +1,16 @@
-// `npx tornado-ts new <dir>`: the files it writes, its messages, and, end to end, a generated
-// project installed against this package (packed with `npm pack`, so from its build as users get
-// it), whose own tests pass and whose server serves its home page.
+// `npx tornado-ts new <dir>`: the files it writes, its messages and how it picks the tornado-ts
+// dependency. test/package/readme-new-project.test.ts installs and runs a generated project.
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { main } from "../../src/cli/index.ts";
-import { createProject, NewProjectError } from "../../src/cli/new-project.ts";
+import {
+  createProject,
+  installedFromRegistry,
+  NewProjectError,
+} from "../../src/cli/new-project.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -21,23 +23,12 @@ const EXPECTED_FILES = [
   "server.ts",
   "static/css/site.css",
   "templates/index.html",
+  "templates/login.html",
   "test/app.test.ts",
   "tsconfig.json",
   "upfile/.gitkeep",
   "views/index.ts",
 ];
-
-/** The environment without the variables an outer `npm test` sets for its own run. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    // NODE_TEST_CONTEXT would make the project's own `node --test` report to this test runner.
-    if (!/^npm_/i.test(name) && name !== "NODE_OPTIONS" && name !== "NODE_TEST_CONTEXT") {
-      env[name] = value;
-    }
-  }
-  return { ...env, ...extra };
-}
 
 function capture(): { out: string[]; err: string[]; io: Parameters<typeof main>[1] } {
   const out: string[] = [];
@@ -53,19 +44,20 @@ describe("tornado-ts new", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("writes the tutorial's project template as a TypeScript project", () => {
-    const files = createProject(join(dir, "My App"));
-    assert.deepEqual(files, EXPECTED_FILES);
+    const project = createProject(join(dir, "My App"), { tornadoTs: "^9.8.7" });
+    assert.deepEqual(project.files, EXPECTED_FILES);
+    assert.equal(project.source, "given");
     const pkg = JSON.parse(readFileSync(join(dir, "My App", "package.json"), "utf8"));
-    const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
     assert.equal(pkg.name, "my-app");
-    assert.deepEqual(pkg.dependencies, { "tornado-ts": `^${version}` });
+    assert.deepEqual(pkg.dependencies, { "tornado-ts": "^9.8.7" });
     assert.equal(pkg.scripts.start, "node --import tsx server.ts");
     assert.match(pkg.scripts.test, /tsc -p tsconfig\.json && node --import tsx --test/);
     const readme = readFileSync(join(dir, "My App", "README.md"), "utf8");
     assert.match(readme, /^# my-app\n/);
     const config = readFileSync(join(dir, "My App", "config.ts"), "utf8");
-    const secret = /DEVELOPMENT_COOKIE_SECRET = "([^"]+)"/.exec(config)?.[1] ?? "";
-    assert.equal(Buffer.from(secret, "base64").length, 32, "a random secret per project");
+    assert.doesNotMatch(config, /[A-Za-z0-9+/]{40,}={0,2}/, "no secret in the sources");
+    const ignored = readFileSync(join(dir, "My App", ".gitignore"), "utf8").split("\n");
+    assert.ok(ignored.includes(".cookie-secret"), "the secret file is git-ignored");
   });
 
   it("refuses a folder that is not empty", () => {
@@ -81,9 +73,10 @@ describe("tornado-ts new", () => {
 
   it("prints the files and the commands to run and test the project", () => {
     const { out, io } = capture();
-    assert.equal(main(["new", join(dir, "printed")], io), 0);
+    assert.equal(main(["new", join(dir, "printed"), "--tornado-ts=^1.0.0"], io), 0);
     const text = out.join("");
-    assert.match(text, /Created .*printed\/ with 12 files:/);
+    assert.match(text, /Created .*printed\/ with 13 files:/);
+    assert.doesNotMatch(text, /vendor/);
     assert.match(text, /cd .*printed\n {2}npm install\n/);
     assert.match(text, / {2}npm start {4}# http:\/\/127\.0\.0\.1:8000\/\n {2}npm test\n$/);
   });
@@ -100,75 +93,51 @@ describe("tornado-ts new", () => {
   });
 });
 
-describe("a generated project, installed against this package", { timeout: 300_000 }, () => {
-  let work: string;
-  let project: string;
-  let server: ChildProcess | undefined;
-
+describe("where the tornado-ts dependency comes from", () => {
+  let dir: string;
   before(() => {
-    work = mkdtempSync(join(tmpdir(), "tornado-e2e-"));
-    // npm pack runs the prepack script (the build), as for a release.
-    const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], {
-      cwd: root,
-      env: cleanEnv(),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-      .trim()
-      .split("\n")
-      .pop()!;
-    const tarball = join(work, packed);
-    project = join(work, "hello");
-    const result = execFileSync(
-      process.execPath,
-      [join(root, "bin", "tornado-ts.js"), "new", project, `--tornado-ts=file:${tarball}`],
-      { env: cleanEnv(), encoding: "utf8" },
+    dir = mkdtempSync(join(tmpdir(), "tornado-origin-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A project folder with tornado-ts installed as npm records it, resolved from `resolved`. */
+  function installed(name: string, resolved: string, lockfile: string): string {
+    const project = join(dir, name);
+    const pkgRoot = join(project, "node_modules", "tornado-ts");
+    mkdirSync(pkgRoot, { recursive: true });
+    writeFileSync(join(pkgRoot, "package.json"), '{"name":"tornado-ts","version":"0.1.0"}');
+    const lock = { lockfileVersion: 3, packages: { "node_modules/tornado-ts": { resolved } } };
+    writeFileSync(join(project, lockfile), JSON.stringify(lock));
+    return pkgRoot;
+  }
+
+  it("is the registry only when npm installed this copy from a registry URL", () => {
+    const registry = "https://registry.npmjs.org/tornado-ts/-/tornado-ts-0.1.0.tgz";
+    assert.equal(
+      installedFromRegistry(installed("npx", registry, "node_modules/.package-lock.json")),
+      true,
     );
-    assert.match(result, /npm start/);
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
-      cwd: project,
-      env: cleanEnv(),
-      stdio: "ignore",
-    });
+    assert.equal(installedFromRegistry(installed("app", registry, "package-lock.json")), true);
+    const tarball = installed("tgz", "file:../tornado-ts-0.1.0.tgz", "package-lock.json");
+    assert.equal(installedFromRegistry(tarball), false);
+    const git = installed(
+      "git",
+      "git+ssh://git@github.com/x/tornado-ts.git#abc",
+      "package-lock.json",
+    );
+    assert.equal(installedFromRegistry(git), false);
+    assert.equal(installedFromRegistry(root), false, "this checkout");
   });
 
-  after(() => {
-    // npm start runs a shell that runs node: end the whole process group.
-    if (server?.pid !== undefined && server.exitCode === null) process.kill(-server.pid, "SIGTERM");
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  it("passes its own npm test (type-check and tests)", () => {
-    const output = execFileSync("npm", ["test"], {
-      cwd: project,
-      env: cleanEnv(),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
+  it("writes ^<version> for a registry install, without packing", () => {
+    const registry = "https://registry.npmjs.org/tornado-ts/-/tornado-ts-0.1.0.tgz";
+    const pkgRoot = installed("reg", registry, "package-lock.json");
+    const project = createProject(join(dir, "from-registry"), {
+      packageRoot: pkgRoot,
+      templateDir: join(root, "generator", "template"),
     });
-    assert.match(output, /# pass 3\n/);
-    assert.match(output, /# fail 0\n/);
-  });
-
-  it("serves its home page with npm start", async () => {
-    server = spawn("npm", ["start", "--", "--port=0"], {
-      cwd: project,
-      env: cleanEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let log = "";
-      const onData = (chunk: Buffer) => {
-        log += chunk.toString();
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
-        if (match) resolve(match[1]!);
-      };
-      server!.stdout!.on("data", onData);
-      server!.stderr!.on("data", onData);
-      server!.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${log}`)));
-    });
-    const response = await fetch(url);
-    assert.equal(response.status, 200);
-    assert.match(await response.text(), /<h1>Hello, tornado-ts<\/h1>/);
+    assert.equal(project.source, "registry");
+    assert.equal(project.dependency, "^0.1.0");
+    assert.ok(!project.files.some((file) => file.startsWith("vendor/")));
   });
 });

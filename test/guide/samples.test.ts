@@ -261,7 +261,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Starts `script` as `npx tsx --conditions=source <script> --port=0 ...` does, from `cwd`. */
+/** Starts `script` as `npx tsx <script> --port=0 ...` does, from `cwd`. */
 async function start(script: string, args: string[], cwd: string): Promise<Running> {
   const proc = NodeProcess.start(script, ["--port=0", ...args], { cwd });
   running.push(proc);
@@ -291,7 +291,7 @@ function copyOut(dir: string, name: string, needs: readonly string[] = []): stri
 describe("the guide's samples", { concurrency: 3 }, () => {
   for (const sample of SAMPLES) {
     const script = `docs/guide/samples/${sample.dir}/server.ts`;
-    const command = `npx tsx --conditions=source ${script}`;
+    const command = `npx tsx ${script}`;
 
     it(`${sample.chapter} shows the command that runs ${sample.dir}`, () => {
       const chapter = readFileSync(join(GUIDE, sample.chapter), "utf8");

@@ -21,7 +21,7 @@ interface Instance {
 function startInstance(name: string): Promise<Instance> {
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", instanceScript, name, SECRET],
+    ["--conditions=tornado-ts-source", "--import", "tsx", instanceScript, name, SECRET],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

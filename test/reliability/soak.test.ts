@@ -12,7 +12,7 @@ describe("soak (short form of npm run soak)", () => {
     const run = spawnSync(
       process.execPath,
       [
-        "--conditions=source",
+        "--conditions=tornado-ts-source",
         "--import",
         "tsx",
         "scripts/soak.ts",

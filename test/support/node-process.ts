@@ -1,4 +1,4 @@
-// Runs a TypeScript program as a real Node process (as `npm start` would: tsx, "source" condition),
+// Runs a TypeScript program as a real Node process (as `npm start` would: tsx, "tornado-ts-source" condition),
 // collects its output, and fetches from it over fresh connections. For tests of examples,
 // multi-process serving, signals and autoreload.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -71,7 +71,7 @@ export class NodeProcess {
     delete env["NODE_TEST_CONTEXT"];
     const child = spawn(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", script, ...args],
+      ["--conditions=tornado-ts-source", "--import", "tsx", script, ...args],
       {
         cwd: options.cwd ?? ROOT,
         env,

@@ -18,7 +18,7 @@ describe("the log guard (a stray warning fails the test that logged it)", () => 
     const run = spawnSync(
       process.execPath,
       [
-        "--conditions=source",
+        "--conditions=tornado-ts-source",
         "--import",
         "tsx",
         "--import",

@@ -13,7 +13,7 @@ function runExample(name: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", `examples/async/${name}.ts`],
+      ["--conditions=tornado-ts-source", "--import", "tsx", `examples/async/${name}.ts`],
       { env: { ...process.env, LONG_IO_SECONDS: "1.5", REQ_B_SECONDS: "0.3" }, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${name} failed: ${error.message}\n${stderr}`));

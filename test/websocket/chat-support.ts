@@ -66,7 +66,7 @@ export async function startRedis(): Promise<Child> {
 export async function startChatServer(env: Record<string, string> = {}): Promise<Child> {
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", "examples/chat/server.ts", "--port=0"],
+    ["--conditions=tornado-ts-source", "--import", "tsx", "examples/chat/server.ts", "--port=0"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   const port = Number(await waitForLine(child, /chat listening on port (\d+)/, "chat server"));

@@ -1,4 +1,4 @@
-// The application over a real socket: the home page, a static file, an upload.
+// The application over a real socket: the home page, a static file, signing in, an upload.
 import assert from "node:assert/strict";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -30,6 +30,26 @@ describe("the application", () => {
     const css = await server.fetch(href);
     assert.equal(css.code, 200);
     assert.match(css.headers.get("Content-Type") ?? "", /^text\/css/);
+  });
+
+  it("signs in with a cookie scripts cannot read and other sites do not send", async () => {
+    const page = await server.fetch("/login");
+    const cookie = page.headers.getList("Set-Cookie").find((c) => c.startsWith("_xsrf="));
+    const token = cookie?.split(";")[0]?.slice("_xsrf=".length) ?? "";
+    const login = await server.fetch("/login?next=%2F%3Fname%3Dme", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `_xsrf=${token}` },
+      body: new URLSearchParams({ _xsrf: token, name: "Ada" }).toString(),
+      followRedirects: false,
+    });
+    assert.equal(login.code, 302);
+    assert.equal(login.headers.get("Location"), "/?name=me");
+    const user = login.headers.getList("Set-Cookie").find((c) => c.startsWith("user="));
+    assert.ok(user);
+    assert.match(user, /; HttpOnly/i);
+    assert.match(user, /; SameSite=Lax/i);
+    const home = await server.fetch("/", { headers: { Cookie: user.split(";")[0] ?? "" } });
+    assert.match(home.text, /Signed in as <strong id="user">Ada<\/strong>/);
   });
 
   it("saves an upload in upfile/ under its plain name", async () => {

@@ -1,7 +1,7 @@
 /**
  * One tornado-ts instance for the load-balancer test, run as its own process: signed cookies and
  * XSRF with a secret shared by every instance, behind a proxy (xheaders). Prints its port once
- * listening. Usage: node --conditions=source --import tsx instance.ts NAME SECRET
+ * listening. Usage: node --conditions=tornado-ts-source --import tsx instance.ts NAME SECRET
  */
 import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";

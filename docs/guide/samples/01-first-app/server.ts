@@ -1,5 +1,5 @@
 // Guide sample, chapter 1: the tutorial's first example (server01.py).
-// Run: npx tsx server.ts (in the tornado-ts clone: npx tsx --conditions=source docs/guide/samples/01-first-app/server.ts)
+// Run: npx tsx server.ts (in the tornado-ts clone: npx tsx docs/guide/samples/01-first-app/server.ts)
 // #region first
 import { IOLoop } from "tornado-ts/ioloop";
 import { define, parseCommandLine } from "tornado-ts/options";

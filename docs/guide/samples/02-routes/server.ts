@@ -1,6 +1,6 @@
 // Guide sample, chapter 2: routes (application.py and views/index.py of the tutorial's project03).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/ (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/02-routes/server.ts)
+// npx tsx docs/guide/samples/02-routes/server.ts)
 // #region imports
 import { define, parseCommandLine } from "tornado-ts/options";
 import { Application, type InitArgs, RequestHandler, url } from "tornado-ts/web";

@@ -1,6 +1,6 @@
 // Guide sample, chapter 3: reading a request (arguments, the request object, uploaded files).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/zhangmanyu?a=1&b=1&c=%20%201 (in the
-// tornado-ts clone: npx tsx --conditions=source docs/guide/samples/03-requests/server.ts)
+// tornado-ts clone: npx tsx docs/guide/samples/03-requests/server.ts)
 // #region imports
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";

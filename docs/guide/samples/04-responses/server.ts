@@ -1,6 +1,6 @@
 // Guide sample, chapter 4: writing responses (the 响应 section and the call order).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/ (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/04-responses/server.ts)
+// npx tsx docs/guide/samples/04-responses/server.ts)
 // #region imports
 import { define, parseCommandLine } from "tornado-ts/options";
 import { Application, type ErrorInfo, RequestHandler } from "tornado-ts/web";

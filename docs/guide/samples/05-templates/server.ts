@@ -1,6 +1,6 @@
 // Guide sample, chapter 5: templates and static files (the 模板 chapter).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/ (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/05-templates/server.ts)
+// npx tsx docs/guide/samples/05-templates/server.ts)
 // #region imports
 import { join } from "node:path";
 import { define, parseCommandLine } from "tornado-ts/options";

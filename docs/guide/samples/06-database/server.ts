@@ -1,7 +1,7 @@
 // Guide sample, chapter 6: a database connection made once and shared by the handlers (数据库).
 // Needs better-sqlite3 (npm install better-sqlite3). Run: npx tsx server.ts, then open
 // http://127.0.0.1:8000/students (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/06-database/server.ts)
+// npx tsx docs/guide/samples/06-database/server.ts)
 // #region imports
 import { join } from "node:path";
 import Sqlite from "better-sqlite3";

@@ -1,6 +1,6 @@
 // Guide sample, chapter 7: cookies, signed cookies, XSRF and login (应用安全).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/home (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/07-security/server.ts)
+// npx tsx docs/guide/samples/07-security/server.ts)
 // #region imports
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 // Guide sample, chapter 8: long operations without blocking other requests (同步与异步).
 // Run: npx tsx server.ts, then open http://127.0.0.1:8000/sleep and, meanwhile,
 // http://127.0.0.1:8000/fib (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/08-async/server.ts)
+// npx tsx docs/guide/samples/08-async/server.ts)
 // #region async
 import { sleep } from "tornado-ts/gen";
 import { AsyncHTTPClient } from "tornado-ts/httpclient";

@@ -1,6 +1,6 @@
 // Guide sample, chapter 9: options (the tutorial's server04.py), one process or n, behind nginx.
 // Run: npx tsx server.ts --port=8000 --processes=4 (in the tornado-ts clone:
-// npx tsx --conditions=source docs/guide/samples/09-deployment/server.ts --processes=4)
+// npx tsx docs/guide/samples/09-deployment/server.ts --processes=4)
 // #region options
 import { HTTPServer } from "tornado-ts/httpserver";
 import { define, options, parseCommandLine } from "tornado-ts/options";
