@@ -4,17 +4,30 @@
 // the in-process client where the Python test only needs a handler.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { connect } from "node:net";
 import { test } from "node:test";
 import { DictLoader } from "tornado-ts/template";
-import { expectLog } from "tornado-ts/testing";
+import { expectLog, type TestServer } from "tornado-ts/testing";
 import {
   Application,
   type ApplicationSettings,
   authenticated,
+  createSignedValue,
   decodeSignedValueBytes,
+  type ErrorInfo,
+  HTTPError,
   RequestHandler,
+  url,
+  RedirectHandler as WebRedirectHandler,
 } from "tornado-ts/web";
-import { cookieHeader, cookieJar, inProcess, lazyApp } from "./support/suite-web-app.ts";
+import {
+  cookieHeader,
+  cookieJar,
+  inProcess,
+  lazyApp,
+  lazyServer,
+  post,
+} from "./support/suite-web-app.ts";
 
 // ---- SecureCookieV1Test / SecureCookieV2Test ------------------------------------------------
 // Tornado's tests stub a handler whose cookies live in a dict; here a real handler sets and reads
@@ -393,5 +406,584 @@ test("AuthRedirectTest.test_absolute_auth_redirect", async () => {
   assert.match(
     response.headers.get("Location") ?? "",
     /^http:\/\/example.com\/login\?next=http%3A%2F%2F127.0.0.1%3A[0-9]+%2Fabsolute$/,
+  );
+});
+
+// ---- ConnectionCloseTest --------------------------------------------------------------------
+
+test("ConnectionCloseTest.test_connection_close", async () => {
+  let handlerWaiting!: () => void;
+  const waiting = new Promise<void>((resolve) => {
+    handlerWaiting = resolve;
+  });
+  let connectionClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    connectionClosed = resolve;
+  });
+  let cleanup!: () => void;
+  const cleanupEvent = new Promise<void>((resolve) => {
+    cleanup = resolve;
+  });
+  class ConnectionCloseHandler extends RequestHandler {
+    async get() {
+      handlerWaiting();
+      await cleanupEvent;
+    }
+    override onConnectionClose() {
+      connectionClosed();
+    }
+  }
+  const server = await lazyApp(() => [["/", ConnectionCloseHandler]])();
+  const socket = connect(server.port, "127.0.0.1");
+  socket.on("error", () => {});
+  socket.write("GET / HTTP/1.0\r\n\r\n");
+  await waiting;
+  socket.destroy();
+  await closed;
+  // Let the waiting handler finish.
+  cleanup();
+});
+
+// ---- RequestEncodingTest --------------------------------------------------------------------
+
+class EchoHandler extends RequestHandler {
+  get(...pathArgs: string[]) {
+    // Arguments reach the handler as text; request.arguments keeps the bytes.
+    const args: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(this.request.arguments)) {
+      if (typeof key !== "string") throw new Error(`incorrect type for key: ${typeof key}`);
+      for (const value of values) {
+        if (!(value instanceof Uint8Array)) throw new Error("incorrect type for value");
+      }
+      for (const value of this.getArguments(key)) {
+        if (typeof value !== "string") throw new Error("incorrect type for value");
+      }
+      args[key] = values.map((value) => value.toString("utf8"));
+    }
+    for (const arg of pathArgs) {
+      if (typeof arg !== "string") throw new Error("incorrect type for path arg");
+    }
+    this.write({ path: this.request.path, path_args: pathArgs, args });
+  }
+}
+
+const requestEncodingApp = lazyApp(() => [
+  ["/group/(.*)", EchoHandler],
+  ["/slashes/([^/]*)/([^/]*)", EchoHandler],
+]);
+
+async function fetchJson(server: TestServer, path: string): Promise<unknown> {
+  const response = await server.fetch(path);
+  assert.equal(response.code, 200, response.text);
+  return response.json();
+}
+
+test("RequestEncodingTest.test_group_question_mark", async () => {
+  const server = await requestEncodingApp();
+  assert.deepEqual(await fetchJson(server, "/group/%3F"), {
+    path: "/group/%3F",
+    path_args: ["?"],
+    args: {},
+  });
+  assert.deepEqual(await fetchJson(server, "/group/%3F?%3F=%3F"), {
+    path: "/group/%3F",
+    path_args: ["?"],
+    args: { "?": ["?"] },
+  });
+});
+
+test("RequestEncodingTest.test_group_encoding", async () => {
+  const server = await requestEncodingApp();
+  assert.deepEqual(await fetchJson(server, "/group/%C3%A9?arg=%C3%A9"), {
+    path: "/group/%C3%A9",
+    path_args: ["\u00e9"],
+    args: { arg: ["\u00e9"] },
+  });
+});
+
+test("RequestEncodingTest.test_slashes", async () => {
+  const server = await requestEncodingApp();
+  assert.deepEqual(await fetchJson(server, "/slashes/foo/bar"), {
+    path: "/slashes/foo/bar",
+    path_args: ["foo", "bar"],
+    args: {},
+  });
+  assert.deepEqual(await fetchJson(server, "/slashes/a%2Fb/c%2Fd"), {
+    path: "/slashes/a%2Fb/c%2Fd",
+    path_args: ["a/b", "c/d"],
+    args: {},
+  });
+});
+
+test("RequestEncodingTest.test_error", async () => {
+  const server = await requestEncodingApp();
+  // A percent sign (%25) must not disturb the log line.
+  const response = await expectLog(/Invalid unicode/, () => server.fetch("/group/?arg=%25%e9"), {
+    logger: "tornado.general",
+  });
+  assert.equal(response.code, 400);
+});
+
+// ---- WSGISafeWebTest ------------------------------------------------------------------------
+
+const COOKIE_SECRET = "WebTest.COOKIE_SECRET";
+
+class TypeCheckHandler extends RequestHandler {
+  errors: Record<string, string> = {};
+  override prepare() {
+    this.errors = {};
+    this.checkType("status", this.getStatus(), "number");
+    this.checkType("argument", this.getArgument("foo"), "string");
+    const cookies = this.request.cookies;
+    this.checkType("cookie_key", Object.keys(cookies)[0], "string");
+    this.checkType("cookie_value", Object.values(cookies)[0], "string");
+    if (JSON.stringify(Object.keys(cookies)) !== '["asdf"]') {
+      throw new Error(`unexpected values for cookie keys: ${Object.keys(cookies)}`);
+    }
+    // Tornado returns bytes for signed cookies and the XSRF token; tornado-ts returns text.
+    this.checkType("get_secure_cookie", this.getSecureCookie("asdf"), "string");
+    this.checkType("get_cookie", this.getCookie("asdf"), "string");
+    this.checkType("xsrf_token", this.xsrfToken, "string");
+    this.checkType("xsrf_form_html", this.xsrfFormHtml(), "string");
+    this.checkType("reverse_url", this.reverseUrl("typecheck", "foo"), "string");
+    this.checkType("request_summary", this.requestSummary(), "string");
+  }
+  get(pathComponent: string) {
+    this.checkType("path_component", pathComponent, "string");
+    this.write(this.errors);
+  }
+  post(pathComponent: string) {
+    this.checkType("path_component", pathComponent, "string");
+    this.write(this.errors);
+  }
+  checkType(name: string, value: unknown, expected: string) {
+    if (typeof value !== expected) this.errors[name] = `expected ${expected}, got ${typeof value}`;
+  }
+}
+
+class DecodeArgHandler extends RequestHandler {
+  override decodeArgument(value: Uint8Array, _name?: string): string {
+    if (!(value instanceof Uint8Array)) throw new Error("unexpected type for value");
+    // request.arguments directly, to avoid recursion.
+    const encoding = this.request.arguments["encoding"];
+    if (encoding !== undefined) {
+      return new TextDecoder(encoding[0]!.toString("latin1")).decode(value);
+    }
+    // Tornado returns the bytes undecoded; a tornado-ts decodeArgument returns text, so the
+    // undecoded form is the bytes as latin-1 text (one character per byte).
+    return Buffer.from(value).toString("latin1");
+  }
+  get(arg: string) {
+    const describe = (text: string) =>
+      this.request.arguments["encoding"] === undefined
+        ? ["bytes", Buffer.from(text, "latin1").toString("hex")]
+        : ["unicode", text];
+    this.write({ path: describe(arg), query: describe(this.getArgument("foo")) });
+  }
+}
+
+class LinkifyHandler extends RequestHandler {
+  get() {
+    return this.render("linkify.html", { message: "http://example.com" });
+  }
+}
+
+class UIModuleResourceHandler extends RequestHandler {
+  get() {
+    return this.render("page.html", { entries: [1, 2] });
+  }
+}
+
+class OptionalPathHandler extends RequestHandler {
+  get(path: string | undefined) {
+    this.write({ path: path ?? null });
+  }
+}
+
+class MultiHeaderHandler extends RequestHandler {
+  get() {
+    this.setHeader("x-overwrite", "1");
+    this.setHeader("X-Overwrite", 2);
+    this.addHeader("x-multi", 3);
+    this.addHeader("X-Multi", "4");
+  }
+}
+
+class RedirectTestHandler extends RequestHandler {
+  get() {
+    const permanent = this.getArgument("permanent", null);
+    const status = this.getArgument("status", null);
+    if (permanent !== null) this.redirect("/", Boolean(Number(permanent)));
+    else if (status !== null) this.redirect("/", false, Number(status));
+    else throw new Error("didn't get permanent or status arguments");
+  }
+}
+
+class EmptyFlushCallbackHandler extends RequestHandler {
+  async get() {
+    // A flush with no output still writes the headers; the promise settles either way.
+    await this.flush();
+    await this.flush();
+    this.write("o");
+    await this.flush();
+    await this.flush();
+    await this.finish("k");
+  }
+}
+
+class HeaderInjectionHandler extends RequestHandler {
+  get() {
+    try {
+      this.setHeader("X-Foo", "foo\r\nX-Bar: baz");
+      throw new Error("Didn't get expected exception");
+    } catch (error) {
+      if (String(error).includes("Unsafe header value")) return this.finish("ok");
+      throw error;
+    }
+  }
+}
+
+class GetArgumentHandler extends RequestHandler {
+  override prepare() {
+    const source = this.getArgument("source", null);
+    const value =
+      source === "query"
+        ? this.getQueryArgument("foo", "default")
+        : source === "body"
+          ? this.getBodyArgument("foo", "default")
+          : this.getArgument("foo", "default");
+    return this.finish(value);
+  }
+}
+
+class GetArgumentsHandler extends RequestHandler {
+  override prepare() {
+    return this.finish({
+      default: this.getArguments("foo"),
+      query: this.getQueryArguments("foo"),
+      body: this.getBodyArguments("foo"),
+    });
+  }
+}
+
+const wsgiSafeApplication = new Application(
+  [
+    url("/typecheck/(.*)", TypeCheckHandler, {}, "typecheck"),
+    url("/decode_arg/(.*)", DecodeArgHandler, {}, "decode_arg"),
+    url("/decode_arg_kw/(?<arg>.*)", DecodeArgHandler),
+    url("/linkify", LinkifyHandler),
+    url("/uimodule_resources", UIModuleResourceHandler),
+    url("/optional_path/(.+)?", OptionalPathHandler),
+    url("/multi_header", MultiHeaderHandler),
+    url("/redirect", RedirectTestHandler),
+    url("/web_redirect_permanent", WebRedirectHandler, { url: "/web_redirect_newpath" }),
+    url("/web_redirect", WebRedirectHandler, { url: "/web_redirect_newpath", permanent: false }),
+    url("//web_redirect_double_slash", WebRedirectHandler, { url: "/web_redirect_newpath" }),
+    url("/header_injection", HeaderInjectionHandler),
+    url("/get_argument", GetArgumentHandler),
+    url("/get_arguments", GetArgumentsHandler),
+  ],
+  {
+    templateLoader: new DictLoader({
+      "linkify.html": "{% module linkify(message) %}",
+      "page.html": `<html><head></head><body>
+{% for e in entries %}
+{% module Template("entry.html", {entry: e}) %}
+{% end %}
+</body></html>`,
+      // Template expressions are JavaScript: Python's keyword arguments become an object.
+      "entry.html": `{{ set_resources({embedded_css: ".entry { margin-bottom: 1em; }",
+                 embedded_javascript: "js_embed()",
+                 css_files: ["/base.css", "/foo.css"],
+                 javascript_files: "/common.js",
+                 html_head: "<meta>",
+                 html_body: '<script src="/analytics.js"/>'}) }}
+<div class="entry">...</div>`,
+    }),
+    autoescape: "xhtml_escape",
+    cookieSecret: COOKIE_SECRET,
+  },
+);
+const wsgiSafeApp = lazyServer(() => wsgiSafeApplication);
+
+test("WSGISafeWebTest.test_types", async () => {
+  const server = await wsgiSafeApp();
+  const cookie = createSignedValue(COOKIE_SECRET, "asdf", "qwer");
+  let response = await server.fetch("/typecheck/asdf?foo=bar", {
+    headers: { Cookie: `asdf=${cookie}` },
+  });
+  assert.deepEqual(response.json(), {});
+  response = await server.fetch("/typecheck/asdf?foo=bar", {
+    method: "POST",
+    headers: { Cookie: `asdf=${cookie}` },
+    body: "foo=bar",
+  });
+  assert.deepEqual(response.json(), {});
+});
+
+test("WSGISafeWebTest.test_decode_argument", async () => {
+  const server = await wsgiSafeApp();
+  for (const path of [
+    "/decode_arg/%C3%A9?foo=%C3%A9&encoding=utf-8",
+    "/decode_arg/%E9?foo=%E9&encoding=latin1",
+    "/decode_arg_kw/%E9?foo=%E9&encoding=latin1",
+  ]) {
+    assert.deepEqual(
+      await fetchJson(server, path),
+      { path: ["unicode", "\u00e9"], query: ["unicode", "\u00e9"] },
+      path,
+    );
+  }
+  assert.deepEqual(await fetchJson(server, "/decode_arg/%C3%A9?foo=%C3%A9"), {
+    path: ["bytes", "c3a9"],
+    query: ["bytes", "c3a9"],
+  });
+});
+
+test("WSGISafeWebTest.test_decode_argument_invalid_unicode", async () => {
+  const server = await wsgiSafeApp();
+  // Invalid UTF-8 in the URL is a 400, not a 500.
+  await expectLog(
+    /Invalid unicode/,
+    async () => {
+      let response = await server.fetch("/typecheck/invalid%FF");
+      assert.equal(response.code, 400);
+      response = await server.fetch("/typecheck/invalid?foo=%FF");
+      assert.equal(response.code, 400);
+    },
+    { logger: "tornado.general" },
+  );
+});
+
+test("WSGISafeWebTest.test_decode_argument_plus", async () => {
+  const server = await wsgiSafeApp();
+  for (const path of [
+    "/decode_arg/1%20%2B%201?foo=1%20%2B%201&encoding=utf-8",
+    "/decode_arg/1%20+%201?foo=1+%2B+1&encoding=utf-8",
+  ]) {
+    assert.deepEqual(
+      await fetchJson(server, path),
+      { path: ["unicode", "1 + 1"], query: ["unicode", "1 + 1"] },
+      path,
+    );
+  }
+});
+
+test("WSGISafeWebTest.test_reverse_url", () => {
+  const app = wsgiSafeApplication;
+  assert.equal(app.reverseUrl("decode_arg", "foo"), "/decode_arg/foo");
+  assert.equal(app.reverseUrl("decode_arg", 42), "/decode_arg/42");
+  assert.equal(app.reverseUrl("decode_arg", Uint8Array.of(0xe9)), "/decode_arg/%E9");
+  assert.equal(app.reverseUrl("decode_arg", "\u00e9"), "/decode_arg/%C3%A9");
+  assert.equal(app.reverseUrl("decode_arg", "1 + 1"), "/decode_arg/1%20%2B%201");
+});
+
+test("WSGISafeWebTest.test_uimodule_unescaped", async () => {
+  const response = await (await wsgiSafeApp()).fetch("/linkify");
+  assert.equal(response.text, '<a href="http://example.com">http://example.com</a>');
+});
+
+test("WSGISafeWebTest.test_uimodule_resources", async () => {
+  const response = await (await wsgiSafeApp()).fetch("/uimodule_resources");
+  assert.equal(
+    response.text,
+    `<html><head><link href="/base.css" type="text/css" rel="stylesheet"/><link href="/foo.css" type="text/css" rel="stylesheet"/>
+<style type="text/css">
+.entry { margin-bottom: 1em; }
+</style>
+<meta>
+</head><body>
+
+
+<div class="entry">...</div>
+
+
+<div class="entry">...</div>
+
+<script src="/common.js" type="text/javascript"></script>
+<script type="text/javascript">
+//<![CDATA[
+js_embed()
+//]]>
+</script>
+<script src="/analytics.js"/>
+</body></html>`,
+  );
+});
+
+test("WSGISafeWebTest.test_optional_path", async () => {
+  const server = await wsgiSafeApp();
+  assert.deepEqual(await fetchJson(server, "/optional_path/foo"), { path: "foo" });
+  assert.deepEqual(await fetchJson(server, "/optional_path/"), { path: null });
+});
+
+test("WSGISafeWebTest.test_multi_header", async () => {
+  const response = await (await wsgiSafeApp()).fetch("/multi_header");
+  assert.equal(response.headers.get("x-overwrite"), "2");
+  assert.deepEqual(response.headers.getList("x-multi"), ["3", "4"]);
+});
+
+test("WSGISafeWebTest.test_redirect", async () => {
+  const server = await wsgiSafeApp();
+  assert.equal((await server.fetch("/redirect?permanent=1")).code, 301);
+  assert.equal((await server.fetch("/redirect?permanent=0")).code, 302);
+  assert.equal((await server.fetch("/redirect?status=307")).code, 307);
+});
+
+test("WSGISafeWebTest.test_web_redirect", async () => {
+  const server = await wsgiSafeApp();
+  let response = await server.fetch("/web_redirect_permanent");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/web_redirect_newpath");
+  response = await server.fetch("/web_redirect");
+  assert.equal(response.code, 302);
+  assert.equal(response.headers.get("Location"), "/web_redirect_newpath");
+});
+
+test("WSGISafeWebTest.test_web_redirect_double_slash", async () => {
+  const response = await (await wsgiSafeApp()).fetch("//web_redirect_double_slash");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/web_redirect_newpath");
+});
+
+test("WSGISafeWebTest.test_header_injection", async () => {
+  const response = await (await wsgiSafeApp()).fetch("/header_injection");
+  assert.equal(response.text, "ok");
+});
+
+test("WSGISafeWebTest.test_get_argument", async () => {
+  const server = await wsgiSafeApp();
+  assert.equal((await server.fetch("/get_argument?foo=bar")).text, "bar");
+  assert.equal((await server.fetch("/get_argument?foo=")).text, "");
+  assert.equal((await server.fetch("/get_argument")).text, "default");
+  // The singular form prefers the body's argument; the plural forms merge both.
+  const body = new URLSearchParams({ foo: "hello" }).toString();
+  assert.equal((await server.fetch("/get_argument?foo=bar", post(body))).text, "hello");
+  const response = await server.fetch("/get_arguments?foo=bar", post(body));
+  assert.deepEqual(response.json(), { default: ["bar", "hello"], query: ["bar"], body: ["hello"] });
+});
+
+test("WSGISafeWebTest.test_get_query_arguments", async () => {
+  const server = await wsgiSafeApp();
+  const body = new URLSearchParams({ foo: "hello" }).toString();
+  const send = (path: string) => server.fetch(path, post(body));
+  assert.equal((await send("/get_argument?source=query&foo=bar")).text, "bar");
+  assert.equal((await send("/get_argument?source=query&foo=")).text, "");
+  assert.equal((await send("/get_argument?source=query")).text, "default");
+});
+
+test("WSGISafeWebTest.test_get_body_arguments", async () => {
+  const server = await wsgiSafeApp();
+  const send = (body: string) => server.fetch("/get_argument?source=body&foo=hello", post(body));
+  assert.equal((await send(new URLSearchParams({ foo: "bar" }).toString())).text, "bar");
+  assert.equal((await send(new URLSearchParams({ foo: "" }).toString())).text, "");
+  assert.equal((await send("")).text, "default");
+});
+
+test("WSGISafeWebTest.test_no_gzip", async () => {
+  const response = await (await wsgiSafeApp()).fetch("/get_argument");
+  assert.ok(!(response.headers.get("Vary") ?? "").includes("Accept-Encoding"));
+  assert.ok(!(response.headers.get("Content-Encoding") ?? "").includes("gzip"));
+});
+
+// ---- NonWSGIWebTests ------------------------------------------------------------------------
+
+const nonWsgiApp = lazyApp(() => [["/empty_flush", EmptyFlushCallbackHandler]]);
+
+test("NonWSGIWebTests.test_empty_flush", async () => {
+  const response = await (await nonWsgiApp()).fetch("/empty_flush");
+  assert.equal(response.text, "ok");
+});
+
+// ---- ErrorResponseTest ----------------------------------------------------------------------
+
+class ZeroDivisionError extends Error {
+  override name = "ZeroDivisionError";
+}
+
+const errorResponseApp = lazyApp(() => [
+  url(
+    "/default",
+    class DefaultHandler extends RequestHandler {
+      get() {
+        const status = this.getArgument("status", null);
+        if (status) throw new HTTPError(Number(status));
+        throw new ZeroDivisionError("division by zero");
+      }
+    },
+  ),
+  url(
+    "/write_error",
+    class WriteErrorHandler extends RequestHandler {
+      get() {
+        const status = this.getArgument("status", null);
+        if (status) this.sendError(Number(status));
+        else throw new ZeroDivisionError("division by zero");
+      }
+      override writeError(statusCode: number, info: ErrorInfo) {
+        this.setHeader("Content-Type", "text/plain");
+        if (info.error !== undefined) this.write(`Exception: ${(info.error as Error).name}`);
+        else this.write(`Status: ${statusCode}`);
+      }
+    },
+  ),
+  url(
+    "/failed_write_error",
+    class FailedWriteErrorHandler extends RequestHandler {
+      get() {
+        throw new ZeroDivisionError("division by zero");
+      }
+      override writeError(): void {
+        throw new Error("exception in write_error");
+      }
+    },
+  ),
+]);
+
+test("ErrorResponseTest.test_default", async () => {
+  const server = await errorResponseApp();
+  await expectLog(
+    "Uncaught exception",
+    async () => {
+      let response = await server.fetch("/default");
+      assert.equal(response.code, 500);
+      assert.ok(response.text.includes("500: Internal Server Error"));
+      response = await server.fetch("/default?status=503");
+      assert.equal(response.code, 503);
+      assert.ok(response.text.includes("503: Service Unavailable"));
+      response = await server.fetch("/default?status=435");
+      assert.equal(response.code, 435);
+      assert.ok(response.text.includes("435: Unknown"));
+    },
+    { logger: "tornado.application" },
+  );
+});
+
+test("ErrorResponseTest.test_write_error", async () => {
+  const server = await errorResponseApp();
+  await expectLog(
+    "Uncaught exception",
+    async () => {
+      let response = await server.fetch("/write_error");
+      assert.equal(response.code, 500);
+      assert.equal(response.text, "Exception: ZeroDivisionError");
+      response = await server.fetch("/write_error?status=503");
+      assert.equal(response.code, 503);
+      assert.equal(response.text, "Status: 503");
+    },
+    { logger: "tornado.application" },
+  );
+});
+
+test("ErrorResponseTest.test_failed_write_error", async () => {
+  const server = await errorResponseApp();
+  await expectLog(
+    "Uncaught exception",
+    async () => {
+      const response = await server.fetch("/failed_write_error");
+      assert.equal(response.code, 500);
+      assert.equal(response.text, "");
+    },
+    { logger: "tornado.application" },
   );
 });

@@ -3,8 +3,12 @@
 // the classes' handlers keep no state between tests, so one per class serves the same requests).
 import { after } from "node:test";
 import type { HTTPServerOptions } from "tornado-ts/httpserver";
-import { InProcessClient, TestServer } from "tornado-ts/testing";
+import { accessLog, Level } from "tornado-ts/log";
+import { InProcessClient, type TestFetchOptions, TestServer } from "tornado-ts/testing";
 import { Application, type ApplicationSettings, type Route } from "tornado-ts/web";
+
+// As Tornado's test runner does: access log lines (a warning for each 4xx) are not test output.
+accessLog.level = Level.CRITICAL;
 
 const servers: Promise<TestServer>[] = [];
 after(async () => {
@@ -58,4 +62,16 @@ export function cookieHeader(jar: Readonly<Record<string, string>>): string {
   return Object.entries(jar)
     .map(([name, value]) => `${name}=${value}`)
     .join("; ");
+}
+
+/**
+ * Options for a POST of `body`, with the `Content-Type` Tornado's HTTP client adds to a POST that
+ * has none (application/x-www-form-urlencoded), as the Python tests rely on it.
+ */
+export function post(body: string | Uint8Array, options: TestFetchOptions = {}): TestFetchOptions {
+  const headers: Record<string, string> = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    ...(options.headers as Record<string, string> | undefined),
+  };
+  return { ...options, method: "POST", body, headers };
 }
