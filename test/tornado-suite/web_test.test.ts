@@ -4,8 +4,11 @@
 // the in-process client where the Python test only needs a handler.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
+import { join } from "node:path";
 import { test } from "node:test";
+import { formatTimestamp } from "tornado-ts/httputil";
 import { DictLoader } from "tornado-ts/template";
 import { expectLog, type TestServer } from "tornado-ts/testing";
 import {
@@ -17,16 +20,20 @@ import {
   type ErrorInfo,
   HTTPError,
   RequestHandler,
+  StaticFileHandler,
   url,
   RedirectHandler as WebRedirectHandler,
 } from "tornado-ts/web";
 import {
   cookieHeader,
   cookieJar,
+  fetchPath,
+  getAndHead,
   inProcess,
   lazyApp,
   lazyServer,
   post,
+  tornadoTestDir,
 } from "./support/suite-web-app.ts";
 
 // ---- SecureCookieV1Test / SecureCookieV2Test ------------------------------------------------
@@ -986,4 +993,364 @@ test("ErrorResponseTest.test_failed_write_error", async () => {
     },
     { logger: "tornado.application" },
   );
+});
+
+// ---- StaticFileTest -------------------------------------------------------------------------
+// Served from the static files of Tornado's own test folder, as the Python tests are.
+
+const staticDir = join(tornadoTestDir, "static");
+// The SHA-512 of static/robots.txt, the file's version.
+const ROBOTS_TXT_HASH =
+  "63a36e950e134b5217e33c763e88840c10a07d80e6057d92b9ac97508de7fb1f" +
+  "a6f0e9b7531e169657165ea764e8963399cb6d921ffe6078425aaafe54c04563";
+const robotsTxt = readFileSync(join(staticDir, "robots.txt"));
+
+class StaticUrlHandler extends RequestHandler {
+  get(path: string) {
+    const withVersion = Boolean(Number(this.getArgument("include_version", "1")));
+    this.write(this.staticUrl(path, { includeVersion: withVersion }));
+  }
+}
+
+class AbsoluteStaticUrlHandler extends StaticUrlHandler {
+  override initialize() {
+    this.includeHost = true;
+  }
+}
+
+class OverrideStaticUrlHandler extends RequestHandler {
+  get(path: string) {
+    const doInclude = Boolean(Number(this.getArgument("include_host")));
+    this.includeHost = !doInclude;
+    const regularUrl = this.staticUrl(path);
+    const overrideUrl = this.staticUrl(path, doInclude);
+    if (overrideUrl === regularUrl) return this.write("False");
+    const protocol = `${this.request.protocol}://`;
+    const checkRegular = regularUrl.startsWith(protocol) ? 0 : -1;
+    const checkOverride = overrideUrl.startsWith(protocol) ? 0 : -1;
+    const result = doInclude
+      ? checkOverride === 0 && checkRegular === -1
+      : checkOverride === -1 && checkRegular === 0;
+    this.write(result ? "True" : "False");
+  }
+}
+
+const staticFileApp = lazyApp(
+  () => [
+    ["/static_url/(.*)", StaticUrlHandler],
+    ["/abs_static_url/(.*)", AbsoluteStaticUrlHandler],
+    ["/override_static_url/(.*)", OverrideStaticUrlHandler],
+    ["/root_static/(.*)", StaticFileHandler, { path: "/" }],
+  ],
+  { staticPath: staticDir },
+);
+
+test("StaticFileTest.test_static_files", async () => {
+  const server = await staticFileApp();
+  let response = await server.fetch("/robots.txt");
+  assert.ok(response.text.includes("Disallow: /"));
+  response = await server.fetch("/static/robots.txt");
+  assert.ok(response.text.includes("Disallow: /"));
+  assert.equal(response.headers.get("Content-Type"), "text/plain");
+});
+
+test("StaticFileTest.test_static_compressed_files", async () => {
+  const server = await staticFileApp();
+  let response = await server.fetch("/static/sample.xml.gz");
+  assert.equal(response.headers.get("Content-Type"), "application/gzip");
+  response = await server.fetch("/static/sample.xml.bz2");
+  assert.equal(response.headers.get("Content-Type"), "application/octet-stream");
+  // The uncompressed file keeps its own type.
+  response = await server.fetch("/static/sample.xml");
+  assert.ok(
+    ["text/xml", "application/xml"].includes(response.headers.get("Content-Type") ?? ""),
+    response.headers.get("Content-Type"),
+  );
+});
+
+test("StaticFileTest.test_static_url", async () => {
+  const response = await (await staticFileApp()).fetch("/static_url/robots.txt");
+  assert.equal(response.text, `/static/robots.txt?v=${ROBOTS_TXT_HASH}`);
+});
+
+test("StaticFileTest.test_absolute_static_url", async () => {
+  const server = await staticFileApp();
+  const response = await server.fetch("/abs_static_url/robots.txt");
+  assert.equal(response.text, `${server.url("/")}static/robots.txt?v=${ROBOTS_TXT_HASH}`);
+});
+
+test("StaticFileTest.test_relative_version_exclusion", async () => {
+  const response = await (await staticFileApp()).fetch("/static_url/robots.txt?include_version=0");
+  assert.equal(response.text, "/static/robots.txt");
+});
+
+test("StaticFileTest.test_absolute_version_exclusion", async () => {
+  const server = await staticFileApp();
+  const response = await server.fetch("/abs_static_url/robots.txt?include_version=0");
+  assert.equal(response.text, `${server.url("/")}static/robots.txt`);
+});
+
+test("StaticFileTest.test_include_host_override", async () => {
+  const server = await staticFileApp();
+  for (const includeHost of [0, 1]) {
+    const response = await server.fetch(
+      `/override_static_url/robots.txt?include_host=${includeHost}`,
+    );
+    assert.equal(response.text, "True");
+  }
+});
+
+test("StaticFileTest.test_static_304_if_modified_since", async () => {
+  const server = await staticFileApp();
+  const response1 = await getAndHead(server, "/static/robots.txt");
+  const response2 = await getAndHead(server, "/static/robots.txt", {
+    "If-Modified-Since": response1.headers.get("Last-Modified")!,
+  });
+  assert.equal(response2.code, 304);
+  assert.ok(!response2.headers.has("Content-Length"));
+});
+
+test("StaticFileTest.test_static_304_if_none_match", async () => {
+  const server = await staticFileApp();
+  const response1 = await getAndHead(server, "/static/robots.txt");
+  const response2 = await getAndHead(server, "/static/robots.txt", {
+    "If-None-Match": response1.headers.get("Etag")!,
+  });
+  assert.equal(response2.code, 304);
+});
+
+test("StaticFileTest.test_static_304_etag_modified_bug", async () => {
+  const server = await staticFileApp();
+  const response1 = await getAndHead(server, "/static/robots.txt");
+  const response2 = await getAndHead(server, "/static/robots.txt", {
+    "If-None-Match": '"MISMATCH"',
+    "If-Modified-Since": response1.headers.get("Last-Modified")!,
+  });
+  assert.equal(response2.code, 200);
+});
+
+test("StaticFileTest.test_static_if_modified_since_pre_epoch", async () => {
+  // Some clients send a date before 1970 to defeat caches.
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    "If-Modified-Since": "Fri, 01 Jan 1960 00:00:00 GMT",
+  });
+  assert.equal(response.code, 200);
+});
+
+test("StaticFileTest.test_static_if_modified_since_time_zone", async () => {
+  // Times just before and after the file's modification time: the date is read as GMT.
+  const server = await staticFileApp();
+  const mtime = statSync(join(staticDir, "robots.txt")).mtimeMs / 1000;
+  let response = await getAndHead(server, "/static/robots.txt", {
+    "If-Modified-Since": formatTimestamp(mtime - 1),
+  });
+  assert.equal(response.code, 200);
+  response = await getAndHead(server, "/static/robots.txt", {
+    "If-Modified-Since": formatTimestamp(mtime + 1),
+  });
+  assert.equal(response.code, 304);
+});
+
+test("StaticFileTest.test_static_etag", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt");
+  assert.equal(response.headers.get("Etag"), `"${ROBOTS_TXT_HASH}"`);
+});
+
+test("StaticFileTest.test_static_with_range", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=0-9",
+  });
+  assert.equal(response.code, 206);
+  assert.equal(response.text, "User-agent");
+  assert.equal(response.headers.get("Etag"), `"${ROBOTS_TXT_HASH}"`);
+  assert.equal(response.headers.get("Content-Length"), "10");
+  assert.equal(response.headers.get("Content-Range"), "bytes 0-9/26");
+});
+
+test("StaticFileTest.test_static_with_range_full_file", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=0-",
+  });
+  // A 206 for "bytes=0-" would upset some browsers: the whole file is a 200.
+  assert.equal(response.code, 200);
+  assert.deepEqual(response.body, robotsTxt);
+  assert.equal(response.headers.get("Content-Length"), "26");
+  assert.equal(response.headers.get("Content-Range"), undefined);
+});
+
+test("StaticFileTest.test_static_with_range_full_past_end", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=0-10000000",
+  });
+  assert.equal(response.code, 200);
+  assert.deepEqual(response.body, robotsTxt);
+  assert.equal(response.headers.get("Content-Length"), "26");
+  assert.equal(response.headers.get("Content-Range"), undefined);
+});
+
+test("StaticFileTest.test_static_with_range_partial_past_end", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=1-10000000",
+  });
+  assert.equal(response.code, 206);
+  assert.deepEqual(response.body, robotsTxt.subarray(1));
+  assert.equal(response.headers.get("Content-Length"), "25");
+  assert.equal(response.headers.get("Content-Range"), "bytes 1-25/26");
+});
+
+test("StaticFileTest.test_static_with_range_end_edge", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=22-",
+  });
+  assert.equal(response.text, ": /\n");
+  assert.equal(response.headers.get("Content-Length"), "4");
+  assert.equal(response.headers.get("Content-Range"), "bytes 22-25/26");
+});
+
+test("StaticFileTest.test_static_with_range_neg_end", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=-4",
+  });
+  assert.equal(response.text, ": /\n");
+  assert.equal(response.headers.get("Content-Length"), "4");
+  assert.equal(response.headers.get("Content-Range"), "bytes 22-25/26");
+});
+
+test("StaticFileTest.test_static_with_range_neg_past_start", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=-1000000",
+  });
+  assert.equal(response.code, 200);
+  assert.deepEqual(response.body, robotsTxt);
+  assert.equal(response.headers.get("Content-Length"), "26");
+  assert.equal(response.headers.get("Content-Range"), undefined);
+});
+
+test("StaticFileTest.test_static_invalid_range", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "asdf",
+  });
+  assert.equal(response.code, 200);
+});
+
+test("StaticFileTest.test_static_unsatisfiable_range_zero_suffix", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=-0",
+  });
+  assert.equal(response.headers.get("Content-Range"), "bytes */26");
+  assert.equal(response.code, 416);
+});
+
+test("StaticFileTest.test_static_unsatisfiable_range_invalid_start", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=26",
+  });
+  assert.equal(response.code, 416);
+  assert.equal(response.headers.get("Content-Range"), "bytes */26");
+});
+
+test("StaticFileTest.test_static_unsatisfiable_range_end_less_than_start", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=10-3",
+  });
+  assert.equal(response.code, 416);
+  assert.equal(response.headers.get("Content-Range"), "bytes */26");
+});
+
+test("StaticFileTest.test_static_head", async () => {
+  const response = await (await staticFileApp()).fetch("/static/robots.txt", { method: "HEAD" });
+  assert.equal(response.code, 200);
+  // No body, but the length of the one a GET would get.
+  assert.equal(response.text, "");
+  assert.equal(response.headers.get("Content-Length"), "26");
+  assert.equal(response.headers.get("Etag"), `"${ROBOTS_TXT_HASH}"`);
+});
+
+test("StaticFileTest.test_static_head_range", async () => {
+  const response = await (await staticFileApp()).fetch("/static/robots.txt", {
+    method: "HEAD",
+    headers: { Range: "bytes=1-4" },
+  });
+  assert.equal(response.code, 206);
+  assert.equal(response.text, "");
+  assert.equal(response.headers.get("Content-Length"), "4");
+  assert.equal(response.headers.get("Etag"), `"${ROBOTS_TXT_HASH}"`);
+});
+
+test("StaticFileTest.test_static_range_if_none_match", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/robots.txt", {
+    Range: "bytes=1-4",
+    "If-None-Match": `"${ROBOTS_TXT_HASH}"`,
+  });
+  assert.equal(response.code, 304);
+  assert.equal(response.text, "");
+  assert.ok(!response.headers.has("Content-Length"));
+  assert.equal(response.headers.get("Etag"), `"${ROBOTS_TXT_HASH}"`);
+});
+
+test("StaticFileTest.test_static_404", async () => {
+  const response = await getAndHead(await staticFileApp(), "/static/blarg");
+  assert.equal(response.code, 404);
+});
+
+test("StaticFileTest.test_path_traversal_protection", async () => {
+  const server = await staticFileApp();
+  const response = await expectLog(
+    /not in root static directory/,
+    () => getAndHead(server, "/static/../static_foo.txt"),
+    { logger: "tornado.general" },
+  );
+  // A 403: not a 200 (the check failed) nor a 404 (the file is missing).
+  assert.equal(response.code, 403);
+});
+
+test("StaticFileTest.test_root_static_path", async () => {
+  // A root of "/" (an application doing its own validation) still serves files.
+  const path = join(staticDir, "robots.txt");
+  const response = await getAndHead(await staticFileApp(), `/root_static${encodeURI(path)}`);
+  assert.equal(response.code, 200);
+});
+
+// ---- StaticDefaultFilenameTest / StaticDefaultFilenameRootTest / StaticFileWithPathTest ------
+
+const staticDefaultFilenameApp = lazyApp(() => [], {
+  staticPath: staticDir,
+  staticHandlerArgs: { defaultFilename: "index.html" },
+});
+
+test("StaticDefaultFilenameTest.test_static_default_filename", async () => {
+  const response = await (await staticDefaultFilenameApp()).fetch("/static/dir/");
+  assert.equal(response.code, 200);
+  assert.equal(response.text, "this is the index\n");
+});
+
+test("StaticDefaultFilenameTest.test_static_default_redirect", async () => {
+  const response = await (await staticDefaultFilenameApp()).fetch("/static/dir");
+  assert.equal(response.code, 301);
+  assert.ok(response.headers.get("Location")!.endsWith("/static/dir/"));
+});
+
+test("StaticDefaultFilenameRootTest.test_no_open_redirect", async () => {
+  // The open redirect fixed in Tornado 6.3.2 needed a "/" prefix, a default filename and the
+  // static folder's absolute path.
+  const server = await lazyApp(() => [], {
+    staticPath: staticDir,
+    staticHandlerArgs: { defaultFilename: "index.html" },
+    staticUrlPrefix: "/",
+  })();
+  const response = await expectLog(
+    /cannot redirect path with two initial slashes/,
+    () => fetchPath(server, `//evil.com/../${tornadoTestDir}/static/dir`),
+    { logger: "tornado.general" },
+  );
+  assert.equal(response.code, 403);
+});
+
+test("StaticFileWithPathTest.test_serve", async () => {
+  const server = await lazyApp(
+    () => [["/foo/(.*)", StaticFileHandler, { path: join(tornadoTestDir, "templates") }]],
+    { staticPath: staticDir, staticHandlerArgs: { defaultFilename: "index.html" } },
+  )();
+  const response = await server.fetch("/foo/utf8.html");
+  assert.deepEqual(response.body, Buffer.from("H\xc3\xa9llo\n", "latin1"));
 });

@@ -1,8 +1,12 @@
 // Shared by the port of Tornado's web_test.py: one server per Python test class, started on first
 // use and closed when the file's tests are done (Tornado's AsyncHTTPTestCase starts one per test;
 // the classes' handlers keep no state between tests, so one per class serves the same requests).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { after } from "node:test";
 import type { HTTPServerOptions } from "tornado-ts/httpserver";
+import { HTTPHeaders } from "tornado-ts/httputil";
 import { accessLog, Level } from "tornado-ts/log";
 import { InProcessClient, type TestFetchOptions, TestServer } from "tornado-ts/testing";
 import { Application, type ApplicationSettings, type Route } from "tornado-ts/web";
@@ -74,4 +78,85 @@ export function post(body: string | Uint8Array, options: TestFetchOptions = {}):
     ...(options.headers as Record<string, string> | undefined),
   };
   return { ...options, method: "POST", body, headers };
+}
+
+/** The folder of Tornado's own tests as installed (Debian's python3-tornado), for their data files. */
+export const tornadoTestDir: string = execFileSync(
+  "/usr/bin/python3",
+  ["-c", "import tornado.test; print(tornado.test.__path__[0])"],
+  { encoding: "utf8" },
+).trim();
+
+/** A response of {@link fetchPath}. */
+export interface RawPathResponse {
+  code: number;
+  reason: string;
+  headers: HTTPHeaders;
+  body: Buffer;
+  text: string;
+}
+
+/**
+ * Fetches `path` exactly as given (no `..` or `//` folding, which URL parsing would do), as
+ * Tornado's simple_httpclient sends it.
+ */
+export function fetchPath(
+  server: TestServer,
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawPathResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      host: "127.0.0.1",
+      port: server.port,
+      path,
+      method: options.method ?? "GET",
+      headers: options.headers,
+      agent: false,
+    });
+    req.on("error", reject);
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const body = Buffer.concat(chunks);
+        resolve({
+          code: res.statusCode ?? 0,
+          reason: res.statusMessage ?? "",
+          headers: HTTPHeaders.fromRaw(res.rawHeaders),
+          body,
+          text: body.toString("utf8"),
+        });
+      });
+    });
+    req.end();
+  });
+}
+
+/**
+ * Tornado's `get_and_head`: a HEAD then a GET of `path`; fails when a `Content-*` header differs
+ * between the two, and returns the GET's response.
+ */
+export async function getAndHead(
+  server: TestServer,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<RawPathResponse> {
+  const head = await fetchPath(server, path, { method: "HEAD", headers });
+  const get = await fetchPath(server, path, { headers });
+  const names = new Set<string>();
+  for (const response of [head, get]) {
+    for (const [name] of response.headers.getAll()) {
+      if (name.startsWith("Content-")) names.add(name);
+    }
+  }
+  for (const name of names) {
+    assert.equal(
+      head.headers.get(name),
+      get.headers.get(name),
+      `${name} differs between GET (${get.headers.get(name)}) and HEAD (${head.headers.get(name)})`,
+    );
+  }
+  return get;
 }
