@@ -8,7 +8,9 @@ import { readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
-import { formatTimestamp } from "tornado-ts/httputil";
+import { gunzipSync } from "node:zlib";
+import { formatTimestamp, type HTTPHeaders } from "tornado-ts/httputil";
+import { appLog } from "tornado-ts/log";
 import { DictLoader } from "tornado-ts/template";
 import { expectLog, type TestServer } from "tornado-ts/testing";
 import {
@@ -17,8 +19,10 @@ import {
   authenticated,
   createSignedValue,
   decodeSignedValueBytes,
+  ErrorHandler,
   type ErrorInfo,
   HTTPError,
+  MIN_COMPRESS_LENGTH,
   RequestHandler,
   StaticFileHandler,
   url,
@@ -1353,4 +1357,496 @@ test("StaticFileWithPathTest.test_serve", async () => {
   )();
   const response = await server.fetch("/foo/utf8.html");
   assert.deepEqual(response.body, Buffer.from("H\xc3\xa9llo\n", "latin1"));
+});
+
+// ---- CustomStaticFileTest -------------------------------------------------------------------
+
+class MyStaticFileHandler extends StaticFileHandler {
+  static override makeStaticUrl(settings: ApplicationSettings, path: string): string {
+    const versionHash = MyStaticFileHandler.getVersion(settings, path);
+    const extension = path.lastIndexOf(".");
+    return `/static/${path.slice(0, extension)}.${versionHash}.${path.slice(extension + 1)}`;
+  }
+  override parseUrlPath(urlPath: string): string {
+    const extension = urlPath.lastIndexOf(".");
+    const version = urlPath.lastIndexOf(".", extension - 1);
+    return urlPath.slice(0, version) + urlPath.slice(extension);
+  }
+  static override getAbsolutePath(_root: string, path: string): string {
+    return `CustomStaticFileTest:${path}`;
+  }
+  override validateAbsolutePath(_root: string, absolutePath: string): string {
+    return absolutePath;
+  }
+  static override async *getContent(
+    path: string,
+    start: number | null = null,
+    end: number | null = null,
+  ): AsyncGenerator<Buffer> {
+    assert.ok(start === null && end === null);
+    if (path !== "CustomStaticFileTest:foo.txt") throw new Error(`unexpected path ${path}`);
+    yield Buffer.from("bar");
+  }
+  override getContentSize(): number {
+    if (this.absolutePath === "CustomStaticFileTest:foo.txt") return 3;
+    throw new Error(`unexpected path ${this.absolutePath}`);
+  }
+  override getModifiedTime(): Date | undefined {
+    return undefined;
+  }
+  static override getVersion(_settings: ApplicationSettings, _path: string): string {
+    return "42";
+  }
+}
+
+const customStaticApp = lazyApp(
+  () => [
+    [
+      "/static_url/(.*)",
+      class extends RequestHandler {
+        get(path: string) {
+          this.write(this.staticUrl(path));
+        }
+      },
+    ],
+  ],
+  { staticPath: "dummy", staticHandlerClass: MyStaticFileHandler },
+);
+
+test("CustomStaticFileTest.test_serve", async () => {
+  const response = await (await customStaticApp()).fetch("/static/foo.42.txt");
+  assert.equal(response.text, "bar");
+});
+
+test("CustomStaticFileTest.test_static_url", async () => {
+  const server = await customStaticApp();
+  const response = await expectLog(
+    "Could not open static file",
+    () => server.fetch("/static_url/foo.txt"),
+    { required: false },
+  );
+  assert.equal(response.text, "/static/foo.42.txt");
+});
+
+// ---- HostMatchingTest / DefaultHostMatchingTest ---------------------------------------------
+
+class ReplyHandler extends RequestHandler {
+  reply = "";
+  override initialize(args: { reply: string }) {
+    this.reply = args.reply;
+  }
+  get() {
+    this.write(this.reply);
+  }
+}
+
+test("HostMatchingTest.test_host_matching", async () => {
+  const app = new Application([["/foo", ReplyHandler, { reply: "wildcard" }]]);
+  const server = await lazyServer(() => app)();
+  app.addHandlers("www.example.com", [["/foo", ReplyHandler, { reply: "[0]" }]]);
+  app.addHandlers("www\\.example\\.com", [["/bar", ReplyHandler, { reply: "[1]" }]]);
+  app.addHandlers("www.example.com", [["/baz", ReplyHandler, { reply: "[2]" }]]);
+  app.addHandlers("www.e.*e.com", [["/baz", ReplyHandler, { reply: "[3]" }]]);
+
+  assert.equal((await server.fetch("/foo")).text, "wildcard");
+  assert.equal((await server.fetch("/bar")).code, 404);
+  assert.equal((await server.fetch("/baz")).code, 404);
+  const host = (name: string) => ({ headers: { Host: name } });
+  assert.equal((await server.fetch("/foo", host("www.example.com"))).text, "[0]");
+  assert.equal((await server.fetch("/bar", host("www.example.com"))).text, "[1]");
+  assert.equal((await server.fetch("/baz", host("www.example.com"))).text, "[2]");
+  assert.equal((await server.fetch("/baz", host("www.exe.com"))).text, "[3]");
+});
+
+test("DefaultHostMatchingTest.test_default_host_matching", async () => {
+  const app = new Application([], { defaultHost: "www.example.com" });
+  const server = await lazyServer(() => app)();
+  app.addHandlers("www.example.com", [["/foo", ReplyHandler, { reply: "[0]" }]]);
+  app.addHandlers("www\\.example\\.com", [["/bar", ReplyHandler, { reply: "[1]" }]]);
+  app.addHandlers("www.test.com", [["/baz", ReplyHandler, { reply: "[2]" }]]);
+
+  assert.equal((await server.fetch("/foo")).text, "[0]");
+  assert.equal((await server.fetch("/bar")).text, "[1]");
+  assert.equal((await server.fetch("/baz")).code, 404);
+  // Behind a proxy (X-Real-Ip), the default host does not apply.
+  assert.equal((await server.fetch("/foo", { headers: { "X-Real-Ip": "127.0.0.1" } })).code, 404);
+
+  app.settings.defaultHost = "www.test.com";
+  assert.equal((await server.fetch("/baz")).text, "[2]");
+});
+
+// ---- NamedURLSpecGroupsTest -----------------------------------------------------------------
+
+test("NamedURLSpecGroupsTest.test_named_urlspec_groups", async () => {
+  class PathEchoHandler extends RequestHandler {
+    get(path: string) {
+      this.write(path);
+    }
+  }
+  const server = await lazyApp(() => [
+    ["/str/(?<path>.*)", PathEchoHandler],
+    ["/unicode/(?<path>.*)", PathEchoHandler],
+  ])();
+  assert.equal((await server.fetch("/str/foo")).text, "foo");
+  assert.equal((await server.fetch("/unicode/bar")).text, "bar");
+});
+
+// ---- ClearHeaderTest / Header204Test / Header304Test ----------------------------------------
+
+/** Tornado's SimpleHandlerTestCase: one handler at "/". */
+function simpleApp(
+  handler: new (...args: never[]) => RequestHandler,
+  settings: ApplicationSettings = {},
+) {
+  return lazyApp(() => [["/", handler as unknown as typeof RequestHandler]], settings);
+}
+
+test("ClearHeaderTest.test_clear_header", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.setHeader("h1", "foo");
+        this.setHeader("h2", "bar");
+        this.clearHeader("h1");
+        this.clearHeader("nonexistent");
+      }
+    },
+  )();
+  const response = await server.fetch("/");
+  assert.ok(!response.headers.has("h1"));
+  assert.equal(response.headers.get("h2"), "bar");
+});
+
+test("Header204Test.test_204_headers", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.setStatus(204);
+        return this.finish();
+      }
+    },
+  )();
+  const response = await server.fetch("/");
+  assert.equal(response.code, 204);
+  assert.ok(!response.headers.has("Content-Length"));
+  assert.ok(!response.headers.has("Transfer-Encoding"));
+});
+
+test("Header304Test.test_304_headers", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.setHeader("Content-Language", "en_US");
+        this.write("hello");
+      }
+    },
+  )();
+  const response1 = await server.fetch("/");
+  assert.equal(response1.headers.get("Content-Length"), "5");
+  assert.equal(response1.headers.get("Content-Language"), "en_US");
+  const response2 = await server.fetch("/", {
+    headers: { "If-None-Match": response1.headers.get("Etag")! },
+  });
+  assert.equal(response2.code, 304);
+  assert.ok(!response2.headers.has("Content-Length"));
+  assert.ok(!response2.headers.has("Content-Language"));
+  // Not an entity header, but chunking must not add it to a 304.
+  assert.ok(!response2.headers.has("Transfer-Encoding"));
+});
+
+// ---- StatusReasonTest -----------------------------------------------------------------------
+
+const statusReasonApp = simpleApp(
+  class extends RequestHandler {
+    get() {
+      const reason = this.request.arguments["reason"];
+      throw new HTTPError(Number(this.getArgument("code")), undefined, {
+        reason: reason ? reason[0]!.toString("utf8") : undefined,
+      });
+    }
+  },
+);
+
+test("StatusReasonTest.test_status", async () => {
+  const server = await statusReasonApp();
+  let response = await server.fetch("/?code=304");
+  assert.equal(response.code, 304);
+  assert.equal(response.reason, "Not Modified");
+  response = await server.fetch("/?code=304&reason=Foo");
+  assert.equal(response.code, 304);
+  assert.equal(response.reason, "Foo");
+  response = await server.fetch("/?code=682&reason=Bar");
+  assert.equal(response.code, 682);
+  assert.equal(response.reason, "Bar");
+  response = await server.fetch("/?code=682");
+  assert.equal(response.code, 682);
+  assert.equal(response.reason, "Unknown");
+});
+
+test("StatusReasonTest.test_header_injection", async () => {
+  const server = await statusReasonApp();
+  const response = await server.fetch("/?code=200&reason=OK%0D%0AX-Injection:injected");
+  assert.equal(response.code, 200);
+  assert.equal(response.reason, "Unknown");
+  assert.ok(!response.headers.has("X-Injection"));
+});
+
+test("StatusReasonTest.test_reason_xss", async () => {
+  const server = await statusReasonApp();
+  const response = await server.fetch("/?code=400&reason=<script>alert(1)</script>");
+  assert.equal(response.code, 400);
+  assert.equal(response.reason, "Unknown");
+  assert.ok(!response.text.includes("script"));
+  assert.ok(response.text.includes("Unknown"));
+});
+
+// ---- DateHeaderTest -------------------------------------------------------------------------
+
+test("DateHeaderTest.test_date_header", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.write("hello");
+      }
+    },
+  )();
+  const response = await server.fetch("/");
+  const headerDate = Date.parse(response.headers.get("Date")!);
+  assert.ok(Number.isFinite(headerDate));
+  assert.ok(headerDate - Date.now() < 2000);
+});
+
+// ---- RaiseWithReasonTest --------------------------------------------------------------------
+
+test("RaiseWithReasonTest.test_raise_with_reason", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        throw new HTTPError(682, undefined, { reason: "Foo" });
+      }
+    },
+  )();
+  const response = await server.fetch("/");
+  assert.equal(response.code, 682);
+  assert.equal(response.reason, "Foo");
+  assert.ok(response.text.includes("682: Foo"));
+});
+
+test("RaiseWithReasonTest.test_httperror_str", () => {
+  assert.equal(new HTTPError(682, undefined, { reason: "Foo" }).message, "HTTP 682: Foo");
+  assert.equal(
+    String(new HTTPError(682, undefined, { reason: "Foo" })),
+    "HTTPError: HTTP 682: Foo",
+  );
+});
+
+test("RaiseWithReasonTest.test_httperror_str_from_httputil", () => {
+  assert.equal(new HTTPError(682).message, "HTTP 682: Unknown");
+});
+
+// ---- ErrorHandlerXSRFTest -------------------------------------------------------------------
+
+// With no routes at all the default-host redirect would answer, so there is an explicit
+// ErrorHandler route as well as the implicit 404.
+const errorHandlerXsrfApp = lazyApp(() => [["/error", ErrorHandler, { statusCode: 417 }]], {
+  xsrfCookies: true,
+});
+
+test("ErrorHandlerXSRFTest.test_error_xsrf", async () => {
+  const response = await (await errorHandlerXsrfApp()).fetch("/error", post(""));
+  assert.equal(response.code, 417);
+});
+
+test("ErrorHandlerXSRFTest.test_404_xsrf", async () => {
+  const response = await (await errorHandlerXsrfApp()).fetch("/404", post(""));
+  assert.equal(response.code, 404);
+});
+
+// ---- GzipTestCase ---------------------------------------------------------------------------
+
+const gzipApp = simpleApp(
+  class extends RequestHandler {
+    get() {
+      for (const vary of this.getArguments("vary")) this.addHeader("Vary", vary);
+      // At least MIN_LENGTH bytes, so that compression applies.
+      this.write(`hello world${"!".repeat(MIN_COMPRESS_LENGTH)}`);
+    }
+  },
+  { compressResponse: true, staticPath: staticDir },
+);
+// Tornado's client asks for gzip unless told not to.
+const acceptGzip = { headers: { "Accept-Encoding": "gzip" } };
+
+function assertCompressed(response: { headers: HTTPHeaders; body: Buffer }): void {
+  assert.equal(response.headers.get("Content-Encoding"), "gzip");
+  gunzipSync(response.body);
+}
+
+test("GzipTestCase.test_gzip", async () => {
+  const response = await (await gzipApp()).fetch("/", acceptGzip);
+  assertCompressed(response);
+  assert.equal(response.headers.get("Vary"), "Accept-Encoding");
+});
+
+test("GzipTestCase.test_gzip_static", async () => {
+  // StaticFileHandler streams its responses: compressed separately from the simple case.
+  const response = await (await gzipApp()).fetch("/robots.txt", acceptGzip);
+  assertCompressed(response);
+  assert.equal(response.headers.get("Vary"), "Accept-Encoding");
+});
+
+test("GzipTestCase.test_gzip_not_requested", async () => {
+  const response = await (await gzipApp()).fetch("/");
+  assert.ok(!response.headers.has("Content-Encoding"));
+  assert.equal(response.headers.get("Vary"), "Accept-Encoding");
+});
+
+test("GzipTestCase.test_vary_already_present", async () => {
+  const response = await (await gzipApp()).fetch("/?vary=Accept-Language", acceptGzip);
+  assertCompressed(response);
+  assert.deepEqual(
+    response.headers
+      .get("Vary")!
+      .split(",")
+      .map((part) => part.trim()),
+    ["Accept-Language", "Accept-Encoding"],
+  );
+});
+
+test("GzipTestCase.test_vary_already_present_multiple", async () => {
+  const response = await (await gzipApp()).fetch("/?vary=Accept-Language&vary=Cookie", acceptGzip);
+  assertCompressed(response);
+  assert.deepEqual(
+    response.headers
+      .get("Vary")!
+      .split(",")
+      .map((part) => part.trim()),
+    ["Accept-Language", "Cookie", "Accept-Encoding"],
+  );
+});
+
+// ---- PathArgsInPrepareTest ------------------------------------------------------------------
+
+class PathArgsHandler extends RequestHandler {
+  override prepare() {
+    this.write({ args: this.pathArgs, kwargs: this.pathKwargs });
+  }
+  get(path: string) {
+    assert.equal(path, "foo");
+    return this.finish();
+  }
+}
+const pathArgsApp = lazyApp(() => [
+  ["/pos/(.*)", PathArgsHandler],
+  ["/kw/(?<path>.*)", PathArgsHandler],
+]);
+
+test("PathArgsInPrepareTest.test_pos", async () => {
+  const response = await (await pathArgsApp()).fetch("/pos/foo");
+  assert.equal(response.code, 200);
+  assert.deepEqual(response.json(), { args: ["foo"], kwargs: {} });
+});
+
+test("PathArgsInPrepareTest.test_kw", async () => {
+  const response = await (await pathArgsApp()).fetch("/kw/foo");
+  assert.equal(response.code, 200);
+  // Differs (docs/name-map.md#named-groups-are-path-args): named groups are passed to the
+  // method in order, so pathArgs lists them too; Tornado's path_args is [] here.
+  assert.deepEqual(response.json(), { args: ["foo"], kwargs: { path: "foo" } });
+});
+
+// ---- ClearAllCookiesTest --------------------------------------------------------------------
+
+test("ClearAllCookiesTest.test_clear_all_cookies", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.clearAllCookies();
+        this.write("ok");
+      }
+    },
+  )();
+  const response = await server.fetch("/", { headers: { Cookie: "foo=bar; baz=xyzzy" } });
+  const setCookies = response.headers.getList("Set-Cookie").sort();
+  assert.ok(/^baz=(""|);/.test(setCookies[0]!), setCookies[0]);
+  assert.ok(/^foo=(""|);/.test(setCookies[1]!), setCookies[1]);
+});
+
+// ---- ExceptionHandlerTest / BuggyLoggingTest ------------------------------------------------
+
+class PermissionError extends Error {
+  override name = "PermissionError";
+}
+
+const exceptionHandlerApp = simpleApp(
+  class extends RequestHandler {
+    get() {
+      const exc = this.getArgument("exc");
+      if (exc === "http") throw new HTTPError(410, "no longer here");
+      if (exc === "zero") throw new ZeroDivisionError("division by zero");
+      if (exc === "permission") throw new PermissionError("not allowed");
+    }
+    override writeError(statusCode: number, info: ErrorInfo = {}) {
+      if (info.error instanceof PermissionError) {
+        this.setStatus(403);
+        this.write("PermissionError");
+        return;
+      }
+      return super.writeError(statusCode, info);
+    }
+    override logException(error: unknown) {
+      if (error instanceof PermissionError) {
+        appLog.warning(`custom logging for PermissionError: ${error.message}`);
+      } else {
+        super.logException(error);
+      }
+    }
+  },
+);
+
+test("ExceptionHandlerTest.test_http_error", async () => {
+  // An HTTPError is logged as a warning, without a stack.
+  const server = await exceptionHandlerApp();
+  const response = await expectLog(/no longer here/, () => server.fetch("/?exc=http"), {
+    logger: "tornado.general",
+  });
+  assert.equal(response.code, 410);
+});
+
+test("ExceptionHandlerTest.test_unknown_error", async () => {
+  // Other errors are logged as errors, with the stack.
+  const server = await exceptionHandlerApp();
+  const response = await expectLog("Uncaught exception", () => server.fetch("/?exc=zero"), {
+    logger: "tornado.application",
+  });
+  assert.equal(response.code, 500);
+});
+
+test("ExceptionHandlerTest.test_known_error", async () => {
+  // logException can change the logging and writeError the response.
+  const server = await exceptionHandlerApp();
+  const response = await expectLog(
+    "custom logging for PermissionError: not allowed",
+    () => server.fetch("/?exc=permission"),
+    { logger: "tornado.application" },
+  );
+  assert.equal(response.code, 403);
+});
+
+test("BuggyLoggingTest.test_buggy_log_exception", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        throw new ZeroDivisionError("division by zero");
+      }
+      override logException() {
+        throw new ZeroDivisionError("division by zero");
+      }
+    },
+  )();
+  // Something is logged even though the application's logging is broken.
+  const response = await expectLog("Error in exception logger", () => server.fetch("/"), {
+    logger: "tornado.application",
+  });
+  assert.equal(response.code, 500);
 });
