@@ -5,10 +5,11 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { formatTimestamp, type HTTPHeaders } from "tornado-ts/httputil";
 import { Locale } from "tornado-ts/locale";
 import { appLog } from "tornado-ts/log";
@@ -19,14 +20,17 @@ import {
   type ApplicationSettings,
   authenticated,
   createSignedValue,
+  decodeSignedValue,
   decodeSignedValueBytes,
   ErrorHandler,
   type ErrorInfo,
+  getSignatureKeyVersion,
   HTTPError,
   MIN_COMPRESS_LENGTH,
   MissingArgumentError,
   RequestHandler,
   StaticFileHandler,
+  streamRequestBody,
   UIModule,
   url,
   RedirectHandler as WebRedirectHandler,
@@ -2164,4 +2168,434 @@ test("DefaultHandlerArgumentsTest.test_403", async () => {
     defaultHandlerArgs: { statusCode: 403 },
   })();
   assert.equal((await server.fetch("/")).code, 403);
+});
+
+// ---- StreamingRequestBodyTest ---------------------------------------------------------------
+
+/** A deferred value: a promise and the function that settles it. */
+function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+/** A raw connection sending `GET url` with a chunked body still to come; collects what comes back. */
+function connectChunked(server: TestServer, path: string, connectionClose: boolean) {
+  const socket = connect(server.port, "127.0.0.1");
+  const chunks: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+  socket.on("error", () => {});
+  const closed = new Promise<Buffer>((resolve) => {
+    socket.on("close", () => resolve(Buffer.concat(chunks)));
+  });
+  const written = new Promise<void>((resolve) => {
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${connectionClose ? "Connection: close\r\n" : ""}Transfer-Encoding: chunked\r\n\r\n`,
+      () => resolve(),
+    );
+  });
+  return { socket, written, readUntilClose: () => closed };
+}
+
+const streaming = {
+  prepared: deferred(),
+  data: deferred<Buffer>(),
+  finished: deferred(),
+  closed: deferred(),
+};
+
+@streamRequestBody
+class StreamingBodyHandler extends RequestHandler {
+  override prepare() {
+    streaming.prepared.resolve();
+  }
+  override dataReceived(data: Buffer) {
+    streaming.data.resolve(data);
+  }
+  get() {
+    streaming.finished.resolve();
+    this.write({});
+  }
+}
+
+@streamRequestBody
+class EarlyReturnHandler extends RequestHandler {
+  override prepare() {
+    // Finishing in prepare means dataReceived (there is none) is never reached.
+    throw new HTTPError(401);
+  }
+}
+
+@streamRequestBody
+class CloseDetectionHandler extends RequestHandler {
+  override onConnectionClose() {
+    super.onConnectionClose();
+    streaming.closed.resolve();
+  }
+}
+
+const streamingApp = lazyApp(() => [
+  ["/stream_body", StreamingBodyHandler],
+  ["/early_return", EarlyReturnHandler],
+  ["/close_detection", CloseDetectionHandler],
+]);
+
+test("StreamingRequestBodyTest.test_streaming_body", async () => {
+  const server = await streamingApp();
+  const stream = connectChunked(server, "/stream_body", true);
+  await streaming.prepared.promise;
+  stream.socket.write("4\r\nasdf\r\n");
+  // The first chunk arrives before the second is sent.
+  assert.equal((await streaming.data.promise).toString(), "asdf");
+  streaming.data = deferred<Buffer>();
+  stream.socket.write("4\r\nqwer\r\n");
+  assert.equal((await streaming.data.promise).toString(), "qwer");
+  stream.socket.write("0\r\n\r\n");
+  await streaming.finished.promise;
+  const data = await stream.readUntilClose();
+  assert.ok(data.toString().endsWith("{}"), data.toString());
+});
+
+test("StreamingRequestBodyTest.test_early_return", async () => {
+  const stream = connectChunked(await streamingApp(), "/early_return", false);
+  const data = await stream.readUntilClose();
+  assert.ok(data.toString().startsWith("HTTP/1.1 401"), data.toString());
+});
+
+test("StreamingRequestBodyTest.test_early_return_with_data", async () => {
+  const stream = connectChunked(await streamingApp(), "/early_return", false);
+  stream.socket.write("4\r\nasdf\r\n");
+  const data = await stream.readUntilClose();
+  assert.ok(data.toString().startsWith("HTTP/1.1 401"), data.toString());
+});
+
+test("StreamingRequestBodyTest.test_close_during_upload", async () => {
+  const stream = connectChunked(await streamingApp(), "/close_detection", false);
+  // Closed once the headers have gone out (a close before would take them back).
+  await stream.written;
+  stream.socket.destroy();
+  await streaming.closed.promise;
+});
+
+// ---- BaseStreamingRequestFlowControlTest ----------------------------------------------------
+// Each method returns a promise and yields to the event loop: no method may start before the
+// previous one has finished. Tornado runs these with chunk_size=10, so a 26-byte body arrives in
+// three chunks; tornado-ts has no chunk size option (docs/name-map.md#no-body-chunk-size) and
+// hands dataReceived the chunks as Node reads them, so the fixed and compressed bodies may come
+// in one chunk. The chunked body is sent as three chunks, each awaited by the server.
+
+const moment = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+@streamRequestBody
+class BaseFlowControlHandler extends RequestHandler {
+  method: string | null = null;
+  methods: string[] = [];
+  received: Buffer[] = [];
+  async inMethod(method: string, body: () => Promise<void>) {
+    if (this.method !== null) throw new Error(`entered method ${method} while in ${this.method}`);
+    this.method = method;
+    this.methods.push(method);
+    try {
+      await body();
+    } finally {
+      this.method = null;
+    }
+  }
+  override async prepare() {
+    // An asynchronous prepare does not hold dataReceived back in Tornado either: no inMethod.
+    this.methods.push("prepare");
+    await moment();
+  }
+  async post() {
+    await this.inMethod("post", moment);
+    this.write({ methods: this.methods, body: Buffer.concat(this.received).toString() });
+  }
+}
+
+// Tornado's @gen.coroutine variant: a plain method returning a promise.
+class DecoratedFlowControlHandler extends BaseFlowControlHandler {
+  override dataReceived(data: Buffer): Promise<void> {
+    this.received.push(data);
+    return this.inMethod("data_received", moment);
+  }
+}
+
+// Tornado's native coroutine variant: an async method.
+class NativeFlowControlHandler extends BaseFlowControlHandler {
+  override async dataReceived(data: Buffer): Promise<void> {
+    this.received.push(data);
+    await this.inMethod("data_received", async () => {
+      await moment();
+    });
+  }
+}
+
+const flowControlApps = [
+  lazyApp(() => [["/", DecoratedFlowControlHandler]], {}, { decompressRequest: true }),
+  lazyApp(() => [["/", NativeFlowControlHandler]], {}, { decompressRequest: true }),
+];
+
+function assertFlowControl(
+  json: { methods: string[]; body: string },
+  chunks: number | "any",
+): void {
+  assert.equal(json.body, "abcdefghijklmnopqrstuvwxyz".slice(0, json.body.length));
+  const { methods } = json;
+  assert.equal(methods[0], "prepare");
+  assert.equal(methods.at(-1), "post");
+  const middle = methods.slice(1, -1);
+  assert.ok(
+    middle.length > 0 && middle.every((method) => method === "data_received"),
+    `${methods}`,
+  );
+  if (chunks !== "any") assert.equal(middle.length, chunks);
+}
+
+test("BaseStreamingRequestFlowControlTest.test_flow_control_fixed_body", async () => {
+  for (const app of flowControlApps) {
+    const response = await (await app()).fetch("/", {
+      method: "POST",
+      body: "abcdefghijklmnopqrstuvwxyz",
+    });
+    assert.equal(response.code, 200, response.text);
+    const json = response.json() as { methods: string[]; body: string };
+    assert.equal(json.body, "abcdefghijklmnopqrstuvwxyz");
+    assertFlowControl(json, "any");
+  }
+});
+
+test("BaseStreamingRequestFlowControlTest.test_flow_control_chunked_body", async () => {
+  for (const app of flowControlApps) {
+    const server = await app();
+    const received = deferred<{ code: number; text: string }>();
+    const req = httpRequest({
+      host: "127.0.0.1",
+      port: server.port,
+      method: "POST",
+      path: "/",
+      agent: false,
+    });
+    req.on("response", (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("end", () =>
+        received.resolve({ code: res.statusCode ?? 0, text: Buffer.concat(parts).toString() }),
+      );
+    });
+    req.on("error", (error) => assert.fail(error));
+    // Three chunks, each written once the previous one has gone out (Tornado's body_producer).
+    for (const chunk of ["abcd", "efgh", "ijkl"]) {
+      await new Promise<void>((resolve) => req.write(chunk, () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    req.end();
+    const response = await received.promise;
+    assert.equal(response.code, 200, response.text);
+    const json = JSON.parse(response.text) as { methods: string[]; body: string };
+    assert.equal(json.body, "abcdefghijkl");
+    assertFlowControl(json, "any");
+  }
+});
+
+test("BaseStreamingRequestFlowControlTest.test_flow_control_compressed_body", async () => {
+  for (const app of flowControlApps) {
+    const response = await (await app()).fetch("/", {
+      method: "POST",
+      body: gzipSync("abcdefghijklmnopqrstuvwxyz"),
+      headers: { "Content-Encoding": "gzip" },
+    });
+    assert.equal(response.code, 200, response.text);
+    const json = response.json() as { methods: string[]; body: string };
+    assert.equal(json.body, "abcdefghijklmnopqrstuvwxyz");
+    assertFlowControl(json, "any");
+  }
+});
+
+// ---- IncorrectContentLengthTest -------------------------------------------------------------
+
+let serverError: unknown;
+const incorrectLengthApp = lazyApp(() => [
+  [
+    "/high",
+    class TooHigh extends RequestHandler {
+      get() {
+        this.setHeader("Content-Length", "42");
+        try {
+          return this.finish("ok");
+        } catch (error) {
+          serverError = error;
+          throw error;
+        }
+      }
+    },
+  ],
+  [
+    "/low",
+    class TooLow extends RequestHandler {
+      get() {
+        this.setHeader("Content-Length", "2");
+        try {
+          return this.finish("hello");
+        } catch (error) {
+          serverError = error;
+          throw error;
+        }
+      }
+    },
+  ],
+]);
+
+async function fetchFails(server: TestServer, path: string): Promise<void> {
+  await assert.rejects(fetchPath(server, path));
+}
+
+test("IncorrectContentLengthTest.test_content_length_too_high", async () => {
+  // Too high: the connection closes without completing the response, and the server logs.
+  const server = await incorrectLengthApp();
+  serverError = undefined;
+  await expectLog(
+    /Uncaught exception|Exception in callback/,
+    () =>
+      expectLog(
+        /Cannot send error response after headers written|Failed to flush partial response/,
+        () => fetchFails(server, "/high"),
+        { logger: "tornado.general" },
+      ),
+    { logger: "tornado.application" },
+  );
+  assert.equal((serverError as Error).message, "Tried to write 40 bytes less than Content-Length");
+});
+
+test("IncorrectContentLengthTest.test_content_length_too_low", async () => {
+  // Too low: the connection closes without the last of the body, so the client never sees the
+  // response complete.
+  const server = await incorrectLengthApp();
+  serverError = undefined;
+  await expectLog(
+    /Uncaught exception|Exception in callback/,
+    () =>
+      expectLog(
+        /Cannot send error response after headers written|Failed to flush partial response/,
+        () => fetchFails(server, "/low"),
+        { logger: "tornado.general" },
+      ),
+    { logger: "tornado.application" },
+  );
+  assert.equal((serverError as Error).message, "Tried to write more data than Content-Length");
+});
+
+// ---- ClientCloseTest ------------------------------------------------------------------------
+
+test("ClientCloseTest.test_client_close", async () => {
+  // The connection closes while the handler works: the client sees an error, and the server
+  // answers gracefully, logging nothing about the bytes it could not write.
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.request.socket.destroy();
+        this.write("hello");
+      }
+    },
+  )();
+  await fetchFails(server, "/");
+});
+
+// ---- SignedValueTest ------------------------------------------------------------------------
+
+const SECRET = "It's a secret to everybody";
+const SECRET_DICT = { 0: "asdfbasdf", 1: "12312312", 2: "2342342" };
+const present = () => 1300000000;
+const past = () => present() - 86400 * 32;
+
+test("SignedValueTest.test_known_values", () => {
+  const signedV1 = createSignedValue(SECRET, "key", "value", { version: 1, clock: present });
+  assert.equal(signedV1, "dmFsdWU=|1300000000|31c934969f53e48164c50768b40cbd7e2daaaa4f");
+  const signedV2 = createSignedValue(SECRET, "key", "value", { version: 2, clock: present });
+  assert.equal(
+    signedV2,
+    "2|1:0|10:1300000000|3:key|8:dmFsdWU=|" +
+      "3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e152",
+  );
+  assert.equal(createSignedValue(SECRET, "key", "value", { clock: present }), signedV2);
+  assert.equal(
+    decodeSignedValue(SECRET, "key", signedV1, { minVersion: 1, clock: present }),
+    "value",
+  );
+  assert.equal(
+    decodeSignedValue(SECRET, "key", signedV2, { minVersion: 2, clock: present }),
+    "value",
+  );
+});
+
+test("SignedValueTest.test_name_swap", () => {
+  const signed1 = createSignedValue(SECRET, "key1", "value", { clock: present });
+  const signed2 = createSignedValue(SECRET, "key2", "value", { clock: present });
+  // Each decoded under the other's name.
+  assert.equal(decodeSignedValue(SECRET, "key2", signed1, { clock: present }), null);
+  assert.equal(decodeSignedValue(SECRET, "key1", signed2, { clock: present }), null);
+});
+
+test("SignedValueTest.test_expired", () => {
+  const signed = createSignedValue(SECRET, "key1", "value", { clock: past });
+  assert.equal(decodeSignedValue(SECRET, "key1", signed, { clock: past }), "value");
+  assert.equal(decodeSignedValue(SECRET, "key1", signed, { clock: present }), null);
+});
+
+test("SignedValueTest.test_payload_tampering", () => {
+  // Variants of the value in test_known_values.
+  const sig = "3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e152";
+  const validate = (prefix: string) =>
+    decodeSignedValue(SECRET, "key", prefix + sig, { clock: present }) === "value";
+  assert.ok(validate("2|1:0|10:1300000000|3:key|8:dmFsdWU=|"));
+  // Another key version.
+  assert.ok(!validate("2|1:1|10:1300000000|3:key|8:dmFsdWU=|"));
+  // A field shorter than its length.
+  assert.ok(!validate("2|1:0|10:130000000|3:key|8:dmFsdWU=|"));
+  // A field longer than its length.
+  assert.ok(!validate("2|1:0|10:1300000000|3:keey|8:dmFsdWU=|"));
+});
+
+test("SignedValueTest.test_signature_tampering", () => {
+  const prefix = "2|1:0|10:1300000000|3:key|8:dmFsdWU=|";
+  const validate = (sig: string) =>
+    decodeSignedValue(SECRET, "key", prefix + sig, { clock: present }) === "value";
+  assert.ok(validate("3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e152"));
+  assert.ok(!validate("0".repeat(32)));
+  assert.ok(!validate("4d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e152"));
+  assert.ok(!validate("3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e153"));
+  assert.ok(!validate("3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e15"));
+  assert.ok(!validate("3d4e60b996ff9c5d5788e333a0cba6f238a22c6c0f94788870e1a9ecd482e1538"));
+});
+
+test("SignedValueTest.test_non_ascii", () => {
+  const value = Buffer.of(0xe9);
+  const signed = createSignedValue(SECRET, "key", value, { clock: present });
+  assert.deepEqual(decodeSignedValueBytes(SECRET, "key", signed, { clock: present }), value);
+});
+
+test("SignedValueTest.test_key_versioning_read_write_default_key", () => {
+  const value = Buffer.of(0xe9);
+  const signed = createSignedValue(SECRET_DICT, "key", value, { clock: present, keyVersion: 0 });
+  assert.deepEqual(decodeSignedValueBytes(SECRET_DICT, "key", signed, { clock: present }), value);
+});
+
+test("SignedValueTest.test_key_versioning_read_write_non_default_key", () => {
+  const value = Buffer.of(0xe9);
+  const signed = createSignedValue(SECRET_DICT, "key", value, { clock: present, keyVersion: 1 });
+  assert.deepEqual(decodeSignedValueBytes(SECRET_DICT, "key", signed, { clock: present }), value);
+});
+
+test("SignedValueTest.test_key_versioning_invalid_key", () => {
+  const value = Buffer.of(0xe9);
+  const signed = createSignedValue(SECRET_DICT, "key", value, { clock: present, keyVersion: 0 });
+  const newKeys = { 1: SECRET_DICT[1], 2: SECRET_DICT[2] };
+  assert.equal(decodeSignedValueBytes(newKeys, "key", signed, { clock: present }), null);
+});
+
+test("SignedValueTest.test_key_version_retrieval", () => {
+  const value = Buffer.of(0xe9);
+  const signed = createSignedValue(SECRET_DICT, "key", value, { clock: present, keyVersion: 1 });
+  assert.equal(getSignatureKeyVersion(signed), 1);
 });
