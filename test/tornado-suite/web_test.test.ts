@@ -11,24 +11,28 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { formatTimestamp, type HTTPHeaders } from "tornado-ts/httputil";
-import { Locale } from "tornado-ts/locale";
+import { Locale, loadGettextTranslations } from "tornado-ts/locale";
 import { appLog } from "tornado-ts/log";
 import { DictLoader } from "tornado-ts/template";
 import { expectLog, type TestServer } from "tornado-ts/testing";
 import {
   Application,
   type ApplicationSettings,
+  addslash,
   authenticated,
   createSignedValue,
   decodeSignedValue,
   decodeSignedValueBytes,
   ErrorHandler,
   type ErrorInfo,
+  Finish,
   getSignatureKeyVersion,
   HTTPError,
   MIN_COMPRESS_LENGTH,
   MissingArgumentError,
   RequestHandler,
+  RouteError,
+  removeslash,
   StaticFileHandler,
   streamRequestBody,
   UIModule,
@@ -2598,4 +2602,407 @@ test("SignedValueTest.test_key_version_retrieval", () => {
   const value = Buffer.of(0xe9);
   const signed = createSignedValue(SECRET_DICT, "key", value, { clock: present, keyVersion: 1 });
   assert.equal(getSignatureKeyVersion(signed), 1);
+});
+
+// ---- XSRFTest -------------------------------------------------------------------------------
+
+const xsrfApp = simpleApp(
+  class extends RequestHandler {
+    get() {
+      // Changing a setting per request: fine in this test, not in an application.
+      this.settings.xsrfCookieVersion = Number(this.getArgument("version", "2")) as 1 | 2;
+      this.write(this.xsrfToken);
+    }
+    post() {
+      this.write("ok");
+    }
+  },
+  { xsrfCookies: true },
+);
+
+async function getToken(oldToken?: string, version?: number): Promise<string> {
+  const server = await xsrfApp();
+  const response = await server.fetch(version === undefined ? "/" : `/?version=${version}`, {
+    headers: oldToken === undefined ? {} : cookieHeaders(oldToken),
+  });
+  assert.equal(response.code, 200);
+  return response.text;
+}
+
+const cookieHeaders = (token: string) => ({ Cookie: `_xsrf=${token}` });
+const xsrfBody = (token: string) => new URLSearchParams({ _xsrf: token }).toString();
+
+async function postXsrf(
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  return (await (await xsrfApp()).fetch(path, post(body, { headers }))).code;
+}
+
+test("XSRFTest.test_xsrf_fail_no_token", async () => {
+  const code = await expectLog(/'_xsrf' argument missing/, () => postXsrf("/", ""), {
+    logger: "tornado.general",
+  });
+  assert.equal(code, 403);
+});
+
+test("XSRFTest.test_xsrf_fail_body_no_cookie", async () => {
+  const token = await getToken();
+  const code = await expectLog(
+    /XSRF cookie does not match POST/,
+    () => postXsrf("/", xsrfBody(token)),
+    { logger: "tornado.general" },
+  );
+  assert.equal(code, 403);
+});
+
+test("XSRFTest.test_xsrf_fail_argument_invalid_format", async () => {
+  const token = await getToken();
+  const code = await expectLog(
+    /'_xsrf' argument has invalid format/,
+    () => postXsrf("/", xsrfBody("3|"), cookieHeaders(token)),
+    { logger: "tornado.general" },
+  );
+  assert.equal(code, 403);
+});
+
+test("XSRFTest.test_xsrf_fail_cookie_invalid_format", async () => {
+  const token = await getToken();
+  const code = await expectLog(
+    /XSRF cookie does not match POST/,
+    () => postXsrf("/", xsrfBody(token), cookieHeaders("3|")),
+    { logger: "tornado.general" },
+  );
+  assert.equal(code, 403);
+});
+
+test("XSRFTest.test_xsrf_fail_cookie_no_body", async () => {
+  const token = await getToken();
+  const code = await expectLog(
+    /'_xsrf' argument missing/,
+    () => postXsrf("/", "", cookieHeaders(token)),
+    { logger: "tornado.general" },
+  );
+  assert.equal(code, 403);
+});
+
+test("XSRFTest.test_xsrf_success_short_token", async () => {
+  assert.equal(await postXsrf("/", xsrfBody("deadbeef"), cookieHeaders("deadbeef")), 200);
+});
+
+test("XSRFTest.test_xsrf_success_non_hex_token", async () => {
+  assert.equal(await postXsrf("/", xsrfBody("xoxo"), cookieHeaders("xoxo")), 200);
+});
+
+test("XSRFTest.test_xsrf_success_post_body", async () => {
+  const token = await getToken();
+  assert.equal(await postXsrf("/", xsrfBody(token), cookieHeaders(token)), 200);
+});
+
+test("XSRFTest.test_xsrf_success_query_string", async () => {
+  const token = await getToken();
+  assert.equal(await postXsrf(`/?${xsrfBody(token)}`, "", cookieHeaders(token)), 200);
+});
+
+test("XSRFTest.test_xsrf_success_header", async () => {
+  const token = await getToken();
+  assert.equal(await postXsrf("/", "", { "X-Xsrftoken": token, ...cookieHeaders(token) }), 200);
+});
+
+test("XSRFTest.test_distinct_tokens", async () => {
+  // Every request gets a distinct token.
+  const tokens = new Set<string>();
+  for (let i = 0; i < 10; i++) tokens.add(await getToken());
+  assert.equal(tokens.size, 10);
+});
+
+test("XSRFTest.test_cross_user", async () => {
+  const token1 = await getToken();
+  const token2 = await getToken();
+  // Each token authenticates its own request.
+  for (const token of [token1, token2]) {
+    assert.equal(await postXsrf("/", xsrfBody(token), cookieHeaders(token)), 200);
+  }
+  // One in the cookie and the other in the body is refused.
+  for (const [cookieToken, bodyToken] of [
+    [token1, token2],
+    [token2, token1],
+  ] as const) {
+    const code = await expectLog(
+      /XSRF cookie does not match POST/,
+      () => postXsrf("/", xsrfBody(bodyToken), cookieHeaders(cookieToken)),
+      { logger: "tornado.general" },
+    );
+    assert.equal(code, 403);
+  }
+});
+
+test("XSRFTest.test_refresh_token", async () => {
+  // A user's token is stable: a page refreshed in one tab may update the cookie while another
+  // tab still holds the old token in its form.
+  const first = await getToken();
+  let token = first;
+  const tokensSeen = new Set([token]);
+  for (let i = 0; i < 5; i++) {
+    token = await getToken(token);
+    // Each refresh encodes it differently.
+    tokensSeen.add(token);
+    assert.equal(await postXsrf("/", xsrfBody(first), cookieHeaders(token)), 200);
+  }
+  assert.equal(tokensSeen.size, 6);
+});
+
+test("XSRFTest.test_versioning", async () => {
+  // Version 1 still makes a distinct token per request.
+  assert.notEqual(await getToken(undefined, 1), await getToken(undefined, 1));
+  // A refreshed version 1 token stays the same.
+  const v1Token = await getToken(undefined, 1);
+  for (let i = 0; i < 5; i++) assert.equal(await getToken(v1Token, 1), v1Token);
+  // Upgraded to a version 2 form of the same token; one v1 token maps to many v2 forms.
+  const v2Token = await getToken(v1Token);
+  assert.notEqual(v1Token, v2Token);
+  assert.notEqual(v2Token, await getToken(v1Token));
+  // The two versions are interchangeable.
+  for (const [cookieToken, bodyToken] of [
+    [v1Token, v2Token],
+    [v2Token, v1Token],
+  ] as const) {
+    assert.equal(await postXsrf("/", xsrfBody(bodyToken), cookieHeaders(cookieToken)), 200);
+  }
+});
+
+// ---- XSRFCookieKwargsTest -------------------------------------------------------------------
+
+test("XSRFCookieKwargsTest.test_xsrf_httponly", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.write(this.xsrfToken);
+      }
+    },
+    { xsrfCookies: true, xsrfCookieKwargs: { httpOnly: true, expiresDays: 2 } },
+  )();
+  const response = await server.fetch("/");
+  const header = response.headers.get("Set-Cookie")!;
+  assert.ok(header.toLowerCase().includes("httponly;"), header);
+  assert.ok(header.toLowerCase().includes("expires="), header);
+  const match = /; expires=(.+?);/.exec(header);
+  assert.ok(match, header);
+  const expires = Date.now() + 2 * 86400_000;
+  assert.ok(Math.abs(expires - Date.parse(match[1]!)) < 10_000, match[1]);
+});
+
+// ---- FinishExceptionTest --------------------------------------------------------------------
+
+test("FinishExceptionTest.test_finish_exception", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        this.setStatus(401);
+        this.setHeader("WWW-Authenticate", 'Basic realm="something"');
+        if (this.getArgument("finish_value", "")) throw new Finish("authentication required");
+        this.write("authentication required");
+        throw new Finish();
+      }
+    },
+  )();
+  for (const path of ["/", "/?finish_value=1"]) {
+    const response = await server.fetch(path);
+    assert.equal(response.code, 401);
+    assert.equal(response.headers.get("WWW-Authenticate"), 'Basic realm="something"');
+    assert.equal(response.text, "authentication required");
+  }
+});
+
+// ---- DecoratorTest --------------------------------------------------------------------------
+
+const decoratorApp = lazyApp(() => [
+  [
+    "/removeslash/",
+    class RemoveSlashHandler extends RequestHandler {
+      @removeslash
+      get() {}
+    },
+  ],
+  [
+    "/addslash",
+    class AddSlashHandler extends RequestHandler {
+      @addslash
+      get() {}
+    },
+  ],
+]);
+
+test("DecoratorTest.test_removeslash", async () => {
+  const server = await decoratorApp();
+  let response = await server.fetch("/removeslash/");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/removeslash");
+  response = await server.fetch("/removeslash/?foo=bar");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/removeslash?foo=bar");
+});
+
+test("DecoratorTest.test_addslash", async () => {
+  const server = await decoratorApp();
+  let response = await server.fetch("/addslash");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/addslash/");
+  response = await server.fetch("/addslash?foo=bar");
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), "/addslash/?foo=bar");
+});
+
+// ---- CacheTest ------------------------------------------------------------------------------
+
+const cacheApp = lazyApp(() => [
+  [
+    "/etag/(.*)",
+    class EtagHandler extends RequestHandler {
+      written = "";
+      get(computedEtag: string) {
+        this.written = computedEtag;
+        this.write(computedEtag);
+      }
+      // Tornado's test returns the first chunk written; here, what get() wrote.
+      override computeEtag() {
+        return this.written;
+      }
+    },
+  ],
+]);
+
+async function testEtag(computedEtag: string, etags: string, statusCode: number) {
+  const response = await (await cacheApp()).fetch(`/etag/${computedEtag}`, {
+    headers: { "If-None-Match": etags },
+  });
+  assert.equal(response.code, statusCode);
+}
+
+test("CacheTest.test_wildcard_etag", () => testEtag('"xyzzy"', "*", 304));
+test("CacheTest.test_strong_etag_match", () => testEtag('"xyzzy"', '"xyzzy"', 304));
+test("CacheTest.test_multiple_strong_etag_match", () =>
+  testEtag('"xyzzy1"', '"xyzzy1", "xyzzy2"', 304));
+test("CacheTest.test_strong_etag_not_match", () => testEtag('"xyzzy"', '"xyzzy1"', 200));
+test("CacheTest.test_multiple_strong_etag_not_match", () =>
+  testEtag('"xyzzy"', '"xyzzy1", "xyzzy2"', 200));
+test("CacheTest.test_weak_etag_match", () => testEtag('"xyzzy1"', 'W/"xyzzy1"', 304));
+test("CacheTest.test_multiple_weak_etag_match", () =>
+  testEtag('"xyzzy2"', 'W/"xyzzy1", W/"xyzzy2"', 304));
+test("CacheTest.test_weak_etag_not_match", () => testEtag('"xyzzy2"', 'W/"xyzzy1"', 200));
+test("CacheTest.test_multiple_weak_etag_not_match", () =>
+  testEtag('"xyzzy3"', 'W/"xyzzy1", W/"xyzzy2"', 200));
+
+// ---- RequestSummaryTest ---------------------------------------------------------------------
+
+test("RequestSummaryTest.test_missing_remote_ip", async () => {
+  const server = await simpleApp(
+    class extends RequestHandler {
+      get() {
+        // The remote address is optional: a missing one must not break the summary.
+        (this.request as { remoteIp: string | null }).remoteIp = null;
+        return this.finish(this.requestSummary());
+      }
+    },
+  )();
+  // Differs (docs/name-map.md#request-summary-missing-ip): JavaScript's null, not Python's None.
+  assert.equal((await server.fetch("/")).text, "GET / (null)");
+});
+
+// ---- HTTPErrorTest / ApplicationTest / URLSpecReverseTest -----------------------------------
+
+test("HTTPErrorTest.test_copy", () => {
+  const e = new HTTPError(403, undefined, { reason: "Go away" });
+  // Python's copy.copy: a shallow copy of the same class.
+  const e2 = Object.assign(Object.create(Object.getPrototypeOf(e)) as HTTPError, e);
+  assert.notEqual(e, e2);
+  assert.ok(e2 instanceof HTTPError);
+  assert.equal(e2.statusCode, e.statusCode);
+  assert.equal(e2.reason, e.reason);
+});
+
+test("ApplicationTest.test_listen", async () => {
+  const app = new Application([]);
+  const server = await app.listen(0, "127.0.0.1");
+  await server.stop();
+});
+
+test("URLSpecReverseTest.test_reverse", () => {
+  assert.equal(url("/favicon\\.ico", RequestHandler).reverse(), "/favicon.ico");
+  assert.equal(url("^/favicon\\.ico$", RequestHandler).reverse(), "/favicon.ico");
+});
+
+test("URLSpecReverseTest.test_non_reversible", () => {
+  // Regex features outside the groups (here \d) make a pattern irreversible; it still routes.
+  for (const path of ["^/api/v\\d+/foo/(\\w+)$"]) {
+    const spec = url(path, RequestHandler);
+    assert.throws(() => spec.reverse(), RouteError);
+  }
+});
+
+test("URLSpecReverseTest.test_reverse_arguments", () => {
+  assert.equal(url("^/api/v1/foo/(\\w+)$", RequestHandler).reverse("bar"), "/api/v1/foo/bar");
+  assert.equal(
+    url("/api\\.v1/foo/([0-9]+)/icon\\.png", RequestHandler).reverse(5),
+    "/api.v1/foo/5/icon.png",
+  );
+});
+
+// ---- RedirectHandlerTest --------------------------------------------------------------------
+
+const redirectApp = lazyApp(() => [
+  ["/src", WebRedirectHandler, { url: "/dst" }],
+  ["/src2", WebRedirectHandler, { url: "/dst2?foo=bar" }],
+  ["/(.*?)/(.*?)/(.*)", WebRedirectHandler, { url: "/{1}/{0}/{2}" }],
+]);
+
+async function assertRedirect(path: string, location: string) {
+  const response = await (await redirectApp()).fetch(path);
+  assert.equal(response.code, 301);
+  assert.equal(response.headers.get("Location"), location);
+}
+
+test("RedirectHandlerTest.test_basic_redirect", () => assertRedirect("/src", "/dst"));
+test("RedirectHandlerTest.test_redirect_with_argument", () =>
+  assertRedirect("/src?foo=bar", "/dst?foo=bar"));
+test("RedirectHandlerTest.test_redirect_with_appending_argument", () =>
+  assertRedirect("/src2?foo2=bar2", "/dst2?foo=bar&foo2=bar2"));
+test("RedirectHandlerTest.test_redirect_pattern", () => assertRedirect("/a/b/c", "/b/a/c"));
+
+// ---- AcceptLanguageTest ---------------------------------------------------------------------
+
+const acceptLanguageApp = lazyApp(() => {
+  loadGettextTranslations(join(tornadoTestDir, "gettext_translations"), "tornado_test");
+  return [
+    [
+      "/",
+      class AcceptLanguageHandler extends RequestHandler {
+        get() {
+          this.setHeader("Content-Language", this.getBrowserLocale().code.replace("_", "-"));
+          return this.finish("");
+        }
+      },
+    ],
+  ];
+});
+
+async function contentLanguage(acceptLanguage: string): Promise<string | undefined> {
+  const response = await (await acceptLanguageApp()).fetch("/", {
+    headers: { "Accept-Language": acceptLanguage },
+  });
+  return response.headers.get("Content-Language");
+}
+
+test("AcceptLanguageTest.test_accept_language", async () => {
+  assert.equal(await contentLanguage("fr-FR;q=0.9"), "fr-FR");
+  assert.equal(await contentLanguage("fr-FR; q=0.9"), "fr-FR");
+});
+
+test("AcceptLanguageTest.test_accept_language_ignore", async () => {
+  assert.equal(await contentLanguage("fr-FR;q=0"), "en-US");
+});
+
+test("AcceptLanguageTest.test_accept_language_invalid", async () => {
+  assert.equal(await contentLanguage("fr-FR;q=-1"), "en-US");
 });
