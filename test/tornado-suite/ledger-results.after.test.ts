@@ -86,6 +86,17 @@ test("every ported or differing ledger entry has a test of its name that passed 
     else if (seen[0] !== "pass")
       problems.push(`${key}: "${testName}" outcome ${seen[0]} in ${port}`);
   }
+  // Every top-level test of a ported file names a ledger entry of that file (a typo'd name would
+  // otherwise pass unnoticed beside the pending entry it meant to port).
+  const keys = new Set(Object.keys(ledger));
+  for (const result of results) {
+    if (result.file === null || result.nesting !== 0) continue;
+    const file = isAbsolute(result.file) ? relative(root, result.file) : result.file;
+    const match = /^test\/tornado-suite\/(\w+_test)\.test\.ts$/.exec(file);
+    if (match === null) continue;
+    const key = `${match[1]}.py::${result.name.replace(".", "::")}`;
+    if (!keys.has(key)) problems.push(`${file}: test "${result.name}" is not in the ledger`);
+  }
   assert.deepEqual(
     [...notRun].sort(),
     [],
