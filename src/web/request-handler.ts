@@ -1424,7 +1424,12 @@ export class RequestHandler {
       }
       return;
     }
-    this.logException(error);
+    try {
+      this.logException(error);
+    } catch (inner) {
+      // A broken logException must not stop the error response, as in Tornado.
+      appLog.error("Error in exception logger", inner);
+    }
     if (s.finished) return;
     if (s.connectionClosed && this.request.rawResponse?.destroyed) return;
     const status = error instanceof HTTPError ? error.statusCode : 500;

@@ -194,9 +194,9 @@ export class URLSpec {
     let out = this.#reverseParts[0]!;
     for (let i = 0; i < args.length; i++) {
       const value = args[i];
-      const text =
-        value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value);
-      out += urlEscape(text, false) + this.#reverseParts[i + 1]!;
+      // Bytes are escaped as they are (b"\xe9" -> %E9), text as its UTF-8, as in Tornado.
+      const part = value instanceof Uint8Array ? value : String(value);
+      out += urlEscape(part, false) + this.#reverseParts[i + 1]!;
     }
     return out;
   }

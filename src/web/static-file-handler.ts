@@ -106,10 +106,17 @@ async function hashVersion(
 ): Promise<string | null> {
   let version: string | null;
   try {
-    version =
-      cls.getContentVersion === StaticFileHandler.getContentVersion
-        ? await hashFile(absolutePath)
-        : cls.getContentVersion(absolutePath);
+    if (cls.getContentVersion !== StaticFileHandler.getContentVersion) {
+      version = cls.getContentVersion(absolutePath);
+    } else if (cls.getContent !== StaticFileHandler.getContent) {
+      // A handler that serves its own content (not files) is versioned by that content, as in
+      // Tornado, whose version hashes what get_content yields.
+      const hash = createHash("sha512");
+      for await (const chunk of cls.getContent(absolutePath)) hash.update(chunk);
+      version = hash.digest("hex");
+    } else {
+      version = await hashFile(absolutePath);
+    }
   } catch {
     logUnreadable(absolutePath);
     version = null;
