@@ -13,7 +13,13 @@ import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
-import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./errors.ts";
+import {
+  Finish,
+  HTTPError,
+  MissingArgumentError,
+  MissingSettingError,
+  UnsafeRedirectError,
+} from "./errors.ts";
 import {
   abortResponse,
   bodyLength,
@@ -40,6 +46,7 @@ import {
   staticUrlFor,
   templateNamespace,
 } from "./handler-templates.ts";
+import { unsafeRedirectReason } from "./redirect-target.ts";
 import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
@@ -863,10 +870,18 @@ export class RequestHandler {
 
   /**
    * Redirects to `url` (302, 301 when `permanent`, or `status`, which must be 3xx) and finishes.
-   * `url` is sent as given; see `isSafeRedirect` for checking a user-supplied `next` URL.
+   * `url` is an absolute `http`/`https` URL or a reference on this host (`/login`, `../up`); see
+   * `isSafeRedirect` for checking a user-supplied `next` URL.
+   *
+   * Differs from Tornado: any other scheme (`javascript:`, `data:`, `file:`, ...) and a reference a
+   * browser reads as another host (`//evil.example`, `/\evil.example`, `/<TAB>/evil.example`)
+   * throw an {@link UnsafeRedirectError} (the client gets a 500 and no `Location`). Write the
+   * scheme to send a client to another host: `https://cdn.example/`.
    */
   redirect(url: string, permanent = false, status?: number): void {
     if (this.#s.headersWritten) throw new Error("Cannot redirect after headers have been written");
+    const unsafe = unsafeRedirectReason(url);
+    if (unsafe !== null) throw new UnsafeRedirectError(unsafe);
     const code = status ?? (permanent ? 301 : 302);
     if (!Number.isInteger(code) || code < 300 || code > 399) {
       throw new RangeError(`Redirect status must be 3xx, got ${code}`);

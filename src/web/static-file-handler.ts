@@ -8,6 +8,7 @@ import { parseHttpDate } from "../httputil/dates.ts";
 import { genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
+import { unsafeRedirectReason } from "./redirect-target.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
 
@@ -428,11 +429,11 @@ export class StaticFileHandler extends RequestHandler {
     if (found?.info.isDirectory() && this.defaultFilename !== undefined) {
       const requestPath = this.request.path;
       if (!requestPath.endsWith("/")) {
-        // "//host/..." would be a protocol-relative URL: an open redirect.
-        if (requestPath.startsWith("//")) {
+        // "//host/..." or "/\\host/..." would name another host: an open redirect (CWE-601).
+        if (unsafeRedirectReason(requestPath) !== null) {
           throw new HTTPError(403, "cannot redirect path with two initial slashes");
         }
-        this.redirect(requestPath + "/", true);
+        this.redirect(`${requestPath}/`, true);
         return null;
       }
       target = join(target, this.defaultFilename);
