@@ -147,7 +147,12 @@ export class HTTPServerRequest {
     return this.raw.socket;
   }
 
-  /** The full URL: `protocol://host` plus `uri`. */
+  /**
+   * The full URL: `protocol://host` plus `uri`. The host is the client's `Host` header as sent
+   * (and the protocol its `X-Scheme`/`X-Forwarded-Proto` with `xheaders`): list the names the
+   * application answers in the `allowedHosts` setting before trusting it in links or emails, as
+   * requests for other hosts are then refused before any handler runs.
+   */
   fullUrl(): string {
     return `${this.protocol}://${this.host}${this.uri}`;
   }

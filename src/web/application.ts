@@ -16,8 +16,9 @@ import {
   takeContentEncoding,
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
-import { accessLog, appLog, genLog, Level } from "../log.ts";
+import { accessLog, appLog, clipForLog, genLog, Level } from "../log.ts";
 import type { BaseLoader } from "../template/index.ts";
+import { compileAllowedHosts } from "./allowed-hosts.ts";
 import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
@@ -117,6 +118,15 @@ export interface ApplicationSettings {
    * is legitimate). Not in Tornado.
    */
   requestHandlerTimeout?: number;
+  /**
+   * The host names this application answers, as in a `Host` header: `example.com` (that name),
+   * `.example.com` (the name and all its subdomains), `*` (any), each optionally with a port
+   * (`localhost:8000`; without one, any port). A request whose `Host` matches none gets a 400
+   * before routing, with its body unread, and a WARNING naming the host. Default: unset, every
+   * host is answered (as Tornado, where `fullUrl()`, `reverseUrl` hosts and redirects trust the
+   * client's `Host`); set it on a server reachable from a network. Not in Tornado.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** Makes the output transforms of one request (one per transform class). */
@@ -147,6 +157,18 @@ export class ErrorHandler extends RequestHandler {
   override checkXsrfCookie(): void {}
 }
 
+/** Answers a request whose `Host` is not in the `allowedHosts` setting: a 400, before routing. */
+class DisallowedHostHandler extends RequestHandler {
+  override prepare(): void {
+    throw new HTTPError(
+      400,
+      `Invalid Host header ${clipForLog(this.request.host)}: not in the allowedHosts setting`,
+    );
+  }
+
+  override checkXsrfCookie(): void {}
+}
+
 /**
  * A web application: routes, settings, and the entry point for the server (Tornado's `Application`).
  *
@@ -168,6 +190,7 @@ export class Application implements HTTPServerDelegate {
   readonly #defaultGroup: URLSpec[] = [];
   #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  readonly #hostAllowed: ((host: string, protocol: string) => boolean) | undefined;
 
   constructor(handlers: readonly Route[] = [], settings: ApplicationSettings = {}) {
     const effective: ApplicationSettings = { ...settings };
@@ -178,6 +201,10 @@ export class Application implements HTTPServerDelegate {
       effective.serveTraceback ??= true;
     }
     this.settings = effective;
+    this.#hostAllowed =
+      effective.allowedHosts === undefined
+        ? undefined
+        : compileAllowedHosts(effective.allowedHosts);
     this.#addSpecs(this.#defaultGroup, handlers);
     if (effective.staticPath !== undefined) {
       // As Tornado: the static routes come first, so they win over the application's own routes.
@@ -362,6 +389,13 @@ export class Application implements HTTPServerDelegate {
       const length = req.headers["content-length"];
       const hasBody =
         (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
+      if (this.#hostAllowed !== undefined && !this.#hostAllowed(request.host, request.protocol)) {
+        // The body is not read: the connection is closed after the answer.
+        if (hasBody) res.shouldKeepAlive = false;
+        const refusal = new DisallowedHostHandler(this, request);
+        handlerInternals().execute(refusal, [], {}).catch(reportListenerError);
+        return;
+      }
       if (!hasBody) {
         const running = this.handleRequest(request);
         if (running !== SETTLED) running.catch(reportListenerError);
