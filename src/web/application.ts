@@ -81,6 +81,12 @@ export interface ApplicationSettings {
   cookieSecret?: string | Record<number, string>;
   /** The key version used to sign, with a versioned `cookieSecret`. */
   keyVersion?: number;
+  /**
+   * The oldest signed-value format `getSecureCookie` accepts: 1 (default, as Tornado: the legacy
+   * HMAC-SHA1 format too) or 2 (only the current format; set it once no version 1 cookie is
+   * still in use).
+   */
+  minSignedValueVersion?: 1 | 2;
   /** Check XSRF tokens on POST, PUT, PATCH and DELETE. */
   xsrfCookies?: boolean;
   /** XSRF token format (default 2). */

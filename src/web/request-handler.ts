@@ -508,7 +508,8 @@ export class RequestHandler {
 
   /**
    * The value of the signed cookie `name` (or of `options.value`) when its signature checks out,
-   * else `null`: a missing, tampered, expired (older than `maxAgeDays`, default 31), renamed or
+   * else `null`: a missing, tampered, expired (older than `maxAgeDays`, default 31), renamed,
+   * too old a format (below `minVersion`, default the `minSignedValueVersion` setting) or
    * otherwise invalid cookie reads as absent, never as an error. Only request cookies are seen.
    * Returns text where Tornado returns bytes; use `decodeSignedValueBytes` for binary values.
    */
@@ -518,7 +519,7 @@ export class RequestHandler {
     // No spread copies here: in V8 they are slow to make and to read from.
     return decodeSignedValue(secret, name, value, {
       maxAgeDays: options.maxAgeDays,
-      minVersion: options.minVersion,
+      minVersion: options.minVersion ?? this.settings.minSignedValueVersion,
     });
   }
 
