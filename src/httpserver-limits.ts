@@ -9,7 +9,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { HTTPServerOptions } from "./httpserver.ts";
 import type { BodyParseLimits } from "./httputil/body.ts";
 import type { HTTPServerRequest } from "./httputil/request.ts";
-import { accessLog, genLog } from "./log.ts";
+import { accessLog, clipForLog, genLog } from "./log.ts";
 
 /** The default for `maxBufferSize`: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
@@ -400,7 +400,9 @@ export function answerBodyError(
       "close",
     ]);
     res.end(page);
-    accessLog.warning(`400 ${request.method} ${request.uri} (${request.remoteIp}) 0.00ms`);
+    accessLog.warning(
+      `400 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
+    );
     return;
   }
   res.destroy();

@@ -366,7 +366,7 @@ export class Application implements HTTPServerDelegate {
       handler.initialize(initArgs);
     } catch (error) {
       appLog.error(
-        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${request.uri}`,
+        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${clipForLog(request.uri)}`,
         error,
       );
       const fallback = new ErrorHandler(this, request);
@@ -503,7 +503,9 @@ function refuseBody(res: ServerResponse, limit: number, request: HTTPServerReque
     "close",
   ]);
   res.end(page);
-  accessLog.warning(`413 ${request.method} ${request.uri} (${request.remoteIp}) 0.00ms`);
+  accessLog.warning(
+    `413 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
+  );
 }
 
 function reportListenerError(error: unknown): void {

@@ -7,7 +7,7 @@ import type { HTTPServerRequest } from "../httputil/request.ts";
 import { onResponseClose } from "../httputil/response-close.ts";
 import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
-import { appLog, genLog } from "../log.ts";
+import { appLog, clipForLog, genLog } from "../log.ts";
 import { type BaseLoader, Loader } from "../template/index.ts";
 import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
@@ -450,7 +450,10 @@ export class RequestHandler {
         .trim()
         .toLowerCase();
       if (type !== "application/json" && !type.endsWith("+json")) {
-        throw new HTTPError(415, `Expected a JSON body, got Content-Type ${JSON.stringify(type)}`);
+        throw new HTTPError(
+          415,
+          `Expected a JSON body, got Content-Type ${clipForLog(JSON.stringify(type))}`,
+        );
       }
       let text: string;
       try {
@@ -464,7 +467,7 @@ export class RequestHandler {
         // chain walker) from changing an object's prototype.
         value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
-        throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
+        throw new HTTPError(400, `Invalid JSON body: ${clipForLog((error as Error).message)}`);
       }
       s.jsonBody = { value };
     }
@@ -1331,9 +1334,9 @@ export class RequestHandler {
       );
     } catch (error) {
       if (error instanceof BodyPartTooLargeError)
-        throw new HTTPError(413, `Invalid body: ${error.message}`, { cause: error });
+        throw new HTTPError(413, `Invalid body: ${clipForLog(error.message)}`, { cause: error });
       if (error instanceof BodyParseError)
-        throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
+        throw new HTTPError(400, `Invalid body: ${clipForLog(error.message)}`, { cause: error });
       throw error;
     }
     request.invalidateArguments();
@@ -1428,9 +1431,12 @@ export class RequestHandler {
     appLog.error(`Uncaught exception ${summary}\n${this.request.toString()}`, error);
   }
 
-  /** `METHOD uri (remote ip)`, as in log lines. */
+  /**
+   * `METHOD uri (remote ip)`, as in log lines; the URI cut to 200 bytes, with control characters
+   * escaped (see `clipForLog`).
+   */
   requestSummary(): string {
-    return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
+    return `${this.request.method} ${clipForLog(this.request.uri)} (${this.request.remoteIp})`;
   }
 }
 

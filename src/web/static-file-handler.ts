@@ -5,7 +5,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import mime from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
-import { genLog } from "../log.ts";
+import { clipForLog, genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
@@ -448,7 +448,7 @@ export class StaticFileHandler extends RequestHandler {
     // Path traversal (CWE-22): after "..", absolute paths and decoded "%2e%2e%2f" are resolved,
     // the file must still be inside the root directory.
     if (!isInside(rootPath, absolutePath)) {
-      throw new HTTPError(403, `${this.path} is not in root static directory`);
+      throw new HTTPError(403, `${clipForLog(this.path)} is not in root static directory`);
     }
     let target = absolutePath;
     if (target.includes("\0")) throw new HTTPError(404);
@@ -472,7 +472,7 @@ export class StaticFileHandler extends RequestHandler {
     }
     if (found === undefined) throw new HTTPError(404);
     const { info } = found;
-    if (!info.isFile()) throw new HTTPError(403, `${this.path} is not a file`);
+    if (!info.isFile()) throw new HTTPError(403, `${clipForLog(this.path)} is not a file`);
     this.#stat = info;
     return target;
   }

@@ -22,7 +22,7 @@ import {
 } from "../httpserver-limits.ts";
 import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
-import { genLog } from "../log.ts";
+import { clipForLog, genLog } from "../log.ts";
 import type { Application } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
@@ -205,7 +205,10 @@ export class MultipartStreamParser {
     const contentType = request.headerValue("content-type") ?? "";
     const [type, params] = parseHeaderParams(contentType);
     if (type !== "multipart/form-data") {
-      throw new HTTPError(415, `Expected a multipart/form-data body, got ${contentType}`);
+      throw new HTTPError(
+        415,
+        `Expected a multipart/form-data body, got ${clipForLog(contentType)}`,
+      );
     }
     if (!params["boundary"]) {
       throw new HTTPError(400, "Invalid multipart/form-data: missing boundary");
@@ -230,14 +233,18 @@ export class MultipartStreamParser {
         },
       });
     } catch (error) {
-      throw new HTTPError(400, `Invalid multipart/form-data: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new HTTPError(
+        400,
+        `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.#finished = new Promise((resolve) => this.#busboy.once("close", () => resolve()));
     this.#finished.catch(() => {});
     this.#busboy.on("error", (error: unknown) =>
-      this.#fail(400, `Invalid multipart/form-data: ${(error as Error).message}`),
+      this.#fail(400, `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`),
     );
     this.#busboy.on("partsLimit", () =>
       this.#fail(400, `Invalid multipart/form-data: more than ${this.#limits.parts} parts`),
