@@ -43,6 +43,8 @@ export interface BodyLimits {
   readonly bodyTimeoutMs: number;
   /** Whether `Content-Encoding: gzip` (and `deflate`, `br`) request bodies are decompressed. */
   readonly decompress: boolean;
+  /** Bytes all buffered bodies of the server may hold together. */
+  readonly bufferedBodyBudget: number;
   /** The multipart limits, every default filled in (`fileSize` left to the body limit when unset). */
   readonly multipart: Required<Omit<MultipartLimits, "fileSize">> & { fileSize?: number };
 }
@@ -86,6 +88,9 @@ export class BodyAbortedError extends Error {
   }
 }
 
+/** The default `bufferedBodyBudget`: 512 MiB. */
+const DEFAULT_BUFFERED_BODY_BUDGET = 512 * 1024 * 1024;
+
 /** Fills in the defaults of the body options of a server. */
 export function resolveBodyLimits(options: HTTPServerOptions): BodyLimits {
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
@@ -106,6 +111,7 @@ export function resolveBodyLimits(options: HTTPServerOptions): BodyLimits {
     maxBufferSize,
     bodyTimeoutMs: Math.max(0, (options.bodyTimeout ?? 0) * 1000),
     decompress: options.decompressRequest === true,
+    bufferedBodyBudget: options.bufferedBodyBudget ?? DEFAULT_BUFFERED_BODY_BUDGET,
     multipart,
   };
 }

@@ -66,6 +66,16 @@ export interface HTTPServerOptions {
    */
   maxBufferSize?: number;
   /**
+   * The bytes all bodies being read into memory at once may hold together (those of requests not
+   * yet answered), per server. Each body counts its `Content-Length` (a chunked or compressed body
+   * counts the whole body limit, the most it may grow to) from the moment it is accepted until its
+   * response ends. A body that would pass the budget gets a **503** with `Retry-After: 5` before
+   * any of it is read, and its connection is closed; bodies already accepted are unaffected.
+   * Default 512 MiB (five bodies of the largest default size, a fraction of a small server's
+   * memory); `Infinity` turns it off. Not in Tornado.
+   */
+  bufferedBodyBudget?: number;
+  /**
    * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
    * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
    * `requestTimeout` still bounds the whole request.

@@ -68,6 +68,7 @@ import {
   xsrfCookieName,
   xsrfCookieOptions,
   xsrfFormHtml,
+  xsrfRefusedUnread,
 } from "./xsrf.ts";
 
 /** What `write()` accepts: text, bytes, or a plain object sent as JSON. */
@@ -1179,6 +1180,12 @@ export class RequestHandler {
    * rule; it may be async.
    */
   checkXsrfCookie(): void | Promise<void> {
+    if (xsrfRefusedUnread.has(this.request)) {
+      throw new HTTPError(
+        403,
+        "XSRF cookie missing or not matching the token header; body not read",
+      );
+    }
     const submitted =
       this.getArgument(XSRF_ARGUMENT, null) ||
       this.request.headerValue("x-xsrftoken") ||
