@@ -124,6 +124,22 @@ interface RequestOverrides {
 
 const perRequest = new WeakMap<HTTPServerRequest, RequestOverrides>();
 
+// Requests that sent `Expect: 100-continue` and have not been told to go on yet.
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * Holds back the `100 Continue` of a request that asked for one (RFC 9110 section 10.1.1), until
+ * {@link sendContinue}: a request refused before its body is read gets only its final status.
+ */
+export function deferContinue(req: IncomingMessage): void {
+  awaitingContinue.add(req);
+}
+
+/** Sends the `100 Continue` a request asked for, once it is certain that its body will be read. */
+export function sendContinue(req: IncomingMessage, res: ServerResponse): void {
+  if (awaitingContinue.delete(req)) res.writeContinue();
+}
+
 /** Records the server's limits on a request with a body, for the parsers that run later. */
 export function attachBodyLimits(request: HTTPServerRequest, limits: BodyLimits): void {
   perRequest.set(request, { limits });

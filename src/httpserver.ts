@@ -15,7 +15,7 @@ import {
 import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
-import type { MultipartLimits } from "./httpserver-limits.ts";
+import { deferContinue, type MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
 import {
@@ -328,11 +328,12 @@ export class HTTPServer {
       : options.sslOptions
         ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
         : createHttpServer(nodeOptions, listener);
-    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
     // RFC 9110 section 10.1.1: a server may answer `Expect: 100-continue` with the final status
-    // instead; a body that is announced too large gets its 413 without inviting the upload.
+    // instead; the application sends `100 Continue` only once it is going to read the body, so a
+    // body refused unread (too large, an unlisted host, a failing XSRF check, over the memory
+    // budget) gets its final status without inviting the upload.
     this.nodeServer.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-      if (!(Number(req.headers["content-length"]) > maxBodySize)) res.writeContinue();
+      deferContinue(req);
       this.nodeServer.emit("request", req, res);
     });
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {

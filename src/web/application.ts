@@ -13,6 +13,7 @@ import {
   readLimitedBody,
   readPlainBody,
   resolveBodyLimits,
+  sendContinue,
   takeContentEncoding,
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
@@ -422,6 +423,7 @@ export class Application implements HTTPServerDelegate {
       // body is read, and serves the request once the body has been.
       const match = this.findHandler(request);
       if (isStreamingClass(this.#handlerClassFor(match))) {
+        sendContinue(req, res);
         attachBodyLimits(request, limits);
         this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
           reportListenerError,
@@ -453,6 +455,7 @@ export class Application implements HTTPServerDelegate {
       res.once("close", () => {
         claimed -= claim;
       });
+      sendContinue(req, res);
       // The multipart parser reads the limits later; a form-urlencoded body needs only the size.
       if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
         attachBodyLimits(request, limits);
