@@ -434,6 +434,12 @@ export class Application implements HTTPServerDelegate {
         refuseBody(res, maxBodySize, request);
         return;
       }
+      if (match === null && this.settings.defaultHandlerClass === undefined) {
+        // No route: the 404 does not depend on the body, which is not read.
+        res.shouldKeepAlive = false;
+        this.#serve(request, match).catch(reportListenerError);
+        return;
+      }
       if (
         (length === undefined || Number(length) > XSRF_UNREAD_MIN_BODY) &&
         this.#xsrfFailsWhateverTheBody(this.#handlerClassFor(match), request)

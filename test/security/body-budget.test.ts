@@ -107,6 +107,15 @@ describe("XSRF refused before the body is read", () => {
     assert.match(await received, /^HTTP\/1\.1 403 Forbidden\r\n/);
   });
 
+  it("answers a large POST to no route with 404 before its body", async () => {
+    const socket = await openSocket(server.port);
+    const received = answer(socket);
+    socket.write("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n");
+    const data = await received;
+    assert.match(data, /^HTTP\/1\.1 404 Not Found\r\n/);
+    assert.match(data, /\r\nConnection: close\r\n/i);
+  });
+
   it("reads and serves the body when the header token matches", async () => {
     const response = await server.fetch("/form", {
       method: "POST",
