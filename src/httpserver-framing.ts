@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { genLog } from "./log.ts";
+import { clipForLog, genLog } from "./log.ts";
 
 // RFC 3986 section 3.2.2/3.2.3: reg-name or IP-literal, then an optional port. No comma, no space.
 const VALID_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]*)(?::[0-9]*)?$/;
@@ -59,7 +59,10 @@ export function framingProblem(req: IncomingMessage): FramingProblem | undefined
     ) {
       hosts++;
       if (!VALID_HOST.test(raw[i + 1]!))
-        return { status: 400, reason: `Invalid Host header ${JSON.stringify(raw[i + 1])}` };
+        return {
+          status: 400,
+          reason: `Invalid Host header ${clipForLog(JSON.stringify(raw[i + 1]))}`,
+        };
     } else if (
       name.length === 17 &&
       (name === "Transfer-Encoding" ||
@@ -75,7 +78,10 @@ export function framingProblem(req: IncomingMessage): FramingProblem | undefined
   if (codings > 0) {
     const value = req.headers["transfer-encoding"] ?? "";
     if (codings > 1 || value.trim().toLowerCase() !== "chunked")
-      return { status: 400, reason: `Unsupported Transfer-Encoding ${JSON.stringify(value)}` };
+      return {
+        status: 400,
+        reason: `Unsupported Transfer-Encoding ${clipForLog(JSON.stringify(value))}`,
+      };
   }
   return undefined;
 }

@@ -9,7 +9,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { HTTPServerOptions } from "./httpserver.ts";
 import type { BodyParseLimits } from "./httputil/body.ts";
 import type { HTTPServerRequest } from "./httputil/request.ts";
-import { accessLog, genLog } from "./log.ts";
+import { accessLog, clipForLog, genLog } from "./log.ts";
 
 /** The default for `maxBufferSize`: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
@@ -43,6 +43,8 @@ export interface BodyLimits {
   readonly bodyTimeoutMs: number;
   /** Whether `Content-Encoding: gzip` (and `deflate`, `br`) request bodies are decompressed. */
   readonly decompress: boolean;
+  /** Bytes all buffered bodies of the server may hold together. */
+  readonly bufferedBodyBudget: number;
   /** The multipart limits, every default filled in (`fileSize` left to the body limit when unset). */
   readonly multipart: Required<Omit<MultipartLimits, "fileSize">> & { fileSize?: number };
 }
@@ -86,6 +88,9 @@ export class BodyAbortedError extends Error {
   }
 }
 
+/** The default `bufferedBodyBudget`: 512 MiB. */
+const DEFAULT_BUFFERED_BODY_BUDGET = 512 * 1024 * 1024;
+
 /** Fills in the defaults of the body options of a server. */
 export function resolveBodyLimits(options: HTTPServerOptions): BodyLimits {
   const maxBufferSize = options.maxBufferSize ?? DEFAULT_MAX_BUFFER_SIZE;
@@ -106,6 +111,7 @@ export function resolveBodyLimits(options: HTTPServerOptions): BodyLimits {
     maxBufferSize,
     bodyTimeoutMs: Math.max(0, (options.bodyTimeout ?? 0) * 1000),
     decompress: options.decompressRequest === true,
+    bufferedBodyBudget: options.bufferedBodyBudget ?? DEFAULT_BUFFERED_BODY_BUDGET,
     multipart,
   };
 }
@@ -117,6 +123,22 @@ interface RequestOverrides {
 }
 
 const perRequest = new WeakMap<HTTPServerRequest, RequestOverrides>();
+
+// Requests that sent `Expect: 100-continue` and have not been told to go on yet.
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * Holds back the `100 Continue` of a request that asked for one (RFC 9110 section 10.1.1), until
+ * {@link sendContinue}: a request refused before its body is read gets only its final status.
+ */
+export function deferContinue(req: IncomingMessage): void {
+  awaitingContinue.add(req);
+}
+
+/** Sends the `100 Continue` a request asked for, once it is certain that its body will be read. */
+export function sendContinue(req: IncomingMessage, res: ServerResponse): void {
+  if (awaitingContinue.delete(req)) res.writeContinue();
+}
 
 /** Records the server's limits on a request with a body, for the parsers that run later. */
 export function attachBodyLimits(request: HTTPServerRequest, limits: BodyLimits): void {
@@ -400,7 +422,9 @@ export function answerBodyError(
       "close",
     ]);
     res.end(page);
-    accessLog.warning(`400 ${request.method} ${request.uri} (${request.remoteIp}) 0.00ms`);
+    accessLog.warning(
+      `400 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
+    );
     return;
   }
   res.destroy();

@@ -15,7 +15,7 @@ import {
 import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
-import type { MultipartLimits } from "./httpserver-limits.ts";
+import { deferContinue, type MultipartLimits } from "./httpserver-limits.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
 import { genLog } from "./log.ts";
@@ -69,6 +69,16 @@ export interface HTTPServerOptions {
    * in memory, so only `maxBodySize` bounds it). Default 100 MiB; `maxBodySize` defaults to it.
    */
   maxBufferSize?: number;
+  /**
+   * The bytes all bodies being read into memory at once may hold together (those of requests not
+   * yet answered), per server. Each body counts its `Content-Length` (a chunked or compressed body
+   * counts the whole body limit, the most it may grow to) from the moment it is accepted until its
+   * response ends. A body that would pass the budget gets a **503** with `Retry-After: 5` before
+   * any of it is read, and its connection is closed; bodies already accepted are unaffected.
+   * Default 512 MiB (five bodies of the largest default size, a fraction of a small server's
+   * memory); `Infinity` turns it off. Not in Tornado.
+   */
+  bufferedBodyBudget?: number;
   /**
    * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
    * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
@@ -352,11 +362,12 @@ export class HTTPServer {
       : options.sslOptions
         ? createHttpsServer({ ...nodeOptions, ...options.sslOptions }, listener)
         : createHttpServer(nodeOptions, listener);
-    const maxBodySize = options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
     // RFC 9110 section 10.1.1: a server may answer `Expect: 100-continue` with the final status
-    // instead; a body that is announced too large gets its 413 without inviting the upload.
+    // instead; the application sends `100 Continue` only once it is going to read the body, so a
+    // body refused unread (too large, an unlisted host, a failing XSRF check, over the memory
+    // budget) gets its final status without inviting the upload.
     this.nodeServer.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-      if (!(Number(req.headers["content-length"]) > maxBodySize)) res.writeContinue();
+      deferContinue(req);
       this.nodeServer.emit("request", req, res);
     });
     this.nodeServer.on("clientError", (error: Error & { code?: string }, socket: Socket) => {

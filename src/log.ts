@@ -57,6 +57,34 @@ export interface LogRecord {
 /** Receives log records; added with {@link addLogHandler}. */
 export type LogHandler = (record: LogRecord) => void;
 
+/** How many bytes of a client's value {@link clipForLog} keeps by default. */
+export const LOG_VALUE_LIMIT = 200;
+
+// C0 controls and DEL: a terminal acts on them (ESC), and CR or LF would start a forged line.
+// (Characters from U+0080 up are left alone: a URI's raw UTF-8 bytes read as latin-1 land there.)
+const LOG_CONTROL = /[\x00-\x1f\x7f]/g;
+const HAS_LOG_CONTROL = /[\x00-\x1f\x7f]/;
+
+function escapeControl(char: string): string {
+  return `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
+}
+
+/**
+ * A value that came from a client, made fit for a log line: control characters escaped
+ * (`\x0a`), and cut to `limit` bytes of UTF-8 (default 200) with the full length shown
+ * (`abc... (60000 bytes)`), so a client cannot forge log lines or fill the log with one request.
+ * Not in Tornado, which logs such values whole.
+ */
+export function clipForLog(value: string, limit: number = LOG_VALUE_LIMIT): string {
+  const escaped = HAS_LOG_CONTROL.test(value) ? value.replace(LOG_CONTROL, escapeControl) : value;
+  // A UTF-16 unit takes at most 3 bytes of UTF-8, so a short string needs no byte count.
+  if (escaped.length <= limit / 3 || Buffer.byteLength(escaped, "utf8") <= limit) return escaped;
+  let kept = Buffer.from(escaped, "utf8").subarray(0, limit).toString("utf8");
+  // A character cut in two decodes as U+FFFD at the end: drop it.
+  if (kept.endsWith("\ufffd") && !escaped.startsWith(kept)) kept = kept.slice(0, -1);
+  return `${kept}... (${Buffer.byteLength(value, "utf8")} bytes)`;
+}
+
 const handlers: LogHandler[] = [];
 let rootLevel: number = Level.WARNING;
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { clipForLog } from "../log.ts";
 import { type ArgumentMap, emptyMap, type FileMap, type HTTPFile, parseQsBytes } from "./body.ts";
 import { requestCookies } from "./cookies.ts";
 import { HTTPHeaders } from "./headers.ts";
@@ -147,7 +148,12 @@ export class HTTPServerRequest {
     return this.raw.socket;
   }
 
-  /** The full URL: `protocol://host` plus `uri`. */
+  /**
+   * The full URL: `protocol://host` plus `uri`. The host is the client's `Host` header as sent
+   * (and the protocol its `X-Scheme`/`X-Forwarded-Proto` with `xheaders`): list the names the
+   * application answers in the `allowedHosts` setting before trusting it in links or emails, as
+   * requests for other hosts are then refused before any handler runs.
+   */
   fullUrl(): string {
     return `${this.protocol}://${this.host}${this.uri}`;
   }
@@ -159,7 +165,8 @@ export class HTTPServerRequest {
 
   /** A one-line description, as Tornado's `repr()` of the request. */
   toString(): string {
-    return `HTTPServerRequest(protocol='${this.protocol}', host='${this.host}', method='${this.method}', uri='${this.uri}', version='${this.version}', remote_ip='${this.remoteIp}')`;
+    // The host and URI are the client's: cut and escaped for the log lines this goes into.
+    return `HTTPServerRequest(protocol='${this.protocol}', host='${clipForLog(this.host)}', method='${this.method}', uri='${clipForLog(this.uri)}', version='${this.version}', remote_ip='${this.remoteIp}')`;
   }
 }
 

@@ -13,11 +13,13 @@ import {
   readLimitedBody,
   readPlainBody,
   resolveBodyLimits,
+  sendContinue,
   takeContentEncoding,
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
-import { accessLog, appLog, genLog, Level } from "../log.ts";
+import { accessLog, appLog, clipForLog, genLog, Level } from "../log.ts";
 import type { BaseLoader } from "../template/index.ts";
+import { compileAllowedHosts } from "./allowed-hosts.ts";
 import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
@@ -41,6 +43,14 @@ import {
 import { StaticFileHandler } from "./static-file-handler.ts";
 import { isStreamingClass, streamingBodyReader } from "./stream-request-body.ts";
 import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
+import {
+  decodeXsrfToken,
+  verifyXsrfToken,
+  XSRF_ARGUMENT,
+  XSRF_UNREAD_MIN_BODY,
+  xsrfCookieName,
+  xsrfRefusedUnread,
+} from "./xsrf.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -80,6 +90,12 @@ export interface ApplicationSettings {
   cookieSecret?: string | Record<number, string>;
   /** The key version used to sign, with a versioned `cookieSecret`. */
   keyVersion?: number;
+  /**
+   * The oldest signed-value format `getSecureCookie` accepts: 1 (default, as Tornado: the legacy
+   * HMAC-SHA1 format too) or 2 (only the current format; set it once no version 1 cookie is
+   * still in use).
+   */
+  minSignedValueVersion?: 1 | 2;
   /** Check XSRF tokens on POST, PUT, PATCH and DELETE. */
   xsrfCookies?: boolean;
   /** XSRF token format (default 2). */
@@ -117,6 +133,15 @@ export interface ApplicationSettings {
    * is legitimate). Not in Tornado.
    */
   requestHandlerTimeout?: number;
+  /**
+   * The host names this application answers, as in a `Host` header: `example.com` (that name),
+   * `.example.com` (the name and all its subdomains), `*` (any), each optionally with a port
+   * (`localhost:8000`; without one, any port). A request whose `Host` matches none gets a 400
+   * before routing, with its body unread, and a WARNING naming the host. Default: unset, every
+   * host is answered (as Tornado, where `fullUrl()`, `reverseUrl` hosts and redirects trust the
+   * client's `Host`); set it on a server reachable from a network. Not in Tornado.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** Makes the output transforms of one request (one per transform class). */
@@ -147,6 +172,18 @@ export class ErrorHandler extends RequestHandler {
   override checkXsrfCookie(): void {}
 }
 
+/** Answers a request whose `Host` is not in the `allowedHosts` setting: a 400, before routing. */
+class DisallowedHostHandler extends RequestHandler {
+  override prepare(): void {
+    throw new HTTPError(
+      400,
+      `Invalid Host header ${clipForLog(this.request.host)}: not in the allowedHosts setting`,
+    );
+  }
+
+  override checkXsrfCookie(): void {}
+}
+
 /**
  * A web application: routes, settings, and the entry point for the server (Tornado's `Application`).
  *
@@ -168,6 +205,7 @@ export class Application implements HTTPServerDelegate {
   readonly #defaultGroup: URLSpec[] = [];
   #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  readonly #hostAllowed: ((host: string, protocol: string) => boolean) | undefined;
 
   constructor(handlers: readonly Route[] = [], settings: ApplicationSettings = {}) {
     const effective: ApplicationSettings = { ...settings };
@@ -178,6 +216,10 @@ export class Application implements HTTPServerDelegate {
       effective.serveTraceback ??= true;
     }
     this.settings = effective;
+    this.#hostAllowed =
+      effective.allowedHosts === undefined
+        ? undefined
+        : compileAllowedHosts(effective.allowedHosts);
     this.#addSpecs(this.#defaultGroup, handlers);
     if (effective.staticPath !== undefined) {
       // As Tornado: the static routes come first, so they win over the application's own routes.
@@ -333,7 +375,7 @@ export class Application implements HTTPServerDelegate {
       handler.initialize(initArgs);
     } catch (error) {
       appLog.error(
-        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${request.uri}`,
+        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${clipForLog(request.uri)}`,
         error,
       );
       const fallback = new ErrorHandler(this, request);
@@ -357,11 +399,20 @@ export class Application implements HTTPServerDelegate {
     const limits = resolveBodyLimits(options);
     // A buffered body is held in memory: both limits apply to it.
     const maxBodySize = Math.min(limits.maxBodySize, limits.maxBufferSize);
+    // Bytes claimed by the buffered bodies of requests not yet answered (`bufferedBodyBudget`).
+    let claimed = 0;
     return (req, res) => {
       const request = new HTTPServerRequest(req, res, connectionInfo(req, options));
       const length = req.headers["content-length"];
       const hasBody =
         (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
+      if (this.#hostAllowed !== undefined && !this.#hostAllowed(request.host, request.protocol)) {
+        // The body is not read: the connection is closed after the answer.
+        if (hasBody) res.shouldKeepAlive = false;
+        const refusal = new DisallowedHostHandler(this, request);
+        handlerInternals().execute(refusal, [], {}).catch(reportListenerError);
+        return;
+      }
       if (!hasBody) {
         const running = this.handleRequest(request);
         if (running !== SETTLED) running.catch(reportListenerError);
@@ -372,6 +423,7 @@ export class Application implements HTTPServerDelegate {
       // body is read, and serves the request once the body has been.
       const match = this.findHandler(request);
       if (isStreamingClass(this.#handlerClassFor(match))) {
+        sendContinue(req, res);
         attachBodyLimits(request, limits);
         this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
           reportListenerError,
@@ -382,6 +434,34 @@ export class Application implements HTTPServerDelegate {
         refuseBody(res, maxBodySize, request);
         return;
       }
+      if (match === null && this.settings.defaultHandlerClass === undefined) {
+        // No route: the 404 does not depend on the body, which is not read.
+        res.shouldKeepAlive = false;
+        this.#serve(request, match).catch(reportListenerError);
+        return;
+      }
+      if (
+        (length === undefined || Number(length) > XSRF_UNREAD_MIN_BODY) &&
+        this.#xsrfFailsWhateverTheBody(this.#handlerClassFor(match), request)
+      ) {
+        // The handler answers its 403 with an empty body; what the client sends is not read.
+        res.shouldKeepAlive = false;
+        xsrfRefusedUnread.add(request);
+        this.#serve(request, match).catch(reportListenerError);
+        return;
+      }
+      // A body's claim is all it may hold: its declared length, or the limit when it is chunked or
+      // is inflated while read. The claim is given back when the response ends, however it ends.
+      const claim = encoding === undefined && length !== undefined ? Number(length) : maxBodySize;
+      if (claimed + claim > limits.bufferedBodyBudget) {
+        refuseBusy(res, request, claimed, limits.bufferedBodyBudget);
+        return;
+      }
+      claimed += claim;
+      res.once("close", () => {
+        claimed -= claim;
+      });
+      sendContinue(req, res);
       // The multipart parser reads the limits later; a form-urlencoded body needs only the size.
       if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
         attachBodyLimits(request, limits);
@@ -412,6 +492,39 @@ export class Application implements HTTPServerDelegate {
         )
         .catch(reportListenerError);
     };
+  }
+
+  /**
+   * Whether the XSRF check of `handlerClass` is certain to refuse `request` whatever its body
+   * holds, so the body need not be read: the check applies and is the framework's own, no `_xsrf`
+   * query argument was given, and either the request has no XSRF cookie that decodes (no token
+   * can match then) or it sends an `X-Xsrftoken`/`X-Csrftoken` header that does not match it.
+   *
+   * Only bodies over 64 KiB (or chunked) are refused unread; smaller ones are read first, as
+   * Tornado does, so its log messages stay exact. Differs from Tornado in one case: such a large
+   * body with a wrong header token and a right `_xsrf` argument inside (which Tornado accepts, the
+   * argument taking precedence) is refused.
+   */
+  #xsrfFailsWhateverTheBody(handlerClass: HandlerClass, request: HTTPServerRequest): boolean {
+    if (!this.settings.xsrfCookies) return false;
+    const method = request.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
+    const base = RequestHandler.prototype;
+    const proto = handlerClass.prototype as RequestHandler;
+    if (proto.checkXsrfCookie !== base.checkXsrfCookie) return false;
+    if (getterOf(proto, "xsrfCheckNeeded") !== getterOf(base, "xsrfCheckNeeded")) return false;
+    if (Object.hasOwn(request.queryArguments, XSRF_ARGUMENT)) return false;
+    const cookie = request.cookies[xsrfCookieName(this.settings)];
+    const expected = cookie ? decodeXsrfToken(cookie) : null;
+    if (!expected) return true;
+    const header = request.headerValue("x-xsrftoken") || request.headerValue("x-csrftoken");
+    if (!header) return false;
+    try {
+      verifyXsrfToken(header, expected.token);
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /**
@@ -463,7 +576,49 @@ function refuseBody(res: ServerResponse, limit: number, request: HTTPServerReque
     "close",
   ]);
   res.end(page);
-  accessLog.warning(`413 ${request.method} ${request.uri} (${request.remoteIp}) 0.00ms`);
+  accessLog.warning(
+    `413 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
+  );
+}
+
+/** The getter `name` resolves to on `proto`'s chain, if any. */
+function getterOf(proto: object, name: string): unknown {
+  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p)) {
+    const descriptor = Object.getOwnPropertyDescriptor(p, name);
+    if (descriptor) return descriptor.get;
+  }
+  return undefined;
+}
+
+/**
+ * Answers a request whose body would take the buffered bodies past `bufferedBodyBudget`: a 503
+ * with `Retry-After`, before the body is read, and the connection closed.
+ */
+function refuseBusy(
+  res: ServerResponse,
+  request: HTTPServerRequest,
+  claimed: number,
+  budget: number,
+): void {
+  genLog.warning(
+    `Buffered request bodies at ${claimed} of ${budget} bytes (bufferedBodyBudget): ` +
+      `503 for a body from ${request.remoteIp}`,
+  );
+  const page =
+    "<html><title>503: Service Unavailable</title><body>503: Service Unavailable</body></html>";
+  res.shouldKeepAlive = false;
+  res.writeHead(503, "Service Unavailable", [
+    "Content-Type",
+    "text/html; charset=UTF-8",
+    "Content-Length",
+    String(page.length),
+    "Retry-After",
+    "5",
+    "Connection",
+    "close",
+  ]);
+  res.end(page);
+  accessLog.error(`503 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`);
 }
 
 function reportListenerError(error: unknown): void {

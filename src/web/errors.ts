@@ -79,3 +79,21 @@ export class MissingSettingError extends Error {
     this.setting = setting;
   }
 }
+
+/**
+ * `redirect()` was given a URL a browser would take off the site in a way no application means
+ * to: a scheme other than `http`/`https` (`javascript:`, `data:`, ...) or a scheme-relative host
+ * (`//evil.example`, `/\evil.example`). A programming error: the client gets a 500 and no
+ * `Location` is sent. Not in Tornado, whose `redirect` sends any URL.
+ */
+export class UnsafeRedirectError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "UnsafeRedirectError";
+  /** Why the URL was refused. */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`Refusing to redirect: ${reason}`);
+    this.reason = reason;
+  }
+}

@@ -2,6 +2,7 @@ import { IncomingMessage, type RequestListener, type ServerResponse } from "node
 import { urlEscape, urlUnescapeToBytes } from "../escape.ts";
 import { appLog } from "../log.ts";
 import { HTTPError } from "./errors.ts";
+import { unsafeRedirectReason } from "./redirect-target.ts";
 import { RequestHandler } from "./request-handler.ts";
 import { type InitArgs, RouteError } from "./routing.ts";
 
@@ -130,6 +131,14 @@ export class RedirectHandler extends RequestHandler {
       for (const value of values) pairs.push([name, value]);
     }
     if (pairs.length > 0) target = concatQuery(target, pairs);
+    // Path groups are decoded ("%2f" is "/"), so a template such as "/{0}" can be made to name
+    // another host or a script scheme: that is the client's doing, and refused as such.
+    if (
+      this.#parts.some((part) => typeof part !== "string") &&
+      unsafeRedirectReason(target) !== null
+    ) {
+      throw new HTTPError(403, "redirect target from the path names another host or scheme");
+    }
     this.redirect(target, this.#permanent);
   }
 }
@@ -253,13 +262,10 @@ export class FallbackHandler extends RequestHandler {
 /** A handler method as the decorators take and give it: `this` is the handler, the arguments are path groups. */
 export type HandlerMethod<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
 
-// RFC 3986 section 4.2: a Location starting with "//" (or "/\", which browsers read the same way)
-// names another host; redirecting a crafted path such as "//evil.example/" there would be an open
-// redirect.
-const NETWORK_PATH = /^[/\\]{2}/;
-
 function slashRedirect(handler: RequestHandler, path: string): void {
-  if (NETWORK_PATH.test(path))
+  // A crafted path such as "//evil.example/" or "/\\evil.example" names another host in a
+  // Location (RFC 3986 section 4.2): redirecting there would be an open redirect (CWE-601).
+  if (unsafeRedirectReason(path) !== null)
     throw new HTTPError(403, "cannot redirect path with two initial slashes");
   const query = handler.request.query;
   handler.redirect(query ? `${path}?${query}` : path, true);

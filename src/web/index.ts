@@ -30,6 +30,7 @@ export {
   type HTTPErrorOptions,
   MissingArgumentError,
   MissingSettingError,
+  UnsafeRedirectError,
 } from "./errors.ts";
 export { guardHandlerTimeout } from "./handler-timeout.ts";
 export {

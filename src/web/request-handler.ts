@@ -7,14 +7,20 @@ import type { HTTPServerRequest } from "../httputil/request.ts";
 import { onResponseClose } from "../httputil/response-close.ts";
 import { responses } from "../httputil/responses.ts";
 import { Locale } from "../locale.ts";
-import { appLog, genLog } from "../log.ts";
+import { appLog, clipForLog, genLog } from "../log.ts";
 import { type BaseLoader, Loader } from "../template/index.ts";
 import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
-import { Finish, HTTPError, MissingArgumentError, MissingSettingError } from "./errors.ts";
+import {
+  Finish,
+  HTTPError,
+  MissingArgumentError,
+  MissingSettingError,
+  UnsafeRedirectError,
+} from "./errors.ts";
 import {
   abortResponse,
   bodyLength,
@@ -41,6 +47,7 @@ import {
   staticUrlFor,
   templateNamespace,
 } from "./handler-templates.ts";
+import { unsafeRedirectReason } from "./redirect-target.ts";
 import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
@@ -62,6 +69,7 @@ import {
   xsrfCookieName,
   xsrfCookieOptions,
   xsrfFormHtml,
+  xsrfRefusedUnread,
 } from "./xsrf.ts";
 
 /** What `write()` accepts: text, bytes, or a plain object sent as JSON. */
@@ -460,7 +468,10 @@ export class RequestHandler {
         .trim()
         .toLowerCase();
       if (type !== "application/json" && !type.endsWith("+json")) {
-        throw new HTTPError(415, `Expected a JSON body, got Content-Type ${JSON.stringify(type)}`);
+        throw new HTTPError(
+          415,
+          `Expected a JSON body, got Content-Type ${clipForLog(JSON.stringify(type))}`,
+        );
       }
       let text: string;
       try {
@@ -474,7 +485,7 @@ export class RequestHandler {
         // chain walker) from changing an object's prototype.
         value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
-        throw new HTTPError(400, `Invalid JSON body: ${(error as Error).message}`);
+        throw new HTTPError(400, `Invalid JSON body: ${clipForLog((error as Error).message)}`);
       }
       s.jsonBody = { value };
     }
@@ -518,7 +529,8 @@ export class RequestHandler {
 
   /**
    * The value of the signed cookie `name` (or of `options.value`) when its signature checks out,
-   * else `null`: a missing, tampered, expired (older than `maxAgeDays`, default 31), renamed or
+   * else `null`: a missing, tampered, expired (older than `maxAgeDays`, default 31), renamed,
+   * too old a format (below `minVersion`, default the `minSignedValueVersion` setting) or
    * otherwise invalid cookie reads as absent, never as an error. Only request cookies are seen.
    * Returns text where Tornado returns bytes; use `decodeSignedValueBytes` for binary values.
    */
@@ -528,7 +540,7 @@ export class RequestHandler {
     // No spread copies here: in V8 they are slow to make and to read from.
     return decodeSignedValue(secret, name, value, {
       maxAgeDays: options.maxAgeDays,
-      minVersion: options.minVersion,
+      minVersion: options.minVersion ?? this.settings.minSignedValueVersion,
     });
   }
 
@@ -886,10 +898,18 @@ export class RequestHandler {
 
   /**
    * Redirects to `url` (302, 301 when `permanent`, or `status`, which must be 3xx) and finishes.
-   * `url` is sent as given; see `isSafeRedirect` for checking a user-supplied `next` URL.
+   * `url` is an absolute `http`/`https` URL or a reference on this host (`/login`, `../up`); see
+   * `isSafeRedirect` for checking a user-supplied `next` URL.
+   *
+   * Differs from Tornado: any other scheme (`javascript:`, `data:`, `file:`, ...) and a reference a
+   * browser reads as another host (`//evil.example`, `/\evil.example`, `/<TAB>/evil.example`)
+   * throw an {@link UnsafeRedirectError} (the client gets a 500 and no `Location`). Write the
+   * scheme to send a client to another host: `https://cdn.example/`.
    */
   redirect(url: string, permanent = false, status?: number): void {
     if (this.#s.headersWritten) throw new Error("Cannot redirect after headers have been written");
+    const unsafe = unsafeRedirectReason(url);
+    if (unsafe !== null) throw new UnsafeRedirectError(unsafe);
     const code = status ?? (permanent ? 301 : 302);
     if (!Number.isInteger(code) || code < 300 || code > 399) {
       throw new RangeError(`Redirect status must be 3xx, got ${code}`);
@@ -1183,6 +1203,12 @@ export class RequestHandler {
    * rule; it may be async.
    */
   checkXsrfCookie(): void | Promise<void> {
+    if (xsrfRefusedUnread.has(this.request)) {
+      throw new HTTPError(
+        403,
+        "XSRF cookie missing or not matching the token header; body not read",
+      );
+    }
     const submitted =
       this.getArgument(XSRF_ARGUMENT, null) ||
       this.request.headerValue("x-xsrftoken") ||
@@ -1347,9 +1373,9 @@ export class RequestHandler {
       );
     } catch (error) {
       if (error instanceof BodyPartTooLargeError)
-        throw new HTTPError(413, `Invalid body: ${error.message}`, { cause: error });
+        throw new HTTPError(413, `Invalid body: ${clipForLog(error.message)}`, { cause: error });
       if (error instanceof BodyParseError)
-        throw new HTTPError(400, `Invalid body: ${error.message}`, { cause: error });
+        throw new HTTPError(400, `Invalid body: ${clipForLog(error.message)}`, { cause: error });
       throw error;
     }
     request.invalidateArguments();
@@ -1449,9 +1475,12 @@ export class RequestHandler {
     appLog.error(`Uncaught exception ${summary}\n${this.request.toString()}`, error);
   }
 
-  /** `METHOD uri (remote ip)`, as in log lines. */
+  /**
+   * `METHOD uri (remote ip)`, as in log lines; the URI cut to 200 bytes, with control characters
+   * escaped (see `clipForLog`).
+   */
   requestSummary(): string {
-    return `${this.request.method} ${this.request.uri} (${this.request.remoteIp})`;
+    return `${this.request.method} ${clipForLog(this.request.uri)} (${this.request.remoteIp})`;
   }
 }
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
-import { genLog } from "../log.ts";
+import { clipForLog, genLog } from "../log.ts";
 import { pyBytesRepr } from "../template/python.ts";
 import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
@@ -60,6 +60,12 @@ export const DEFAULT_SIGNED_VALUE_VERSION = 2;
 export const DEFAULT_SIGNED_VALUE_MIN_VERSION = 1;
 
 const DAY = 86400;
+/**
+ * How far in the future a signed value's timestamp may be, in seconds: a day, for clocks that
+ * disagree. A value from further ahead was signed with a wrong clock or made to outlive
+ * `maxAgeDays`. (Tornado allows 31 days for version 1 and any time for version 2.)
+ */
+const SIGNED_VALUE_MAX_FUTURE = DAY;
 // A leading version number; Python's `.` stops at a newline and its `$` may sit before a final one.
 const VERSION_PREFIX = /^([1-9][0-9]*)\|[^\n]*\n?$/;
 const DIGITS = /^[0-9]+$/;
@@ -287,6 +293,20 @@ function decodeBase64(text: string): Buffer | null {
   return BASE64.test(text) ? Buffer.from(text, "base64") : null;
 }
 
+/**
+ * Whether a correctly signed value's timestamp lies more than {@link SIGNED_VALUE_MAX_FUTURE}
+ * ahead of `now`; logs one WARNING when it does, naming the value's name but not the value.
+ */
+function inFuture(name: string, timestamp: number, now: number): boolean {
+  const ahead = timestamp - now;
+  if (ahead <= SIGNED_VALUE_MAX_FUTURE) return false;
+  genLog.warning(
+    `Signed value ${clipForLog(JSON.stringify(name))} refused: its timestamp is ` +
+      `${Math.round(ahead / DAY)} days in the future (possible tampering or a wrong clock)`,
+  );
+  return true;
+}
+
 function decodeV1(
   secret: CookieSecret,
   name: string,
@@ -303,22 +323,19 @@ function decodeV1(
   const raw = Buffer.from(text, "latin1");
   const expected = signV1(secret, name, encoded, stamp);
   if (!signatureMatches(signature, expected)) {
-    genLog.warning(`Invalid cookie signature ${pyBytesRepr(raw)}`);
+    genLog.warning(`Invalid cookie signature ${clipForLog(pyBytesRepr(raw))}`);
     return null;
   }
   if (!DIGITS.test(stamp)) return null;
   const timestamp = Number(stamp);
   const now = clock();
   if (timestamp < now - maxAgeDays * DAY) {
-    genLog.warning(`Expired cookie ${pyBytesRepr(raw)}`);
+    genLog.warning(`Expired cookie ${clipForLog(pyBytesRepr(raw))}`);
     return null;
   }
-  if (timestamp > now + 31 * DAY) {
-    genLog.warning(`Cookie timestamp in future; possible tampering ${pyBytesRepr(raw)}`);
-    return null;
-  }
+  if (inFuture(name, timestamp, now)) return null;
   if (stamp.startsWith("0")) {
-    genLog.warning(`Tampered cookie ${pyBytesRepr(raw)}`);
+    genLog.warning(`Tampered cookie ${clipForLog(pyBytesRepr(raw))}`);
     return null;
   }
   return decodeBase64(encoded);
@@ -336,6 +353,8 @@ function decodeV2(
   const bounds = fieldBounds;
   const keyVersion = digitsAt(text, bounds[0]!, bounds[1]!);
   if (keyVersion < 0) return null;
+  // With one secret, new values name key version 0; a value naming another was not made here.
+  if (keyVersion !== 0 && !isKeyMap(secret)) return null;
   const key = lookupKey(secret, keyVersion);
   if (key === undefined) return null;
   const expected = signV2(key, text.slice(0, signatureStart), "latin1");
@@ -348,8 +367,9 @@ function decodeV2(
   }
   const timestamp = digitsAt(text, bounds[2]!, bounds[3]!);
   if (timestamp < 0) return null;
-  // Version 2 has no check for timestamps in the future, as in Tornado.
-  if (timestamp < clock() - maxAgeDays * DAY) return null;
+  const now = clock();
+  if (timestamp < now - maxAgeDays * DAY) return null;
+  if (inFuture(name, timestamp, now)) return null;
   return decodeBase64(text.slice(bounds[6]!, bounds[7]!));
 }
 
@@ -358,13 +378,19 @@ function decodeV2(
  *
  * `null` for anything that is not a valid, unexpired value signed under `name` with `secret`:
  * empty, malformed, tampered, signed with another key or for another name, older than
- * `maxAgeDays` (default 31; a value exactly that old still passes), or of a version below
- * `minVersion`. It never throws for a bad value. Version 1 failures are logged as warnings on
- * `tornado.general` with Tornado's messages; version 2 failures are silent, as in Tornado.
- * Throws {@link SignedValueError} for a `minVersion` above 2.
+ * `maxAgeDays` (default 31; a value exactly that old still passes), stamped more than a day in
+ * the future, or of a version below `minVersion`. With one secret (not a key map), a version 2
+ * value must name key version 0, the one written when signing. It never throws for a bad value.
+ * Version 1 failures are logged as warnings on `tornado.general` with Tornado's messages (the
+ * value cut to 200 bytes); a future timestamp is logged once as a warning without the value;
+ * other version 2 failures are silent, as in Tornado. Throws {@link SignedValueError} for a
+ * `minVersion` above 2.
  *
  * Differs from Tornado: a key map with a version 1 value, and a signature that is valid over a
- * non-numeric timestamp or non-canonical base64, read as `null` instead of raising.
+ * non-numeric timestamp or non-canonical base64, read as `null` instead of raising; timestamps
+ * more than a day ahead are refused (Tornado: 31 days for version 1, no limit for version 2); a
+ * version 2 value naming a key version other than 0 is refused with one secret (Tornado ignores
+ * the field then).
  */
 export function decodeSignedValueBytes(
   secret: CookieSecret,
@@ -430,7 +456,7 @@ export interface GetSignedCookieOptions {
   value?: string | null;
   /** Server-side validity window in days (default 31), apart from the cookie's own lifetime. */
   maxAgeDays?: number;
-  /** The oldest format version accepted (default 1). */
+  /** The oldest format version accepted (default: the `minSignedValueVersion` setting, else 1). */
   minVersion?: number;
 }
 

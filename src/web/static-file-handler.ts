@@ -6,9 +6,10 @@ import { createRequire } from "node:module";
 import { join, resolve, sep } from "node:path";
 import type * as MimeTypes from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
-import { genLog } from "../log.ts";
+import { clipForLog, genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
+import { unsafeRedirectReason } from "./redirect-target.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
 
@@ -22,6 +23,11 @@ export interface StaticFileInitArgs {
   path: string;
   /** The file served for a directory (such as `index.html`); without it directories are 403. */
   defaultFilename?: string;
+  /**
+   * Serve files and folders whose name starts with `.` (`.env`, `.git/`, `.well-known/`). Default
+   * false: they are answered with 404, as a missing file. Tornado serves them.
+   */
+  allowDotfiles?: boolean;
 }
 
 const CHUNK_SIZE = 64 * 1024;
@@ -54,6 +60,24 @@ function realRoot(root: string): string {
     realRoots.set(root, real);
   }
   return real;
+}
+
+/**
+ * `found` when its real path is inside the root's, else `undefined`: a symbolic link inside the
+ * root may point anywhere, and what lies outside is answered exactly as a missing file (a 403 for
+ * files that exist and a 404 for the others would tell a client what exists outside the root).
+ */
+function insideRealRoot(
+  root: string,
+  found: { info: Stats; real: string } | undefined,
+): { info: Stats; real: string } | undefined {
+  return found && isInside(realRoot(root), found.real) ? found : undefined;
+}
+
+/** Whether a segment of `target` below `root` (both resolved) starts with a dot. */
+function hasDotSegment(root: string, target: string): boolean {
+  // With a leading separator added, a root with or without its own trailing one works alike.
+  return (sep + target.slice(root.length)).includes(`${sep}.`);
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -230,9 +254,11 @@ function parseRange(header: string): [number | null, number | null] | null {
  * Responses carry `Accept-Ranges`, an `Etag` (the file's SHA-512), `Last-Modified` and the
  * content type from the file name; `If-None-Match` and `If-Modified-Since` give 304s, a single
  * `Range` gives 206 (or 416), and a `v` query argument (as `staticUrl` adds) gives ten years of
- * `Cache-Control`. Paths outside the root are refused with 403, symbolic links pointing outside
- * included (Tornado follows them); directories without a default file are 403, missing files
- * 404, and a directory URL without its trailing slash is redirected. Bodies up to 64 KiB are
+ * `Cache-Control`. Paths outside the root are refused with 403; a symbolic link inside the root
+ * that points outside it is answered as a missing file, 404 (Tornado follows it). Files and folders
+ * whose name starts with `.` are 404 unless the `allowDotfiles` init arg is true (Tornado serves
+ * them). Directories without a default file are 403, missing files 404, and a directory URL
+ * without its trailing slash is redirected. Bodies up to 64 KiB are
  * read synchronously in one chunk (as Tornado reads files in its event loop), larger ones
  * streamed from disk in 64 KiB chunks; each chunk is flushed.
  *
@@ -248,6 +274,8 @@ export class StaticFileHandler extends RequestHandler {
   root = "";
   /** The file served for directories (the `defaultFilename` init arg). */
   defaultFilename: string | undefined;
+  /** Whether files and folders whose name starts with `.` are served (the `allowDotfiles` init arg). */
+  allowDotfiles = false;
   /** The requested path, relative to the root. */
   path = "";
   /** The absolute path of the file being served, once validated. */
@@ -264,6 +292,7 @@ export class StaticFileHandler extends RequestHandler {
     }
     this.root = args.path;
     this.defaultFilename = args.defaultFilename;
+    this.allowDotfiles = args.allowDotfiles === true;
   }
 
   /** Serves the file. */
@@ -422,7 +451,8 @@ export class StaticFileHandler extends RequestHandler {
   /**
    * Checks the absolute path and returns the file to serve, or `null` after redirecting a
    * directory URL to its trailing-slash form. Throws `HTTPError` 403 for paths outside the root
-   * (symbolic links included) and for directories or other non-files, 404 for missing files.
+   * and for directories or other non-files, 404 for missing files, dotfiles (unless allowed) and
+   * files reached through a symbolic link that leaves the root.
    * Synchronous, as in Tornado; an override may be async.
    */
   validateAbsolutePath(root: string, absolutePath: string): string | null | Promise<string | null> {
@@ -430,33 +460,31 @@ export class StaticFileHandler extends RequestHandler {
     // Path traversal (CWE-22): after "..", absolute paths and decoded "%2e%2e%2f" are resolved,
     // the file must still be inside the root directory.
     if (!isInside(rootPath, absolutePath)) {
-      throw new HTTPError(403, `${this.path} is not in root static directory`);
+      throw new HTTPError(403, `${clipForLog(this.path)} is not in root static directory`);
     }
     let target = absolutePath;
     if (target.includes("\0")) throw new HTTPError(404);
+    // Dotfiles (.env, .git/, .htpasswd) are refused as missing unless allowed, as serve-static does.
+    if (!this.allowDotfiles && hasDotSegment(rootPath, target)) throw new HTTPError(404);
     // Metadata is read synchronously, as Tornado does: each call is one system call, far cheaper
     // than a round trip through the thread pool.
-    let found = statBelow(rootPath, target);
+    let found = insideRealRoot(rootPath, statBelow(rootPath, target));
     if (found?.info.isDirectory() && this.defaultFilename !== undefined) {
       const requestPath = this.request.path;
       if (!requestPath.endsWith("/")) {
-        // "//host/..." would be a protocol-relative URL: an open redirect.
-        if (requestPath.startsWith("//")) {
+        // "//host/..." or "/\\host/..." would name another host: an open redirect (CWE-601).
+        if (unsafeRedirectReason(requestPath) !== null) {
           throw new HTTPError(403, "cannot redirect path with two initial slashes");
         }
-        this.redirect(requestPath + "/", true);
+        this.redirect(`${requestPath}/`, true);
         return null;
       }
       target = join(target, this.defaultFilename);
-      found = statBelow(rootPath, target);
+      found = insideRealRoot(rootPath, statBelow(rootPath, target));
     }
     if (found === undefined) throw new HTTPError(404);
-    const { info, real } = found;
-    // A symbolic link inside the root may point anywhere; only real paths inside the root count.
-    if (!isInside(realRoot(rootPath), real)) {
-      throw new HTTPError(403, `${this.path} is not in root static directory`);
-    }
-    if (!info.isFile()) throw new HTTPError(403, `${this.path} is not a file`);
+    const { info } = found;
+    if (!info.isFile()) throw new HTTPError(403, `${clipForLog(this.path)} is not a file`);
     this.#stat = info;
     return target;
   }

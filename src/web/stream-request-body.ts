@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
-import { mkdir, unlink } from "node:fs/promises";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import { lstat, mkdir, mkdtemp, unlink } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +23,7 @@ import {
 } from "../httpserver-limits.ts";
 import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
-import { genLog } from "../log.ts";
+import { clipForLog, genLog } from "../log.ts";
 import type { Application } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
@@ -142,15 +142,49 @@ export interface UploadedFile {
 
 /** Options of a {@link MultipartStreamParser}. */
 export interface MultipartStreamOptions {
-  /** The folder files are written to (created when missing). Default: `tornado-ts-uploads` in the OS temp folder. */
+  /**
+   * The folder files are written to. When missing it is created (mode 0700); when present it must
+   * be a directory (not a symbolic link) owned by the server's user, or the upload fails with a
+   * 500. Default: a fresh private folder made for the process by {@link defaultUploadDir}.
+   */
   uploadDir?: string;
   /** Limits; by default the server's `multipartLimits` (file size: the request's body limit). */
   limits?: MultipartLimits;
 }
 
-/** The default folder for uploaded files. */
-export function defaultUploadDir(): string {
-  return join(tmpdir(), "tornado-ts-uploads");
+let processUploadDir: Promise<string> | undefined;
+
+/**
+ * The default folder for uploaded files: a fresh folder in the OS temp folder
+ * (`tornado-ts-uploads-XXXXXX`), made with `mkdtemp` on first use, so only this user can enter it
+ * (mode 0700) and no other user can have made or linked it beforehand; one per process, removed
+ * when the process exits. Differs from earlier releases, which used a fixed, predictable name.
+ */
+export function defaultUploadDir(): Promise<string> {
+  processUploadDir ??= mkdtemp(join(tmpdir(), "tornado-ts-uploads-")).then((dir) => {
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
+  return processUploadDir;
+}
+
+/**
+ * Makes `dir` (mode 0700) when missing, then checks that it is a directory, not a symbolic link,
+ * owned by this process's user: a folder someone else controls could be swapped for a link to
+ * another place, or read by its owner.
+ */
+async function checkedUploadDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const info = await lstat(dir);
+  if (info.isSymbolicLink()) throw new Error(`The upload folder ${dir} is a symbolic link`);
+  if (!info.isDirectory()) throw new Error(`The upload folder ${dir} is not a directory`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new Error(
+      `The upload folder ${dir} is owned by user ${info.uid}, not by this server's user ${uid}`,
+    );
+  }
+  return dir;
 }
 
 function decodeName(name: string): string {
@@ -183,7 +217,7 @@ export class MultipartStreamParser {
   /** Files in the order their parts began (a small file may reach the disk before a large one). */
   readonly #received: { file: UploadedFile | undefined }[] = [];
   readonly #request: HTTPServerRequest;
-  readonly #uploadDir: string;
+  readonly #uploadDir: string | undefined;
   readonly #limits: Required<Omit<MultipartLimits, "fileSize">> & { fileSize: number };
   readonly #busboy: Busboy;
   readonly #writes = new Set<Promise<void>>();
@@ -191,11 +225,11 @@ export class MultipartStreamParser {
   readonly #open = new Set<WriteStream>();
   #failure: HTTPError | undefined;
   #finished: Promise<void>;
-  #dirReady: Promise<unknown> | undefined;
+  #dirReady: Promise<string> | undefined;
 
   constructor(request: HTTPServerRequest, options: MultipartStreamOptions = {}) {
     this.#request = request;
-    this.#uploadDir = options.uploadDir ?? defaultUploadDir();
+    this.#uploadDir = options.uploadDir;
     const server = bodyLimitsOf(request) ?? resolveBodyLimits({});
     const given = options.limits ?? {};
     const parts = given.parts ?? server.multipart.parts;
@@ -210,7 +244,10 @@ export class MultipartStreamParser {
     const contentType = request.headerValue("content-type") ?? "";
     const [type, params] = parseHeaderParams(contentType);
     if (type !== "multipart/form-data") {
-      throw new HTTPError(415, `Expected a multipart/form-data body, got ${contentType}`);
+      throw new HTTPError(
+        415,
+        `Expected a multipart/form-data body, got ${clipForLog(contentType)}`,
+      );
     }
     if (!params["boundary"]) {
       throw new HTTPError(400, "Invalid multipart/form-data: missing boundary");
@@ -236,14 +273,18 @@ export class MultipartStreamParser {
         },
       });
     } catch (error) {
-      throw new HTTPError(400, `Invalid multipart/form-data: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new HTTPError(
+        400,
+        `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.#finished = new Promise((resolve) => this.#busboy.once("close", () => resolve()));
     this.#finished.catch(() => {});
     this.#busboy.on("error", (error: unknown) =>
-      this.#fail(400, `Invalid multipart/form-data: ${(error as Error).message}`),
+      this.#fail(400, `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`),
     );
     this.#busboy.on("partsLimit", () =>
       this.#fail(400, `Invalid multipart/form-data: more than ${this.#limits.parts} parts`),
@@ -324,18 +365,18 @@ export class MultipartStreamParser {
     }
     const fieldName = decodeName(name);
     const filename = decodeName(rawFilename);
-    const path = join(this.#uploadDir, `${randomBytes(16).toString("hex")}.upload`);
-    this.#paths.add(path);
     const slot: { file: UploadedFile | undefined } = { file: undefined };
     this.#received.push(slot);
     const write = this.#ensureDir().then(
-      () =>
+      (dir) =>
         new Promise<void>((resolve) => {
           if (this.#failure) {
             stream.resume();
             resolve();
             return;
           }
+          const path = join(dir, `${randomBytes(16).toString("hex")}.upload`);
+          this.#paths.add(path);
           // "wx": never follow or overwrite something already at the path; 0600: private.
           const out = createWriteStream(path, { flags: "wx", mode: 0o600 });
           this.#open.add(out);
@@ -370,12 +411,17 @@ export class MultipartStreamParser {
           });
           stream.pipe(out);
         }),
+      (error: unknown) => {
+        this.#fail(500, `Cannot write upload: ${(error as Error).message}`);
+        stream.resume();
+      },
     );
     this.#writes.add(write);
   }
 
-  #ensureDir(): Promise<unknown> {
-    this.#dirReady ??= mkdir(this.#uploadDir, { recursive: true, mode: 0o700 });
+  #ensureDir(): Promise<string> {
+    this.#dirReady ??=
+      this.#uploadDir === undefined ? defaultUploadDir() : checkedUploadDir(this.#uploadDir);
     return this.#dirReady;
   }
 

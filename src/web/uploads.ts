@@ -3,6 +3,7 @@
  * @module
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { clipForLog } from "../log.ts";
 import { HTTPError } from "./errors.ts";
 
 // Characters that are path separators, controls, or reserved in file names on common systems
@@ -63,7 +64,7 @@ export function safeJoin(root: string, requestPath: string): string {
   const rel = relative(base, target);
   if (rel === "") return base;
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new HTTPError(403, `${requestPath} is not in root directory ${base}`);
+    throw new HTTPError(403, `${clipForLog(requestPath)} is not in root directory ${base}`);
   }
   return target;
 }

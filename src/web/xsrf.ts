@@ -121,6 +121,18 @@ export function xsrfFormHtml(token: string): string {
   return `<input type="hidden" name="${XSRF_ARGUMENT}" value="${xhtmlEscape(token)}"/>`;
 }
 
+/**
+ * Requests answered without their body being read, because their XSRF check could only fail
+ * (see `Application`): their check names that instead of a token it could not see.
+ */
+export const xsrfRefusedUnread = new WeakSet<object>();
+
+/**
+ * Bodies up to this size are read before the XSRF check, as Tornado does, so its log messages
+ * stay exact; larger ones are refused unread when the check can only fail.
+ */
+export const XSRF_UNREAD_MIN_BODY = 64 * 1024;
+
 /** The XSRF cookie's name: the `xsrfCookieName` setting, or `_xsrf`. */
 export function xsrfCookieName(settings: ApplicationSettings): string {
   return settings.xsrfCookieName ?? XSRF_ARGUMENT;
