@@ -11,7 +11,13 @@ export default async function* resultsReporter(source) {
     if (data.skip !== undefined && data.skip !== false) outcome = "skip";
     else if (data.todo !== undefined && data.todo !== false) outcome = "todo";
     const type = data.details?.type ?? "test";
-    results.push({ file: data.file ?? null, name: data.name, nesting: data.nesting, type, outcome });
+    results.push({
+      file: data.file ?? null,
+      name: data.name,
+      nesting: data.nesting,
+      type,
+      outcome,
+    });
   }
   yield `${JSON.stringify({ results })}\n`;
 }
