@@ -11,7 +11,8 @@
  * await new EchoServer().listen(8888, "127.0.0.1");
  * ```
  * A `StreamClosedError` thrown by `handleStream` (the client went away) is expected and not
- * logged; any other error is logged and closes that connection.
+ * logged; any other error is logged ("Exception in callback handleStream", on
+ * `tornado.application`, as Tornado) and closes that connection.
  * @module tornado-ts/tcpserver
  */
 import { createServer, type Server, type Socket } from "node:net";
@@ -169,8 +170,10 @@ export abstract class TCPServer {
     socket.once("close", () => this.#streams.delete(stream));
     const address: PeerAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
     const fail = (error: unknown): void => {
-      if (!(error instanceof StreamClosedError))
-        appLog.error("Error in connection callback", error);
+      // Tornado's IOLoop logs a failed handle_stream as "Exception in callback ...".
+      if (!(error instanceof StreamClosedError)) {
+        appLog.error("Exception in callback handleStream", error);
+      }
       stream.close();
     };
     try {
