@@ -10,8 +10,8 @@ function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
 
-function closeAll(servers: readonly Server[]): Promise<void[]> {
-  return Promise.all(
+async function closeAll(servers: readonly Server[]): Promise<void> {
+  await Promise.all(
     servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
   );
 }
