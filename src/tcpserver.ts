@@ -111,21 +111,17 @@ export abstract class TCPServer {
 
   /**
    * Stops accepting connections (Tornado's `stop`); connections already open stay open until
-   * they close. Resolves once the listening servers are closed.
+   * they close. The listening sockets are closed at once; the promise resolves on the next turn
+   * (not when the open connections end, as Node's `server.close` callback would). Calling it
+   * again does nothing.
    */
   async stop(): Promise<void> {
     this.#unregisterDrain?.();
     this.#unregisterDrain = undefined;
-    const servers = this.#servers.splice(0);
-    await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            if (!server.listening) resolve();
-            else server.close(() => resolve());
-          }),
-      ),
-    );
+    for (const server of this.#servers.splice(0)) {
+      if (server.listening) server.close();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Closes every open connection at once. */
