@@ -26,3 +26,26 @@ test("TestPortAllocation.test_same_port_allocation", async () => {
     await closeAll(sockets);
   }
 });
+
+test("TestPortAllocation.test_reuse_port", async () => {
+  // bindSockets' reusePort needs Node 22.12 or later (SO_REUSEPORT through net.Server's
+  // listen); on older Node the option is ignored, so a second bind of the port fails
+  // (docs/name-map.md). Tornado skips the test where SO_REUSEPORT does not exist.
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 12);
+  const [first] = await bindSockets(0, "127.0.0.1", { reusePort: true });
+  const port = portOf(first!);
+  try {
+    if (supported) {
+      const sockets = await bindSockets(port, "127.0.0.1", { reusePort: true });
+      assert.ok(sockets.every((server) => portOf(server) === port));
+      await closeAll(sockets);
+    } else {
+      await assert.rejects(bindSockets(port, "127.0.0.1", { reusePort: true }), {
+        code: "EADDRINUSE",
+      });
+    }
+  } finally {
+    await closeAll([first!]);
+  }
+});
