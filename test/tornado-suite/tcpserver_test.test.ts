@@ -8,6 +8,7 @@ import { bindSockets } from "tornado-ts/netutil";
 import { TCPClient } from "tornado-ts/tcpclient";
 import { TCPServer } from "tornado-ts/tcpserver";
 import { expectLog } from "tornado-ts/testing";
+import { NodeProcess } from "../support/node-process.ts";
 import { loopBriefly } from "./support/modules-settled.ts";
 
 async function serve(server: TCPServer): Promise<number> {
@@ -98,4 +99,25 @@ test("TCPServerTest.test_stop_in_callback", async (t) => {
     for (const client of connected) client.close();
     for (const stream of streams) stream.close();
   }
+});
+
+async function runSubproc(mode: string): Promise<string> {
+  const program = NodeProcess.start("test/tornado-suite/support/suite-tcp-multiprocess.ts", [mode]);
+  const exit = await program.exited;
+  assert.deepEqual(exit, { code: 0, signal: null }, program.output);
+  // Nothing but the task ids: no warning or error on stderr.
+  assert.equal(program.output, program.stdout);
+  return [...program.stdout].sort().join("");
+}
+
+test("TestMultiprocess.test_listen_single", async () => {
+  assert.equal(await runSubproc("listen_single"), "012");
+});
+
+test("TestMultiprocess.test_bind_start", async () => {
+  assert.equal(await runSubproc("bind_start"), "012");
+});
+
+test("TestMultiprocess.test_add_sockets", async () => {
+  assert.equal(await runSubproc("add_sockets"), "012");
 });
