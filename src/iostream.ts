@@ -5,9 +5,10 @@
  * A stream has at most one read pending at a time (`readUntil`, `readUntilRegex`, `readBytes`,
  * `readIntoBuffer`, `readUntilClose`), each resolving with a `Uint8Array` (a `Buffer`) once
  * enough bytes arrived; `write()` resolves once its bytes are handed to the operating system.
- * Bytes the application has not asked for yet wait in a buffer of at most `maxBufferSize` bytes;
- * past that the stream is closed with {@link StreamBufferFullError}. While no read is pending and
- * the buffer holds more than 64 KiB, the socket is paused, so a slow reader slows the sender.
+ * Bytes the application has not asked for yet wait in a buffer. A read that needs more than
+ * `maxBufferSize` bytes buffered closes the stream with {@link StreamBufferFullError}. While no
+ * read is pending and the buffer holds more than 64 KiB (or `maxBufferSize`, if smaller), the
+ * socket is paused, so a slow reader slows the sender.
  * @module tornado-ts/iostream
  */
 import type { Socket } from "node:net";
@@ -277,6 +278,11 @@ export class IOStream {
         return;
       }
       this.#pending = pending;
+      // Bytes already buffered past the limit that do not satisfy this read never will.
+      if (this.#size() > this.maxBufferSize) {
+        this.#bufferFull();
+        return;
+      }
       if (this.socket.isPaused()) this.socket.resume();
     });
   }
@@ -284,14 +290,26 @@ export class IOStream {
   #received(chunk: Buffer): void {
     this.#append(chunk);
     const pending = this.#pending;
-    if (pending !== null && this.#satisfy(pending)) {
-      this.#pending = null;
-    } else if (this.#size() > this.maxBufferSize) {
-      genLog.error("Reached maximum read buffer size");
-      this.close(new StreamBufferFullError("Reached maximum read buffer size"));
-      return;
+    if (pending !== null) {
+      if (this.#satisfy(pending)) {
+        this.#pending = null;
+      } else if (this.#size() > this.maxBufferSize) {
+        this.#bufferFull();
+        return;
+      }
     }
-    if (this.#pending === null && this.#size() > PAUSE_ABOVE) this.socket.pause();
+    // Bytes nobody asked for yet are kept (a packet may be larger than maxBufferSize; the reads
+    // that follow may all be satisfiable), but no more are taken from the socket until a read
+    // wants them, as Tornado reads only for a pending read.
+    if (this.#pending === null && this.#size() > Math.min(PAUSE_ABOVE, this.maxBufferSize)) {
+      this.socket.pause();
+    }
+  }
+
+  /** A pending read needs more than `maxBufferSize` bytes: logged, and the stream closes. */
+  #bufferFull(): void {
+    genLog.error("Reached maximum read buffer size");
+    this.close(new StreamBufferFullError("Reached maximum read buffer size"));
   }
 
   /** Completes `pending` from the buffer if it can; returns whether it did (or failed it). */
