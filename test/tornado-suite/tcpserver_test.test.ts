@@ -2,7 +2,7 @@
 // Class.test_name. `bind_unused_port()` + `add_socket` is `bindSockets(0, "127.0.0.1")` +
 // `addSockets`; the client is TCPClient.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { before, test } from "node:test";
 import type { IOStream } from "tornado-ts/iostream";
 import { bindSockets } from "tornado-ts/netutil";
 import { TCPClient } from "tornado-ts/tcpclient";
@@ -110,14 +110,25 @@ async function runSubproc(mode: string): Promise<string> {
   return [...program.stdout].sort().join("");
 }
 
+// The three programs start together (each takes seconds to boot tsx), then each test awaits its own.
+const MODES = ["listen_single", "bind_start", "add_sockets"] as const;
+const runs = new Map<string, Promise<string>>();
+before(() => {
+  for (const mode of MODES) {
+    const run = runSubproc(mode);
+    run.catch(() => {});
+    runs.set(mode, run);
+  }
+});
+
 test("TestMultiprocess.test_listen_single", async () => {
-  assert.equal(await runSubproc("listen_single"), "012");
+  assert.equal(await runs.get("listen_single"), "012");
 });
 
 test("TestMultiprocess.test_bind_start", async () => {
-  assert.equal(await runSubproc("bind_start"), "012");
+  assert.equal(await runs.get("bind_start"), "012");
 });
 
 test("TestMultiprocess.test_add_sockets", async () => {
-  assert.equal(await runSubproc("add_sockets"), "012");
+  assert.equal(await runs.get("add_sockets"), "012");
 });
