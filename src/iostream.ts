@@ -5,9 +5,10 @@
  * A stream has at most one read pending at a time (`readUntil`, `readUntilRegex`, `readBytes`,
  * `readIntoBuffer`, `readUntilClose`), each resolving with a `Uint8Array` (a `Buffer`) once
  * enough bytes arrived; `write()` resolves once its bytes are handed to the operating system.
- * Bytes the application has not asked for yet wait in a buffer of at most `maxBufferSize` bytes;
- * past that the stream is closed with {@link StreamBufferFullError}. While no read is pending and
- * the buffer holds more than 64 KiB, the socket is paused, so a slow reader slows the sender.
+ * Bytes the application has not asked for yet wait in a buffer. A read that needs more than
+ * `maxBufferSize` bytes buffered closes the stream with {@link StreamBufferFullError}. While no
+ * read is pending and the buffer holds more than 64 KiB (or `maxBufferSize`, if smaller), the
+ * socket is paused, so a slow reader slows the sender.
  * @module tornado-ts/iostream
  */
 import type { Socket } from "node:net";
@@ -151,13 +152,17 @@ export class IOStream {
   }
 
   /**
-   * Sends `data` (a string is sent as UTF-8) and resolves when it was handed to the operating
+   * Sends `data` (a string as UTF-8, a typed array or DataView as its bytes) and resolves when it was handed to the operating
    * system; fails with {@link StreamClosedError} if the stream closes first. Awaiting each write
    * respects the peer's pace. Throws {@link StreamBufferFullError} past `maxWriteBufferSize`.
    */
-  write(data: string | Uint8Array): Promise<void> {
+  write(data: string | ArrayBufferView): Promise<void> {
     if (this.#closed) return Promise.reject(new StreamClosedError(this.error ?? undefined));
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    // Any typed array or DataView is sent as its bytes (a Uint32Array of 20 items is 80 bytes).
+    const bytes =
+      typeof data === "string"
+        ? Buffer.from(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (
       this.maxWriteBufferSize !== undefined &&
       this.socket.writableLength + bytes.length > this.maxWriteBufferSize
@@ -273,6 +278,11 @@ export class IOStream {
         return;
       }
       this.#pending = pending;
+      // Bytes already buffered past the limit that do not satisfy this read never will.
+      if (this.#size() > this.maxBufferSize) {
+        this.#bufferFull();
+        return;
+      }
       if (this.socket.isPaused()) this.socket.resume();
     });
   }
@@ -280,14 +290,26 @@ export class IOStream {
   #received(chunk: Buffer): void {
     this.#append(chunk);
     const pending = this.#pending;
-    if (pending !== null && this.#satisfy(pending)) {
-      this.#pending = null;
-    } else if (this.#size() > this.maxBufferSize) {
-      genLog.error("Reached maximum read buffer size");
-      this.close(new StreamBufferFullError("Reached maximum read buffer size"));
-      return;
+    if (pending !== null) {
+      if (this.#satisfy(pending)) {
+        this.#pending = null;
+      } else if (this.#size() > this.maxBufferSize) {
+        this.#bufferFull();
+        return;
+      }
     }
-    if (this.#pending === null && this.#size() > PAUSE_ABOVE) this.socket.pause();
+    // Bytes nobody asked for yet are kept (a packet may be larger than maxBufferSize; the reads
+    // that follow may all be satisfiable), but no more are taken from the socket until a read
+    // wants them, as Tornado reads only for a pending read.
+    if (this.#pending === null && this.#size() > Math.min(PAUSE_ABOVE, this.maxBufferSize)) {
+      this.socket.pause();
+    }
+  }
+
+  /** A pending read needs more than `maxBufferSize` bytes: logged, and the stream closes. */
+  #bufferFull(): void {
+    genLog.error("Reached maximum read buffer size");
+    this.close(new StreamBufferFullError("Reached maximum read buffer size"));
   }
 
   /** Completes `pending` from the buffer if it can; returns whether it did (or failed it). */
@@ -339,6 +361,7 @@ export class IOStream {
     if (maxBytes === undefined || needed <= maxBytes) return true;
     this.#pending = null;
     const error = new UnsatisfiableReadError(`delimiter not found within ${maxBytes} bytes`);
+    genLog.info(`Unsatisfiable read, closing connection: ${error.message}`);
     pending.reject(error);
     this.close(error);
     return false;
@@ -401,19 +424,46 @@ export class SSLIOStream extends IOStream {
   constructor(socket: tls.TLSSocket, options: IOStreamOptions = {}) {
     super(socket, options);
     this.#handshake = new Promise<void>((resolve, reject) => {
-      if (socket.getProtocol() !== null) {
+      // Done when both sides' Finished messages went by. (getProtocol() cannot tell: it names
+      // a version before the handshake has even started.) Node checks the peer's certificate
+      // in the same turn as the handshake ends, so a socket seen here with both is verified.
+      if (
+        socket.getFinished() !== undefined &&
+        socket.getPeerFinished() !== undefined &&
+        !socket.destroyed
+      ) {
         resolve();
         return;
       }
-      const done = (): void => {
+      const cleanUp = (): void => {
+        socket.off("secureConnect", done);
+        socket.off("secure", onSecure);
         socket.off("error", fail);
+        socket.off("close", onClose);
+      };
+      const done = (): void => {
+        cleanUp();
         resolve();
       };
-      const fail = (error: Error): void => reject(new StreamClosedError(error));
-      // A client socket says "secureConnect"; a server-side TLSSocket says "secure".
-      socket.once("secureConnect", done);
-      socket.once("secure", done);
-      socket.once("error", fail);
+      const fail = (error: Error): void => {
+        cleanUp();
+        reject(new StreamClosedError(error));
+      };
+      const onClose = (): void => {
+        cleanUp();
+        reject(new StreamClosedError(new Error("Connection closed during the TLS handshake")));
+      };
+      // A client socket says "secureConnect" once the server's certificate is accepted. "secure"
+      // comes earlier, when the handshake ends: a server-side TLSSocket's only signal, and on a
+      // client it comes before the certificate check, whose failure destroys the socket at once
+      // (Node's own listener runs first), so a destroyed socket is not done.
+      const onSecure = (): void => {
+        if (!socket.destroyed) done();
+      };
+      socket.on("secureConnect", done);
+      socket.on("secure", onSecure);
+      socket.on("error", fail);
+      socket.on("close", onClose);
     });
     this.#handshake.catch(() => {});
   }

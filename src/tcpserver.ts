@@ -11,7 +11,8 @@
  * await new EchoServer().listen(8888, "127.0.0.1");
  * ```
  * A `StreamClosedError` thrown by `handleStream` (the client went away) is expected and not
- * logged; any other error is logged and closes that connection.
+ * logged; any other error is logged ("Exception in callback handleStream", on
+ * `tornado.application`, as Tornado) and closes that connection.
  * @module tornado-ts/tcpserver
  */
 import { createServer, type Server, type Socket } from "node:net";
@@ -110,21 +111,17 @@ export abstract class TCPServer {
 
   /**
    * Stops accepting connections (Tornado's `stop`); connections already open stay open until
-   * they close. Resolves once the listening servers are closed.
+   * they close. The listening sockets are closed at once; the promise resolves on the next turn
+   * (not when the open connections end, as Node's `server.close` callback would). Calling it
+   * again does nothing.
    */
   async stop(): Promise<void> {
     this.#unregisterDrain?.();
     this.#unregisterDrain = undefined;
-    const servers = this.#servers.splice(0);
-    await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            if (!server.listening) resolve();
-            else server.close(() => resolve());
-          }),
-      ),
-    );
+    for (const server of this.#servers.splice(0)) {
+      if (server.listening) server.close();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Closes every open connection at once. */
@@ -169,8 +166,10 @@ export abstract class TCPServer {
     socket.once("close", () => this.#streams.delete(stream));
     const address: PeerAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
     const fail = (error: unknown): void => {
-      if (!(error instanceof StreamClosedError))
-        appLog.error("Error in connection callback", error);
+      // Tornado's IOLoop logs a failed handle_stream as "Exception in callback ...".
+      if (!(error instanceof StreamClosedError)) {
+        appLog.error("Exception in callback handleStream", error);
+      }
       stream.close();
     };
     try {

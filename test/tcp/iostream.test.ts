@@ -162,6 +162,46 @@ describe("IOStream on TCPServer and TCPClient", () => {
     }
   });
 
+  it("serves small reads from a packet larger than maxBufferSize without failing", async () => {
+    // One 5000-byte packet reaches a stream holding at most 1024 bytes before any read, then
+    // is read 100 bytes at a time:
+    // every read can be satisfied, so the stream must not close (Tornado reads no more than
+    // the pending read needs).
+    const small = await new HandOver({ maxBufferSize: 1024 }).listen(0, "127.0.0.1");
+    try {
+      const accepted = small.next();
+      const client = await rawClient(small.port!);
+      const stream = await accepted;
+      client.write("z".repeat(5000));
+      // The packet arrives while no read is pending.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 50; i += 1) {
+        assert.equal((await stream.readBytes(100)).toString(), "z".repeat(100));
+      }
+      client.destroy();
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it("fails an unsatisfiable read at once when the buffer is already past maxBufferSize", async () => {
+    const logs = captureLogs();
+    const small = await new HandOver({ maxBufferSize: 1024 }).listen(0, "127.0.0.1");
+    try {
+      const accepted = small.next();
+      const client = await rawClient(small.port!);
+      const stream = await accepted;
+      client.write("z".repeat(5000));
+      await stream.readBytes(10);
+      await assert.rejects(stream.readUntil("\n"), StreamClosedError);
+      assert.ok(logs.has(/Reached maximum read buffer size/));
+      client.destroy();
+    } finally {
+      await small.stop();
+      logs.stop();
+    }
+  });
+
   it("pauses a sender while nobody reads (backpressure), and catches up when read", async () => {
     const { client, stream } = await pair();
     const total = 8 * 1024 * 1024;
