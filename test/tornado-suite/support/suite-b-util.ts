@@ -1,0 +1,47 @@
+// Shared helpers for suite-b's ports of Tornado's test files (websocket, httpclient, gen, ...).
+import { createServer } from "node:net";
+import { accessLog, Level } from "tornado-ts/log";
+
+/** A promise with its resolve/reject exposed (Tornado's `Future` as the tests use it). */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** Makes a {@link Deferred}. */
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** A port that was free a moment ago and is closed now (Tornado's `bind_unused_port` + close). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for the next turn of the event loop after pending I/O (Tornado's `gen.moment`). */
+export function moment(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Silences the access log for the rest of the test file, as Tornado's own test runner does
+ * (runtests.py sets `tornado.access` to CRITICAL): the ported tests assert responses, not logs.
+ */
+export function quietAccessLog(): void {
+  accessLog.level = Level.CRITICAL;
+}
