@@ -11,6 +11,7 @@
  * options, proxies and digest auth.
  * @module tornado-ts/httpclient
  */
+import { isIP } from "node:net";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
@@ -81,6 +82,8 @@ export interface HTTPRequestOptions {
   clientCert?: string | Buffer;
   /** Client private key (PEM) for mutual TLS. */
   clientKey?: string | Buffer;
+  /** The local IP address to connect from (Tornado's `network_interface`; an interface name is refused). */
+  networkInterface?: string;
 }
 
 /** A request for {@link AsyncHTTPClient.fetch}: a URL and its options (Tornado's `HTTPRequest`). */
@@ -100,9 +103,31 @@ export class HTTPRequest {
     return (this.options.method ?? "GET").toUpperCase();
   }
 
-  /** The request headers as `HTTPHeaders` (a new copy on every read). */
+  /**
+   * The request headers as `HTTPHeaders` (a new copy on every read), with the
+   * `If-Modified-Since` line that `ifModifiedSince` adds.
+   */
   get headers(): HTTPHeaders {
-    return toHeaders(this.options.headers);
+    const headers = toHeaders(this.options.headers);
+    if (this.options.ifModifiedSince !== undefined) {
+      headers.set("If-Modified-Since", httpDate(this.options.ifModifiedSince));
+    }
+    return headers;
+  }
+
+  /** Replaces the request headers (`null` for none). */
+  set headers(headers: HeadersInit | null) {
+    this.options.headers = headers ?? new HTTPHeaders();
+  }
+
+  /** The request body as bytes (a string body is UTF-8), or `null` for none. */
+  get body(): Buffer | null {
+    return toBody(this.options.body);
+  }
+
+  /** Replaces the request body. */
+  set body(body: string | Uint8Array | null) {
+    this.options.body = body;
   }
 }
 
@@ -167,6 +192,11 @@ export class HTTPResponse {
   /** Throws `error` when it is set. */
   rethrow(): void {
     if (this.error) throw this.error;
+  }
+
+  /** `HTTPResponse(code=200,reason=OK,effectiveUrl=...,requestTime=...)`, as Tornado's repr. */
+  toString(): string {
+    return `HTTPResponse(code=${this.code},reason=${this.reason},effectiveUrl=${this.effectiveUrl},requestTime=${this.requestTime})`;
   }
 }
 
@@ -372,6 +402,7 @@ export class AsyncHTTPClient {
       options.caCerts?.toString() ?? null,
       options.clientCert?.toString() ?? null,
       options.clientKey?.toString() ?? null,
+      options.networkInterface ?? null,
     ]);
     let agent = this.#agents.get(key);
     if (!agent) {
@@ -388,6 +419,9 @@ export class AsyncHTTPClient {
           ...(options.caCerts !== undefined ? { ca: options.caCerts } : {}),
           ...(options.clientCert !== undefined ? { cert: options.clientCert } : {}),
           ...(options.clientKey !== undefined ? { key: options.clientKey } : {}),
+          ...(options.networkInterface !== undefined
+            ? { localAddress: options.networkInterface }
+            : {}),
         },
       });
       this.#agents.set(key, agent);
@@ -534,6 +568,11 @@ export class AsyncHTTPClient {
   }
 }
 
+/** An HTTP date (RFC 7231) from a Date or seconds since the epoch. */
+function httpDate(when: Date | number): string {
+  return (when instanceof Date ? when : new Date(when * 1000)).toUTCString();
+}
+
 function definedOnly(options: HTTPRequestOptions): HTTPRequestOptions {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = value;
@@ -554,6 +593,11 @@ function toBody(body: string | Uint8Array | null | undefined): Buffer | null {
 
 /** Tornado's request sanity checks (its simple client's), with its messages. */
 function checkRequest(method: string, options: HTTPRequestOptions): void {
+  if (options.networkInterface !== undefined && isIP(options.networkInterface) === 0) {
+    throw new TypeError(
+      `networkInterface must be a local IP address, not ${JSON.stringify(options.networkInterface)}`,
+    );
+  }
   if (options.authMode !== undefined && options.authMode !== "basic") {
     throw new TypeError(`unsupported auth_mode ${String(options.authMode)}`);
   }
@@ -598,7 +642,9 @@ function requestHeaders(
   if (username !== undefined) {
     const password =
       options.authPassword ?? (target.password ? decodeURIComponent(target.password) : "");
-    out.set("Authorization", `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`);
+    // RFC 7617 section 2.1: the user-id and password are normalized to NFC before encoding.
+    const credentials = `${username}:${password}`.normalize("NFC");
+    out.set("Authorization", `Basic ${Buffer.from(credentials).toString("base64")}`);
   }
   if (options.userAgent !== undefined) out.set("User-Agent", options.userAgent);
   else if (!out.has("User-Agent")) out.set("User-Agent", DEFAULT_USER_AGENT);
@@ -609,11 +655,7 @@ function requestHeaders(
     out.set("Accept-Encoding", "gzip");
   }
   if (options.ifModifiedSince !== undefined) {
-    const when =
-      options.ifModifiedSince instanceof Date
-        ? options.ifModifiedSince
-        : new Date(options.ifModifiedSince * 1000);
-    out.set("If-Modified-Since", when.toUTCString());
+    out.set("If-Modified-Since", httpDate(options.ifModifiedSince));
   }
   const flat: string[] = [];
   for (const [name, value] of out) {

@@ -1,5 +1,5 @@
 // Shared helpers for suite-b's ports of Tornado's test files (websocket, httpclient, gen, ...).
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { accessLog, Level } from "tornado-ts/log";
 
 /** A promise with its resolve/reject exposed (Tornado's `Future` as the tests use it). */
@@ -44,4 +44,38 @@ export function moment(): Promise<void> {
  */
 export function quietAccessLog(): void {
   accessLog.level = Level.CRITICAL;
+}
+
+/**
+ * A bare TCP server on 127.0.0.1 that answers each connection with `response` once the request's
+ * header block has arrived, then closes it (Python's tests use an IOStream on an accepted socket).
+ */
+export async function rawResponseServer(
+  response: string | Buffer,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    let seen = "";
+    socket.on("data", (chunk: Buffer) => {
+      seen += chunk.toString("latin1");
+      if (seen.includes("\r\n\r\n")) {
+        socket.end(response);
+        seen = "";
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
