@@ -12,8 +12,7 @@
  * @module tornado-ts/httpclient
  */
 import { isIP } from "node:net";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream";
+import { PassThrough, pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
 import { HTTPHeaders } from "./httputil/headers.ts";
@@ -82,6 +81,12 @@ export interface HTTPRequestOptions {
   clientCert?: string | Buffer;
   /** Client private key (PEM) for mutual TLS. */
   clientKey?: string | Buffer;
+  /**
+   * Produces the body instead of `body` (Tornado's `body_producer`): called with a `write`
+   * function when the body is to be sent; the body ends when the returned promise resolves. Sent
+   * chunked unless the headers give a `Content-Length`.
+   */
+  bodyProducer?: (write: (chunk: string | Uint8Array) => Promise<void>) => void | Promise<void>;
   /** The local IP address to connect from (Tornado's `network_interface`; an interface name is refused). */
   networkInterface?: string;
 }
@@ -257,6 +262,11 @@ export interface AsyncHTTPClientOptions {
   maxHeaderSize?: number;
   /** Seconds an idle pooled connection is kept for reuse (default 4). */
   keepAliveTimeout?: number;
+  /**
+   * Connect somewhere else than the URL says (Tornado's `hostname_mapping`): keys are `host` or
+   * `host:port`, values `host` or `host:port`. The `Host` header still names the URL's host.
+   */
+  hostnameMapping?: Record<string, string>;
 }
 
 /** What {@link AsyncHTTPClient.fetch} takes besides the request options. */
@@ -280,7 +290,7 @@ let shared: AsyncHTTPClient | undefined;
  *
  * `AsyncHTTPClient.instance()` gives the process's shared client, made with the options of
  * `AsyncHTTPClient.configure(...)`; `new AsyncHTTPClient(options)` makes an independent one
- * (Tornado's `force_instance=True`).
+ * (Tornado's `force_instance=True`), with `options` over the configured ones.
  *
  * Differs from Tornado: connections are reused (Tornado's simple client sends `Connection:
  * close`), and `Authorization` and `Cookie` are dropped when a redirect leaves the origin.
@@ -294,7 +304,12 @@ export class AsyncHTTPClient {
   #closed = false;
 
   constructor(options: AsyncHTTPClientOptions = {}) {
-    this.options = { ...options };
+    this.options = { ...configured, ...options };
+  }
+
+  /** Requests in flight at once (the `maxClients` option, default 10). */
+  get maxClients(): number {
+    return this.options.maxClients ?? 10;
   }
 
   /**
@@ -439,21 +454,23 @@ export class AsyncHTTPClient {
     let url = original.url;
     let method = original.method;
     let body: Buffer | null = toBody(options.body);
+    const producer = options.bodyProducer;
     const headers = toHeaders(options.headers);
     let redirectsLeft = options.maxRedirects ?? 5;
     const follow = options.followRedirects ?? true;
     for (;;) {
       const target = parseUrl(url);
-      const sent = requestHeaders(target, method, body, headers, options);
+      const streamed = producer !== undefined && body === null ? producerStream(producer) : null;
+      const sent = requestHeaders(target, method, body, headers, options, streamed !== null);
       const agent = this.#agent(options);
       let data: Dispatcher.ResponseData;
       try {
         data = await agent.request({
-          origin: target.origin,
+          origin: this.#connectOrigin(target, sent),
           path: `${target.pathname}${target.search}`,
           method,
           headers: sent,
-          body,
+          body: streamed ?? body,
           signal,
           responseHeaders: "raw",
         });
@@ -505,6 +522,19 @@ export class AsyncHTTPClient {
         startTime,
       });
     }
+  }
+
+  /** The origin to connect to: the URL's, or its `hostnameMapping` entry (adding `Host`). */
+  #connectOrigin(target: URL, sent: string[]): string {
+    const mapping = this.options.hostnameMapping;
+    if (!mapping) return target.origin;
+    const port = target.port || (target.protocol === "https:" ? "443" : "80");
+    const mapped = mapping[`${target.hostname}:${port}`] ?? mapping[target.hostname];
+    if (mapped === undefined) return target.origin;
+    if (!sent.some((item, i) => i % 2 === 0 && item.toLowerCase() === "host")) {
+      sent.push("Host", target.host);
+    }
+    return `${target.protocol}//${mapped.includes(":") ? mapped : `${mapped}:${port}`}`;
   }
 
   async #readBody(
@@ -603,7 +633,8 @@ function checkRequest(method: string, options: HTTPRequestOptions): void {
   }
   if (options.allowNonstandardMethods) return;
   if (!KNOWN_METHODS.has(method)) throw new TypeError(`unknown method ${method}`);
-  const hasBody = options.body !== undefined && options.body !== null;
+  const hasBody =
+    (options.body !== undefined && options.body !== null) || options.bodyProducer !== undefined;
   if (BODY_REQUIRED.has(method) && !hasBody) {
     throw new TypeError(
       `Body must not be None for method ${method} (unless allow_nonstandard_methods is true)`,
@@ -635,6 +666,7 @@ function requestHeaders(
   body: Buffer | null,
   headers: HTTPHeaders,
   options: HTTPRequestOptions,
+  produced: boolean,
 ): string[] {
   const out = headers.copy();
   const username =
@@ -659,12 +691,46 @@ function requestHeaders(
   }
   const flat: string[] = [];
   for (const [name, value] of out) {
-    // undici computes these from the body and the connection.
+    // undici computes these from the body and the connection (a produced body keeps the length
+    // its caller declared).
     const key = name.toLowerCase();
-    if (key === "content-length" || key === "connection" || key === "transfer-encoding") continue;
+    if ((key === "content-length" && !produced) || key === "connection") continue;
+    if (key === "transfer-encoding") continue;
     flat.push(name, value);
   }
   return flat;
+}
+
+/**
+ * The body of a request with a `bodyProducer`: the producer starts when the body is first read,
+ * and each `write` resolves once the chunk is taken.
+ */
+function producerStream(producer: NonNullable<HTTPRequestOptions["bodyProducer"]>): Readable {
+  let started = false;
+  const stream = new PassThrough();
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    const write = (chunk: string | Uint8Array): Promise<void> =>
+      new Promise((resolve, reject) => {
+        stream.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk, (error) =>
+          error ? reject(error) : resolve(),
+        );
+      });
+    Promise.resolve()
+      .then(() => producer(write))
+      .then(
+        () => stream.end(),
+        (error: unknown) =>
+          stream.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+  };
+  const read = stream._read.bind(stream);
+  stream._read = (size: number) => {
+    start();
+    read(size);
+  };
+  return stream;
 }
 
 /** Turns an undici or socket error into a 599 `HTTPClientError`. */

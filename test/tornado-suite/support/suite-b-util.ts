@@ -1,5 +1,9 @@
 // Shared helpers for suite-b's ports of Tornado's test files (websocket, httpclient, gen, ...).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { accessLog, Level } from "tornado-ts/log";
 
 /** A promise with its resolve/reject exposed (Tornado's `Future` as the tests use it). */
@@ -51,7 +55,7 @@ export function quietAccessLog(): void {
  * header block has arrived, then closes it (Python's tests use an IOStream on an accepted socket).
  */
 export async function rawResponseServer(
-  response: string | Buffer,
+  response: string | Buffer | ((head: string) => string | Buffer),
 ): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -61,7 +65,7 @@ export async function rawResponseServer(
     socket.on("data", (chunk: Buffer) => {
       seen += chunk.toString("latin1");
       if (seen.includes("\r\n\r\n")) {
-        socket.end(response);
+        socket.end(typeof response === "function" ? response(seen) : response);
         seen = "";
       }
     });
@@ -78,4 +82,47 @@ export async function rawResponseServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Waits until `condition()` holds, checking every few milliseconds (Tornado's `wait(condition=...)`). */
+export async function until(condition: () => boolean, what = "condition"): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** A self-signed certificate for 127.0.0.1 made with openssl (Tornado's test.crt / test.key). */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), "suite-b-tls-"));
+  try {
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    return {
+      key: readFileSync(join(dir, "key.pem"), "utf8"),
+      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
