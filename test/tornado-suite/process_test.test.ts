@@ -10,7 +10,7 @@ test("ProcessTest.test_multi_process", async () => {
   });
   try {
     // Every worker ended with status 0 in the end, so the primary exits 0.
-    assert.deepEqual(await app.exited, { code: 0, signal: null });
+    assert.deepEqual(await app.exited, { code: 0, signal: null }, app.output);
     assert.match(app.stdout, /pid changed after the restart\n/);
     assert.match(app.output, /general\] Starting 3 processes\n/);
     assert.match(

@@ -34,8 +34,9 @@ if (id === 0 || id === 1) {
   };
   /** Fetches until a worker answers (a restarted worker takes a moment to start listening). */
   const fetchServed = async (path: string): Promise<string> => {
-    for (let attempt = 0; ; attempt++) {
-      const body = await fetch(path, attempt < 100);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const body = await fetch(path, Date.now() < deadline);
       if (body !== null) return body;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
