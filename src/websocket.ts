@@ -210,7 +210,8 @@ export class WebSocketHandler extends RequestHandler {
 
   /**
    * Picks one of the subprotocols the client offered (`Sec-WebSocket-Protocol`), or `null` for
-   * none (the default). The choice must be one of those offered.
+   * none (the default). Called on every handshake, with `[]` when none is offered; the choice must
+   * be one of those offered.
    */
   selectSubprotocol(_subprotocols: string[]): string | null {
     return null;
@@ -382,7 +383,8 @@ export class WebSocketHandler extends RequestHandler {
       .split(",")
       .map((part) => part.trim())
       .filter((part) => part !== "");
-    const chosen = offered.length > 0 ? this.selectSubprotocol(offered) : null;
+    // Called even when none is offered (with []), as Tornado.
+    const chosen = this.selectSubprotocol(offered);
     if (chosen !== null && !offered.includes(chosen)) {
       throw new Error(
         `selectSubprotocol() returned ${JSON.stringify(chosen)}, which was not offered`,

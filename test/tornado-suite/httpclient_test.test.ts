@@ -391,7 +391,7 @@ test("HTTPClientCommonTestCase.test_body_encoding", async () => {
   response = await fetch("/echopost", { method: "POST", body: bytes, headers });
   assert.equal(response.headers.get("Content-Length"), "1");
   assert.deepEqual(response.body, bytes);
-  // A non-ASCII-free user agent string with a bytes body breaks nothing.
+  // A string user agent next to a bytes body breaks nothing.
   response = await fetch("/echopost", { method: "POST", body: bytes, headers, userAgent: "foo" });
   assert.equal(response.headers.get("Content-Length"), "1");
   assert.deepEqual(response.body, bytes);

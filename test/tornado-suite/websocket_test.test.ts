@@ -170,8 +170,7 @@ class SubprotocolHandler extends TestWebSocketHandler {
     return subprotocols.includes("goodproto") ? "goodproto" : null;
   }
   override open(): void {
-    // Python only calls select_subprotocol when the client offered some; so does tornado-ts, and
-    // the message for "none offered" is the same either way.
+    if (!this.selectCalled) throw new Error("select_subprotocol not called");
     this.writeMessage(`subprotocol=${this.selectedSubprotocol ?? "None"}`);
   }
 }
