@@ -1,6 +1,6 @@
 /**
- * Coroutine helpers (Tornado's `tornado.gen`) on JavaScript promises: `sleep`, `multi` and
- * `withTimeout`. Tornado's generator-based coroutines are `async` functions here.
+ * Coroutine helpers (Tornado's `tornado.gen`) on JavaScript promises: `sleep`, `moment`, `multi`,
+ * `withTimeout` and `WaitIterator`. Tornado's generator-based coroutines are `async` functions here.
  *
  * Durations are in seconds, as in Tornado (`sleep(5)` waits five seconds, not five milliseconds),
  * or name their unit: `sleep({ milliseconds: 500 })`, `sleep({ minutes: 10 })` (see
@@ -117,4 +117,83 @@ export function withTimeout<T>(
       },
     );
   });
+}
+
+/**
+ * Resolves on a later turn of the event loop, after pending I/O callbacks (Tornado's
+ * `gen.moment`): `await moment()` lets other coroutines and callbacks run. A plain `await`
+ * only waits for the microtask queue.
+ */
+export function moment(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Yields the results of several promises in the order they settle (Tornado's `gen.WaitIterator`).
+ * Give an array (`currentIndex` is then the position) or an object (`currentIndex` is the key);
+ * `currentFuture` is the promise that settled. A rejection is thrown by `next()` (or by the
+ * `for await` loop, which can then be started again for the rest).
+ *
+ * ```ts
+ * const wait = new WaitIterator([fetchA(), fetchB()]);
+ * for await (const result of wait) console.log(wait.currentIndex, result);
+ * ```
+ */
+export class WaitIterator<T = unknown> implements AsyncIterable<T> {
+  /** The index or key of the promise whose result `next()` gave last, or `null`. */
+  currentIndex: number | string | null = null;
+  /** The promise whose result `next()` gave last, or `null`. */
+  currentFuture: PromiseLike<T> | null = null;
+  readonly #settled: { key: number | string; promise: PromiseLike<T>; outcome: Outcome<T> }[] = [];
+  readonly #waiters: (() => void)[] = [];
+  #pending: number;
+
+  constructor(promises: readonly PromiseLike<T>[] | Readonly<Record<string, PromiseLike<T>>>) {
+    const entries: [number | string, PromiseLike<T>][] = Array.isArray(promises)
+      ? (promises as readonly PromiseLike<T>[]).map((promise, i) => [i, promise])
+      : Object.entries(promises as Record<string, PromiseLike<T>>);
+    this.#pending = entries.length;
+    for (const [key, promise] of entries) {
+      const settle = (outcome: Outcome<T>): void => {
+        this.#pending--;
+        this.#settled.push({ key, promise, outcome });
+        this.#waiters.shift()?.();
+      };
+      Promise.resolve(promise).then(
+        (value) => settle({ ok: true, value }),
+        (error: unknown) => settle({ ok: false, error }),
+      );
+    }
+  }
+
+  /** True once every result has been taken (then `currentIndex` and `currentFuture` are `null`). */
+  done(): boolean {
+    if (this.#pending > 0 || this.#settled.length > 0) return false;
+    this.currentIndex = null;
+    this.currentFuture = null;
+    return true;
+  }
+
+  /** The next result to settle; rejects with its error if it failed. */
+  async next(): Promise<T> {
+    if (this.#settled.length === 0) {
+      if (this.#pending === 0) throw new Error("WaitIterator has no more results");
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    const { key, promise, outcome } = this.#settled.shift()!;
+    this.currentIndex = key;
+    this.currentFuture = promise;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  /** Iterates the results in settling order (`for await`). */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: async (): Promise<IteratorResult<T>> =>
+        this.done() ? { done: true, value: undefined } : { done: false, value: await this.next() },
+    };
+  }
 }

@@ -11,8 +11,8 @@
  * options, proxies and digest auth.
  * @module tornado-ts/httpclient
  */
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream";
+import { isIP } from "node:net";
+import { PassThrough, pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
 import { HTTPHeaders } from "./httputil/headers.ts";
@@ -81,6 +81,14 @@ export interface HTTPRequestOptions {
   clientCert?: string | Buffer;
   /** Client private key (PEM) for mutual TLS. */
   clientKey?: string | Buffer;
+  /**
+   * Produces the body instead of `body` (Tornado's `body_producer`): called with a `write`
+   * function when the body is to be sent; the body ends when the returned promise resolves. Sent
+   * chunked unless the headers give a `Content-Length`.
+   */
+  bodyProducer?: (write: (chunk: string | Uint8Array) => Promise<void>) => void | Promise<void>;
+  /** The local IP address to connect from (Tornado's `network_interface`; an interface name is refused). */
+  networkInterface?: string;
 }
 
 /** A request for {@link AsyncHTTPClient.fetch}: a URL and its options (Tornado's `HTTPRequest`). */
@@ -100,9 +108,31 @@ export class HTTPRequest {
     return (this.options.method ?? "GET").toUpperCase();
   }
 
-  /** The request headers as `HTTPHeaders` (a new copy on every read). */
+  /**
+   * The request headers as `HTTPHeaders` (a new copy on every read), with the
+   * `If-Modified-Since` line that `ifModifiedSince` adds.
+   */
   get headers(): HTTPHeaders {
-    return toHeaders(this.options.headers);
+    const headers = toHeaders(this.options.headers);
+    if (this.options.ifModifiedSince !== undefined) {
+      headers.set("If-Modified-Since", httpDate(this.options.ifModifiedSince));
+    }
+    return headers;
+  }
+
+  /** Replaces the request headers (`null` for none). */
+  set headers(headers: HeadersInit | null) {
+    this.options.headers = headers ?? new HTTPHeaders();
+  }
+
+  /** The request body as bytes (a string body is UTF-8), or `null` for none. */
+  get body(): Buffer | null {
+    return toBody(this.options.body);
+  }
+
+  /** Replaces the request body. */
+  set body(body: string | Uint8Array | null) {
+    this.options.body = body;
   }
 }
 
@@ -168,6 +198,11 @@ export class HTTPResponse {
   rethrow(): void {
     if (this.error) throw this.error;
   }
+
+  /** `HTTPResponse(code=200,reason=OK,effectiveUrl=...,requestTime=...)`, as Tornado's repr. */
+  toString(): string {
+    return `HTTPResponse(code=${this.code},reason=${this.reason},effectiveUrl=${this.effectiveUrl},requestTime=${this.requestTime})`;
+  }
 }
 
 /**
@@ -227,6 +262,11 @@ export interface AsyncHTTPClientOptions {
   maxHeaderSize?: number;
   /** Seconds an idle pooled connection is kept for reuse (default 4). */
   keepAliveTimeout?: number;
+  /**
+   * Connect somewhere else than the URL says (Tornado's `hostname_mapping`): keys are `host` or
+   * `host:port`, values `host` or `host:port`. The `Host` header still names the URL's host.
+   */
+  hostnameMapping?: Record<string, string>;
 }
 
 /** What {@link AsyncHTTPClient.fetch} takes besides the request options. */
@@ -250,7 +290,7 @@ let shared: AsyncHTTPClient | undefined;
  *
  * `AsyncHTTPClient.instance()` gives the process's shared client, made with the options of
  * `AsyncHTTPClient.configure(...)`; `new AsyncHTTPClient(options)` makes an independent one
- * (Tornado's `force_instance=True`).
+ * (Tornado's `force_instance=True`), with `options` over the configured ones.
  *
  * Differs from Tornado: connections are reused (Tornado's simple client sends `Connection:
  * close`), and `Authorization` and `Cookie` are dropped when a redirect leaves the origin.
@@ -264,7 +304,12 @@ export class AsyncHTTPClient {
   #closed = false;
 
   constructor(options: AsyncHTTPClientOptions = {}) {
-    this.options = { ...options };
+    this.options = { ...configured, ...options };
+  }
+
+  /** Requests in flight at once (the `maxClients` option, default 10). */
+  get maxClients(): number {
+    return this.options.maxClients ?? 10;
   }
 
   /**
@@ -372,6 +417,7 @@ export class AsyncHTTPClient {
       options.caCerts?.toString() ?? null,
       options.clientCert?.toString() ?? null,
       options.clientKey?.toString() ?? null,
+      options.networkInterface ?? null,
     ]);
     let agent = this.#agents.get(key);
     if (!agent) {
@@ -388,6 +434,9 @@ export class AsyncHTTPClient {
           ...(options.caCerts !== undefined ? { ca: options.caCerts } : {}),
           ...(options.clientCert !== undefined ? { cert: options.clientCert } : {}),
           ...(options.clientKey !== undefined ? { key: options.clientKey } : {}),
+          ...(options.networkInterface !== undefined
+            ? { localAddress: options.networkInterface }
+            : {}),
         },
       });
       this.#agents.set(key, agent);
@@ -405,21 +454,23 @@ export class AsyncHTTPClient {
     let url = original.url;
     let method = original.method;
     let body: Buffer | null = toBody(options.body);
+    const producer = options.bodyProducer;
     const headers = toHeaders(options.headers);
     let redirectsLeft = options.maxRedirects ?? 5;
     const follow = options.followRedirects ?? true;
     for (;;) {
       const target = parseUrl(url);
-      const sent = requestHeaders(target, method, body, headers, options);
+      const streamed = producer !== undefined && body === null ? producerStream(producer) : null;
+      const sent = requestHeaders(target, method, body, headers, options, streamed !== null);
       const agent = this.#agent(options);
       let data: Dispatcher.ResponseData;
       try {
         data = await agent.request({
-          origin: target.origin,
+          origin: this.#connectOrigin(target, sent),
           path: `${target.pathname}${target.search}`,
           method,
           headers: sent,
-          body,
+          body: streamed ?? body,
           signal,
           responseHeaders: "raw",
         });
@@ -471,6 +522,19 @@ export class AsyncHTTPClient {
         startTime,
       });
     }
+  }
+
+  /** The origin to connect to: the URL's, or its `hostnameMapping` entry (adding `Host`). */
+  #connectOrigin(target: URL, sent: string[]): string {
+    const mapping = this.options.hostnameMapping;
+    if (!mapping) return target.origin;
+    const port = target.port || (target.protocol === "https:" ? "443" : "80");
+    const mapped = mapping[`${target.hostname}:${port}`] ?? mapping[target.hostname];
+    if (mapped === undefined) return target.origin;
+    if (!sent.some((item, i) => i % 2 === 0 && item.toLowerCase() === "host")) {
+      sent.push("Host", target.host);
+    }
+    return `${target.protocol}//${mapped.includes(":") ? mapped : `${mapped}:${port}`}`;
   }
 
   async #readBody(
@@ -534,6 +598,11 @@ export class AsyncHTTPClient {
   }
 }
 
+/** An HTTP date (RFC 7231) from a Date or seconds since the epoch. */
+function httpDate(when: Date | number): string {
+  return (when instanceof Date ? when : new Date(when * 1000)).toUTCString();
+}
+
 function definedOnly(options: HTTPRequestOptions): HTTPRequestOptions {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (value !== undefined) out[key] = value;
@@ -554,12 +623,18 @@ function toBody(body: string | Uint8Array | null | undefined): Buffer | null {
 
 /** Tornado's request sanity checks (its simple client's), with its messages. */
 function checkRequest(method: string, options: HTTPRequestOptions): void {
+  if (options.networkInterface !== undefined && isIP(options.networkInterface) === 0) {
+    throw new TypeError(
+      `networkInterface must be a local IP address, not ${JSON.stringify(options.networkInterface)}`,
+    );
+  }
   if (options.authMode !== undefined && options.authMode !== "basic") {
     throw new TypeError(`unsupported auth_mode ${String(options.authMode)}`);
   }
   if (options.allowNonstandardMethods) return;
   if (!KNOWN_METHODS.has(method)) throw new TypeError(`unknown method ${method}`);
-  const hasBody = options.body !== undefined && options.body !== null;
+  const hasBody =
+    (options.body !== undefined && options.body !== null) || options.bodyProducer !== undefined;
   if (BODY_REQUIRED.has(method) && !hasBody) {
     throw new TypeError(
       `Body must not be None for method ${method} (unless allow_nonstandard_methods is true)`,
@@ -591,6 +666,7 @@ function requestHeaders(
   body: Buffer | null,
   headers: HTTPHeaders,
   options: HTTPRequestOptions,
+  produced: boolean,
 ): string[] {
   const out = headers.copy();
   const username =
@@ -598,7 +674,9 @@ function requestHeaders(
   if (username !== undefined) {
     const password =
       options.authPassword ?? (target.password ? decodeURIComponent(target.password) : "");
-    out.set("Authorization", `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`);
+    // RFC 7617 section 2.1: the user-id and password are normalized to NFC before encoding.
+    const credentials = `${username}:${password}`.normalize("NFC");
+    out.set("Authorization", `Basic ${Buffer.from(credentials).toString("base64")}`);
   }
   if (options.userAgent !== undefined) out.set("User-Agent", options.userAgent);
   else if (!out.has("User-Agent")) out.set("User-Agent", DEFAULT_USER_AGENT);
@@ -609,20 +687,50 @@ function requestHeaders(
     out.set("Accept-Encoding", "gzip");
   }
   if (options.ifModifiedSince !== undefined) {
-    const when =
-      options.ifModifiedSince instanceof Date
-        ? options.ifModifiedSince
-        : new Date(options.ifModifiedSince * 1000);
-    out.set("If-Modified-Since", when.toUTCString());
+    out.set("If-Modified-Since", httpDate(options.ifModifiedSince));
   }
   const flat: string[] = [];
   for (const [name, value] of out) {
-    // undici computes these from the body and the connection.
+    // undici computes these from the body and the connection (a produced body keeps the length
+    // its caller declared).
     const key = name.toLowerCase();
-    if (key === "content-length" || key === "connection" || key === "transfer-encoding") continue;
+    if ((key === "content-length" && !produced) || key === "connection") continue;
+    if (key === "transfer-encoding") continue;
     flat.push(name, value);
   }
   return flat;
+}
+
+/**
+ * The body of a request with a `bodyProducer`: the producer starts when the body is first read,
+ * and each `write` resolves once the chunk is taken.
+ */
+function producerStream(producer: NonNullable<HTTPRequestOptions["bodyProducer"]>): Readable {
+  let started = false;
+  const stream = new PassThrough();
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    const write = (chunk: string | Uint8Array): Promise<void> =>
+      new Promise((resolve, reject) => {
+        stream.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk, (error) =>
+          error ? reject(error) : resolve(),
+        );
+      });
+    Promise.resolve()
+      .then(() => producer(write))
+      .then(
+        () => stream.end(),
+        (error: unknown) =>
+          stream.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+  };
+  const read = stream._read.bind(stream);
+  stream._read = (size: number) => {
+    start();
+    read(size);
+  };
+  return stream;
 }
 
 /** Turns an undici or socket error into a 599 `HTTPClientError`. */

@@ -14,11 +14,15 @@
  * - on SIGUSR2 logs each worker's counters, and with `statsPort` serves them as JSON.
  *
  * HTTPServer's `start(n)` calls this; use it directly for other set-ups.
+ *
+ * {@link Subprocess} runs a command with its pipes read and written asynchronously.
  * @module tornado-ts/process
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import cluster, { type Worker } from "node:cluster";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { availableParallelism } from "node:os";
+import { availableParallelism, constants as osConstants } from "node:os";
+import type { Readable, Writable } from "node:stream";
 import { genLog, TASK_ID_ENV } from "./log.ts";
 
 /** The number of CPUs this process may use (`os.availableParallelism()`). */
@@ -532,5 +536,203 @@ class Supervisor {
     server.listen(port, address, () => genLog.info(`worker stats on http://${address}:${port}/`));
     server.unref();
     this.#statsServer = server;
+  }
+}
+
+/** How {@link Subprocess} connects a standard stream of the child. */
+export type SubprocessStdio = "stream" | "inherit" | "ignore";
+
+/** Options of {@link Subprocess}. */
+export interface SubprocessOptions {
+  /** `Subprocess.STREAM` to write to the child through `stdin` (default: inherited). */
+  stdin?: SubprocessStdio;
+  /** `Subprocess.STREAM` to read the child's output through `stdout` (default: inherited). */
+  stdout?: SubprocessStdio;
+  /** `Subprocess.STREAM` to read it through `stderr`, or `Subprocess.STDOUT` to merge it into `stdout`. */
+  stderr?: SubprocessStdio | "stdout";
+  /** Working folder of the child. */
+  cwd?: string;
+  /** Environment of the child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A child exited with a non-zero status (Python's `subprocess.CalledProcessError`). */
+export class CalledProcessError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "CalledProcessError";
+  /** The exit status, or minus the signal number when a signal ended the child. */
+  readonly returncode: number;
+  /** The command that ran. */
+  readonly cmd: readonly string[];
+  constructor(returncode: number, cmd: readonly string[]) {
+    super(`Command '${cmd.join(" ")}' returned non-zero exit status ${returncode}.`);
+    this.returncode = returncode;
+    this.cmd = cmd;
+  }
+}
+
+/** Output of a {@link Subprocess}, read by delimiter or to the end (the reading side of a pipe). */
+export class SubprocessOutput {
+  #buffer = Buffer.alloc(0);
+  #closed = false;
+  readonly #source: Readable;
+  readonly #waiters = new Set<() => void>();
+
+  /** @internal Made by {@link Subprocess}. */
+  constructor(source: Readable) {
+    this.#source = source;
+    source.on("data", (chunk: Buffer) => {
+      this.#buffer = Buffer.concat([this.#buffer, chunk]);
+      this.#wake();
+    });
+    source.once("close", () => {
+      this.#closed = true;
+      this.#wake();
+    });
+    source.on("error", () => undefined);
+  }
+
+  #wake(): void {
+    for (const waiter of this.#waiters) waiter();
+    this.#waiters.clear();
+  }
+
+  #changed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.add(resolve));
+  }
+
+  /**
+   * Resolves with everything up to and including `delimiter`; rejects with `Error("Stream is
+   * closed")` when the output ends first.
+   */
+  async readUntil(delimiter: string | Uint8Array): Promise<Buffer> {
+    const needle = typeof delimiter === "string" ? Buffer.from(delimiter) : delimiter;
+    for (;;) {
+      const at = this.#buffer.indexOf(needle);
+      if (at >= 0) {
+        const data = this.#buffer.subarray(0, at + needle.length);
+        this.#buffer = this.#buffer.subarray(at + needle.length);
+        return Buffer.from(data);
+      }
+      if (this.#closed) throw new Error("Stream is closed");
+      await this.#changed();
+    }
+  }
+
+  /** Resolves with everything left once the child has closed the output. */
+  async readUntilClose(): Promise<Buffer> {
+    while (!this.#closed) await this.#changed();
+    const data = this.#buffer;
+    this.#buffer = Buffer.alloc(0);
+    return data;
+  }
+
+  /** Stops reading and closes this end of the pipe. */
+  close(): void {
+    this.#source.destroy();
+  }
+}
+
+/** Input of a {@link Subprocess} (the writing side of a pipe). */
+export class SubprocessInput {
+  readonly #sink: Writable;
+
+  /** @internal Made by {@link Subprocess}. */
+  constructor(sink: Writable) {
+    this.#sink = sink;
+    sink.on("error", () => undefined);
+  }
+
+  /** Writes `data`; resolves once it is handed to the pipe. */
+  write(data: string | Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#sink.write(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Closes the pipe: the child reads end-of-file. */
+  close(): void {
+    this.#sink.end();
+  }
+}
+
+/**
+ * Runs a command as a child process with its pipes readable and writable asynchronously
+ * (Tornado's `tornado.process.Subprocess`). `stdin`, `stdout` and `stderr` are set for the streams
+ * given as `Subprocess.STREAM`; `stderr: Subprocess.STDOUT` reads both outputs through `stdout`.
+ *
+ * ```ts
+ * const child = new Subprocess(["python3", "-c", "print(42)"], { stdout: Subprocess.STREAM });
+ * const line = await child.stdout!.readUntil("\n");
+ * await child.waitForExit();
+ * ```
+ *
+ * Differs from Tornado: no `initialize()` / `uninitialize()` (Node reaps children itself), and the
+ * streams are pipe readers and writers rather than `IOStream`s.
+ */
+export class Subprocess {
+  /** Connect the stream through a pipe (Tornado's `Subprocess.STREAM`). */
+  static readonly STREAM = "stream" as const;
+  /** For `stderr`: merge it into `stdout` (Python's `subprocess.STDOUT`). */
+  static readonly STDOUT = "stdout" as const;
+  /** The Node child process. */
+  readonly proc: ChildProcess;
+  /** The child's input, when `stdin` is `STREAM`. */
+  readonly stdin: SubprocessInput | null;
+  /** The child's output, when `stdout` is `STREAM` (with stderr too when merged). */
+  readonly stdout: SubprocessOutput | null;
+  /** The child's error output, when `stderr` is `STREAM`. */
+  readonly stderr: SubprocessOutput | null;
+  /** The exit status once the child has exited (minus the signal number for a signal), else `null`. */
+  returncode: number | null = null;
+  readonly #args: readonly string[];
+  readonly #exit: Promise<number>;
+
+  constructor(args: readonly string[], options: SubprocessOptions = {}) {
+    if (args.length === 0) throw new TypeError("Subprocess needs a command");
+    const mode = (value: SubprocessStdio | "stdout" | undefined): "pipe" | "inherit" | "ignore" =>
+      value === "stream" || value === "stdout" ? "pipe" : (value ?? "inherit");
+    this.#args = [...args];
+    // Merging needs one pipe behind both descriptors (two pipes read side by side can reorder
+    // output), so the shell duplicates stdout onto stderr before running the command (POSIX, as
+    // Tornado's Subprocess).
+    const merge = options.stderr === "stdout";
+    const [file, ...rest] = merge ? ["/bin/sh", "-c", 'exec "$0" "$@" 2>&1', ...args] : args;
+    this.proc = spawn(file!, rest, {
+      stdio: [mode(options.stdin), mode(options.stdout), merge ? "inherit" : mode(options.stderr)],
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.env !== undefined ? { env: options.env } : {}),
+    });
+    this.stdin = this.proc.stdin ? new SubprocessInput(this.proc.stdin) : null;
+    this.stdout = this.proc.stdout ? new SubprocessOutput(this.proc.stdout) : null;
+    this.stderr = this.proc.stderr ? new SubprocessOutput(this.proc.stderr) : null;
+    this.#exit = new Promise((resolve, reject) => {
+      this.proc.once("error", reject);
+      this.proc.once("exit", (code, signal) => {
+        this.returncode = signal !== null ? -(osConstants.signals[signal] ?? 0) : (code ?? 0);
+        resolve(this.returncode);
+      });
+    });
+    this.#exit.catch(() => undefined);
+  }
+
+  /** The child's process id. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  /** Calls `callback` with the exit status once the child has exited (Tornado's `set_exit_callback`). */
+  setExitCallback(callback: (returncode: number) => void): void {
+    this.#exit.then(callback, () => undefined);
+  }
+
+  /**
+   * Resolves with the exit status once the child has exited. A non-zero status rejects with
+   * {@link CalledProcessError}, unless `raiseError` is false.
+   */
+  async waitForExit(raiseError = true): Promise<number> {
+    const code = await this.#exit;
+    if (code !== 0 && raiseError) throw new CalledProcessError(code, this.#args);
+    return code;
   }
 }

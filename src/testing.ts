@@ -11,6 +11,7 @@
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { Duplex } from "node:stream";
+import { TimeoutError } from "./gen.ts";
 import { HTTPServer, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
 import {
@@ -23,6 +24,46 @@ import {
   setRootLevel,
 } from "./log.ts";
 import type { Application } from "./web/application.ts";
+
+/**
+ * The default timeout of {@link genTest}, in seconds: the `ASYNC_TEST_TIMEOUT` environment
+ * variable when it holds a number, else 5 (Tornado's `get_async_test_timeout`).
+ */
+export function asyncTestTimeout(): number {
+  const env = process.env["ASYNC_TEST_TIMEOUT"];
+  if (env !== undefined && env.trim() !== "" && Number.isFinite(Number(env))) return Number(env);
+  return 5;
+}
+
+/**
+ * Wraps an async test function so it fails with `TimeoutError` when it runs longer than
+ * `timeout` seconds (default {@link asyncTestTimeout}, read when the wrapper is made), as
+ * Tornado's `@gen_test`. Arguments pass through; the function may also be synchronous.
+ *
+ * ```ts
+ * test("slow fetch", genTest(async () => { await server.fetch("/slow"); }, { timeout: 10 }));
+ * ```
+ */
+export function genTest<A extends unknown[]>(
+  fn: (...args: A) => unknown,
+  options: { timeout?: number } = {},
+): (...args: A) => Promise<void> {
+  const timeout = options.timeout ?? asyncTestTimeout();
+  return async (...args: A): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new TimeoutError(`Operation timed out after ${timeout} seconds`)),
+        timeout * 1000,
+      );
+    });
+    try {
+      await Promise.race([Promise.resolve().then(() => fn(...args)), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
 
 /** Options for {@link TestServer.fetch}. */
 export interface TestFetchOptions {

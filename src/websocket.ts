@@ -210,7 +210,8 @@ export class WebSocketHandler extends RequestHandler {
 
   /**
    * Picks one of the subprotocols the client offered (`Sec-WebSocket-Protocol`), or `null` for
-   * none (the default). The choice must be one of those offered.
+   * none (the default). Called on every handshake, with `[]` when none is offered; the choice must
+   * be one of those offered.
    */
   selectSubprotocol(_subprotocols: string[]): string | null {
     return null;
@@ -287,42 +288,46 @@ export class WebSocketHandler extends RequestHandler {
 
   // ---- HTTP methods that make no sense after the handshake ---------------------------------
 
-  #refuseAfterUpgrade(): void {
-    if (this.#upgraded) throw new Error("Method not supported for Web Sockets");
+  static #refuseAfterUpgrade(handler: WebSocketHandler): void {
+    // `#upgraded in handler` is false while RequestHandler's constructor runs `setDefaultHeaders`,
+    // before this class's fields exist; headers set there are allowed, as in Tornado.
+    if (#upgraded in handler && handler.#upgraded) {
+      throw new Error("Method not supported for Web Sockets");
+    }
   }
 
   override write(chunk: WriteChunk): void {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     super.write(chunk);
   }
 
   override finish(chunk?: WriteChunk): Promise<void> {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     return super.finish(chunk);
   }
 
   override flush(): Promise<void> {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     return super.flush();
   }
 
   override redirect(url: string, permanent?: boolean, status?: number): void {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     super.redirect(url, permanent, status);
   }
 
   override setHeader(name: string, value: HeaderValue): void {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     super.setHeader(name, value);
   }
 
   override setCookie(name: string, value: string | Uint8Array, options?: CookieOptions): void {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     super.setCookie(name, value, options);
   }
 
   override setStatus(statusCode: number, reason?: string): void {
-    this.#refuseAfterUpgrade();
+    WebSocketHandler.#refuseAfterUpgrade(this);
     super.setStatus(statusCode, reason);
   }
 
@@ -378,7 +383,8 @@ export class WebSocketHandler extends RequestHandler {
       .split(",")
       .map((part) => part.trim())
       .filter((part) => part !== "");
-    const chosen = offered.length > 0 ? this.selectSubprotocol(offered) : null;
+    // Called even when none is offered (with []), as Tornado.
+    const chosen = this.selectSubprotocol(offered);
     if (chosen !== null && !offered.includes(chosen)) {
       throw new Error(
         `selectSubprotocol() returned ${JSON.stringify(chosen)}, which was not offered`,
@@ -550,11 +556,19 @@ export class WebSocketClientConnection implements AsyncIterable<string | Buffer>
   #closeReason: string | null = null;
   readonly #stopPinger: (() => void) | undefined;
   readonly #subprotocol: string | null;
+  /** The headers of the server's 101 handshake response (Tornado's `headers`). */
+  readonly headers: HTTPHeaders;
 
   /** @internal Made by {@link websocketConnect}. */
-  constructor(ws: WebSocket, options: WebSocketConnectOptions, subprotocol: string | null = null) {
+  constructor(
+    ws: WebSocket,
+    options: WebSocketConnectOptions,
+    subprotocol: string | null = null,
+    headers: HTTPHeaders = new HTTPHeaders(),
+  ) {
     this.#ws = ws;
     this.#subprotocol = subprotocol;
+    this.headers = headers;
     this.#callback = options.onMessage;
     ws.on("message", (data, isBinary) => {
       const bytes = toText(data);
@@ -738,7 +752,9 @@ export function websocketConnect(
       });
     });
     let selected: string | null = null;
+    let responseHeaders: HTTPHeaders | undefined;
     ws.once("upgrade", (res) => {
+      responseHeaders = HTTPHeaders.fromRaw(res.rawHeaders);
       const chosen = res.headers["sec-websocket-protocol"];
       delete res.headers["sec-websocket-protocol"];
       if (chosen === undefined) return;
@@ -760,7 +776,7 @@ export function websocketConnect(
     ws.once("open", () => {
       if (settled) return;
       settled = true;
-      resolve(new WebSocketClientConnection(ws, options, selected));
+      resolve(new WebSocketClientConnection(ws, options, selected, responseHeaders));
     });
   });
 }

@@ -318,7 +318,8 @@ export function writeHead(s: HandlerState, res: ServerResponse, method: string):
   res.writeHead(s.status, s.reason, rawHeaders(s));
   s.headersWritten = true;
   const length = s.headers.get("content-length");
-  if (length !== undefined && method !== "HEAD") {
+  // A HEAD or 304 response has no body whatever its Content-Length says (RFC 9110 8.6), as Tornado.
+  if (length !== undefined && method !== "HEAD" && s.status !== 304) {
     s.declaredLength = Number(length.values[0]);
   }
 }

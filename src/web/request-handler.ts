@@ -856,7 +856,12 @@ export class RequestHandler {
         const declared = headers.get("content-length")?.values[0];
         length = byteLength(body);
         // A body that will not match its Content-Length ends the connection: say so up front.
-        if (declared !== undefined && method !== "HEAD" && Number(declared) !== length) {
+        if (
+          declared !== undefined &&
+          method !== "HEAD" &&
+          status !== 304 &&
+          Number(declared) !== length
+        ) {
           res.shouldKeepAlive = false;
         }
       }
