@@ -337,8 +337,13 @@ describe("the request lifecycle: errors in hooks", () => {
     const sawClose = new Promise<void>((resolve) => {
       closed = resolve;
     });
+    let started: () => void = () => {};
+    const inGet = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     class Slow extends RequestHandler {
       async get() {
+        started();
         await sawClose;
         this.write("too late");
       }
@@ -350,7 +355,8 @@ describe("the request lifecycle: errors in hooks", () => {
     try {
       const abort = new AbortController();
       const pending = fetch(server.url("/slow"), { signal: abort.signal }).catch(() => "aborted");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Leave only once the method runs: a fixed sleep could abort before the request arrives.
+      await inGet;
       abort.abort();
       assert.equal(await pending, "aborted");
       await sawClose;
