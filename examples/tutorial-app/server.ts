@@ -15,7 +15,7 @@ import {
   type ParseOptions,
 } from "tornado-ts/options";
 import { TutorialApplication } from "./application.ts";
-import { databaseUrl, options } from "./config.ts";
+import { allowedHostsFor, databaseUrl, options } from "./config.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { prepareStudents } from "./db/students.ts";
 import { describeDatabase, parseDatabaseUrl } from "./db/url.ts";
@@ -86,7 +86,11 @@ export async function serve(
   const db = await openDatabase(config);
   try {
     await prepareStudents(db);
-    const app = new TutorialApplication({ db, env });
+    const app = new TutorialApplication({
+      db,
+      env,
+      settings: { allowedHosts: allowedHostsFor(address, env) },
+    });
     const server = await app.listen(port, address);
     genLog.info(`database: ${describeDatabase(config)}`);
     const bound = server.nodeServer.address() as AddressInfo;

@@ -59,3 +59,21 @@ export function makeSettings(overrides: ApplicationSettings = {}): ApplicationSe
     cookieSecret: overrides.cookieSecret ?? cookieSecret(),
   };
 }
+
+/**
+ * The Host names the server answers for (the `allowedHosts` setting; any other Host gets a 400):
+ * ALLOWED_HOSTS (comma-separated patterns, such as `example.com,.example.org`) when set; else, on a
+ * loopback address, this machine's own names; else every name, since a server open to the network
+ * is reached by names it cannot guess: set ALLOWED_HOSTS there.
+ */
+export function allowedHostsFor(address: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env["ALLOWED_HOSTS"] ?? "")
+    .split(",")
+    .map((pattern) => pattern.trim())
+    .filter((pattern) => pattern !== "");
+  if (listed.length > 0) return listed;
+  if (address === "localhost" || address === "::1" || /^127\./.test(address)) {
+    return ["localhost", "127.0.0.1", "[::1]"];
+  }
+  return ["*"];
+}

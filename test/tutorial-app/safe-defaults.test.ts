@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
@@ -12,7 +13,11 @@ import { after, before, describe, it } from "node:test";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { captureLogs, type LogCapture } from "tornado-ts/testing";
 import { TutorialApplication } from "../../examples/tutorial-app/application.ts";
-import { COOKIE_SECRET_FILE, cookieSecret } from "../../examples/tutorial-app/config.ts";
+import {
+  allowedHostsFor,
+  COOKIE_SECRET_FILE,
+  cookieSecret,
+} from "../../examples/tutorial-app/config.ts";
 import { openDatabase } from "../../examples/tutorial-app/db/database.ts";
 import { prepareStudents } from "../../examples/tutorial-app/db/students.ts";
 import { serve, serverUrl, type TutorialServer } from "../../examples/tutorial-app/server.ts";
@@ -57,6 +62,21 @@ async function home(server: TutorialServer, cookie: string): Promise<number> {
   return response.status;
 }
 
+/** The status of `GET /` on 127.0.0.1:`port` sent with the Host header `host`. */
+function statusWithHost(port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: "127.0.0.1", port, path: "/", headers: { Host: host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 describe("two fresh installs of the tutorial application", () => {
   let dir: string;
   let logs: LogCapture;
@@ -84,6 +104,29 @@ describe("two fresh installs of the tutorial application", () => {
       assert.equal(server.address, "127.0.0.1");
       assert.equal(server.url, `http://127.0.0.1:${server.port}/`);
     }
+  });
+
+  it("answer only this machine's own names in the Host header (allowedHosts)", async () => {
+    const port = servers[0]!.port;
+    for (const [host, status] of [
+      [`127.0.0.1:${port}`, 200],
+      [`localhost:${port}`, 200],
+      ["evil.example", 400],
+      [`attacker.test:${port}`, 400],
+    ] as const) {
+      assert.equal(await statusWithHost(port, host), status, host);
+    }
+    assert.ok(logs.has(/Invalid Host header evil\.example/));
+  });
+
+  it("answer the names in ALLOWED_HOSTS instead, when it is set", () => {
+    assert.deepEqual(allowedHostsFor("0.0.0.0", { ALLOWED_HOSTS: "example.com, .example.org" }), [
+      "example.com",
+      ".example.org",
+    ]);
+    assert.deepEqual(allowedHostsFor("127.0.0.1", {}), ["localhost", "127.0.0.1", "[::1]"]);
+    // Open to the network without a list: every name, as the README says to set ALLOWED_HOSTS.
+    assert.deepEqual(allowedHostsFor("0.0.0.0", {}), ["*"]);
   });
 
   it("refuse connections to this machine's other addresses", async (t) => {

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { TestServer } from "tornado-ts/testing";
+import { expectLog, TestServer } from "tornado-ts/testing";
 import { makeApp } from "../application.ts";
-import { UPLOAD_DIR } from "../config.ts";
+import { allowedHostsFor, UPLOAD_DIR } from "../config.ts";
 
 describe("the application", () => {
   let server: TestServer;
@@ -78,5 +78,24 @@ describe("the application", () => {
     });
     assert.equal(response.text, "ok");
     assert.equal(await readFile(join(UPLOAD_DIR, "hello.txt"), "utf8"), "hello");
+  });
+});
+
+describe("the Host names it answers", () => {
+  it("answers this machine's names on 127.0.0.1 and refuses others with a 400", async () => {
+    const app = makeApp({
+      cookieSecret: "a secret for tests",
+      allowedHosts: allowedHostsFor("127.0.0.1"),
+    });
+    const server = await TestServer.start(app);
+    try {
+      assert.equal((await server.fetch("/")).code, 200);
+      const other = await expectLog([/Invalid Host header evil\.example/, /400 GET \//], () =>
+        server.rawRequest("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"),
+      );
+      assert.match(other.toString(), /^HTTP\/1\.1 400 /);
+    } finally {
+      await server.close();
+    }
   });
 });
