@@ -349,9 +349,11 @@ export abstract class ReversibleRouter extends Router {
    * {@link ReversibleRuleRouter}, which extends RuleRouter), as a Python class with both bases.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: a subclass (this) keeps the ordinary check.
     if (this !== ReversibleRouter) return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
-      value instanceof Router && typeof (value as { reverseUrl?: unknown }).reverseUrl === "function"
+      value instanceof Router &&
+      typeof (value as { reverseUrl?: unknown }).reverseUrl === "function"
     );
   }
 

@@ -16,6 +16,7 @@ import {
   takeContentEncoding,
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
+import { accessLog, appLog, genLog, Level } from "../log.ts";
 import {
   isHandlerClass,
   Matcher,
@@ -28,7 +29,6 @@ import {
   serveWith,
   toRule,
 } from "../routing.ts";
-import { accessLog, appLog, genLog, Level } from "../log.ts";
 import type { BaseLoader } from "../template/index.ts";
 import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
