@@ -5,6 +5,7 @@
  */
 
 export * as autoreload from "./autoreload.ts";
+export * from "./concurrent.ts";
 export * from "./escape.ts";
 export * from "./gen.ts";
 export * from "./httpclient.ts";
@@ -15,6 +16,7 @@ export * from "./locale.ts";
 export * from "./log.ts";
 export * from "./options.ts";
 export * from "./process.ts";
+export * from "./routing.ts";
 export * from "./template/index.ts";
 export * from "./web/index.ts";
 export * from "./websocket.ts";

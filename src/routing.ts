@@ -1,5 +1,5 @@
 /**
- * Routers (Tornado's `tornado.routing`): send a request to an {@link Application}, a Node request
+ * Routers (Tornado's `tornado.routing`): send a request to an `Application`, a Node request
  * listener, another router or (inside an Application) a RequestHandler class, by rules.
  *
  * ```ts
@@ -21,7 +21,7 @@ import { connectionInfo, type HTTPServerDelegate, type HTTPServerOptions } from 
 import { HTTPServerRequest } from "./httputil/request.ts";
 import { appLog } from "./log.ts";
 import type { ApplicationSettings } from "./web/application.ts";
-import { type HandlerClass, type InitArgs, RouteError, URLSpec } from "./web/routing.ts";
+import { type HandlerClass, type InitArgs, RouteError, serveWith, URLSpec } from "./web/routing.ts";
 
 /** A Node request listener, as `http.createServer` takes: a rule target served as it is. */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -85,21 +85,24 @@ export class HostMatches extends Matcher {
   }
 }
 
+/** What {@link DefaultHostMatches} reads the `defaultHost` setting from: an `Application`. */
+export interface HasSettings {
+  /** The application's settings. */
+  readonly settings: ApplicationSettings;
+}
+
 /**
  * Matches when the application's `defaultHost` setting matches `hostPattern`, for requests without
  * an `X-Real-Ip` header (those come through a proxy that names the host itself), as Tornado's.
  */
 export class DefaultHostMatches extends Matcher {
   /** The application whose `defaultHost` setting is read on each request. */
-  readonly application: { readonly settings: ApplicationSettings };
+  readonly application: HasSettings;
   /** The compiled pattern. */
   readonly hostPattern: RegExp;
 
   /** `application`: whose `defaultHost` setting is read; `hostPattern` as {@link HostMatches}. */
-  constructor(
-    application: { readonly settings: ApplicationSettings },
-    hostPattern: string | RegExp,
-  ) {
+  constructor(application: HasSettings, hostPattern: string | RegExp) {
     super();
     this.application = application;
     this.hostPattern = anchoredHost(hostPattern);
@@ -325,21 +328,6 @@ export abstract class Router implements HTTPServerDelegate {
     this.#listener ??= this.createListener({});
     return this.#listener;
   }
-}
-
-/** The listener of `target` for a server with `options`, made once per delegate. */
-export function serveWith(
-  target: RequestDelegate,
-  listeners: WeakMap<HTTPServerDelegate, RequestListener>,
-  options: HTTPServerOptions,
-): RequestListener {
-  if (typeof target === "function") return target;
-  let listener = listeners.get(target);
-  if (listener === undefined) {
-    listener = target.createListener(options);
-    listeners.set(target, listener);
-  }
-  return listener;
 }
 
 /** A router that can build a URL for a name (Tornado's `ReversibleRouter`). */

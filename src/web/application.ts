@@ -26,7 +26,6 @@ import {
   Router,
   Rule,
   type RuleSpec,
-  serveWith,
   toRule,
 } from "../routing.ts";
 import type { BaseLoader } from "../template/index.ts";
@@ -47,6 +46,7 @@ import {
   RouteError,
   type RouteMatch,
   RouteTable,
+  serveWith,
   toURLSpec,
   URLSpec,
 } from "./routing.ts";

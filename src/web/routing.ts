@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
+import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import type { RequestDelegate } from "../routing.ts";
 import type { Application } from "./application.ts";
@@ -313,4 +315,22 @@ export function toURLSpec(route: Route): URLSpec {
     initArgs as InitArgs | undefined,
     name as string | undefined,
   );
+}
+
+/**
+ * The listener of `target` for a server with `options`, made once per delegate.
+ * @internal
+ */
+export function serveWith(
+  target: RequestDelegate,
+  listeners: WeakMap<HTTPServerDelegate, (req: IncomingMessage, res: ServerResponse) => void>,
+  options: HTTPServerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  if (typeof target === "function") return target;
+  let listener = listeners.get(target);
+  if (listener === undefined) {
+    listener = target.createListener(options);
+    listeners.set(target, listener);
+  }
+  return listener;
 }
