@@ -38,7 +38,8 @@ export type ExecutorFunction<Args extends unknown[], R> = (...args: Args) => Pro
  * `@run_on_executor`), so calling it returns a promise of its result while the event loop keeps
  * serving. Three forms:
  *
- * - a method decorator (TC39): `@runOnExecutor async resize(data: Uint8Array, width: number) {...}`;
+ * - a method decorator (TC39): `@runOnExecutor async resize(data: Uint8Array, width: number) {...}`
+ *   (or `@runOnExecutor()`); declare the method `async`, since calling it returns a promise;
  * - a plain function: `const fib = runOnExecutor((n: number) => ...)`;
  * - an exported function of a module: `runOnExecutor({ module: new URL("./work.ts",
  *   import.meta.url), name: "resize" })`, the way for real code.
@@ -58,10 +59,13 @@ export function runOnExecutor<This, Args extends unknown[], R>(
   context?: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
 ): (this: This, ...args: Args) => Promise<Awaited<R>>;
 export function runOnExecutor(task: ExecutorModuleTask): (...args: unknown[]) => Promise<unknown>;
+export function runOnExecutor(): typeof runOnExecutor;
 export function runOnExecutor(
-  task: ((...args: never[]) => unknown) | ExecutorModuleTask,
+  task?: ((...args: never[]) => unknown) | ExecutorModuleTask,
   _context?: ClassMethodDecoratorContext,
-): (...args: unknown[]) => Promise<unknown> {
+): ((...args: unknown[]) => Promise<unknown>) | typeof runOnExecutor {
+  // `@runOnExecutor()`, as Tornado's `@run_on_executor()`: the decorator itself.
+  if (task === undefined) return runOnExecutor;
   if (typeof task !== "function") {
     if (task === null || typeof task !== "object" || task.module === undefined) {
       throw new TypeError(
