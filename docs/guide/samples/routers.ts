@@ -1,7 +1,13 @@
 // Guide sample: routers in front of applications (Tornado's tornado.routing).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HTTPServer } from "tornado-ts/httpserver";
-import { AnyMatches, HostMatches, PathMatches, ReversibleRuleRouter, Rule } from "tornado-ts/routing";
+import {
+  AnyMatches,
+  HostMatches,
+  PathMatches,
+  ReversibleRuleRouter,
+  Rule,
+} from "tornado-ts/routing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class ItemHandler extends RequestHandler {
