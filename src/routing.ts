@@ -369,15 +369,17 @@ export class RuleRouter extends Router {
   }
 
   /**
-   * Checks or rewrites a rule as it is added: here a list target becomes a nested router of the
-   * same kind, and a RequestHandler class is refused (it needs an `Application` to serve it: put
+   * Checks or rewrites a rule as it is added: here a list target becomes a nested `RuleRouter`
+   * (a `ReversibleRuleRouter` in one), and a RequestHandler class is refused (it needs an `Application` to serve it: put
    * the rule in an Application's routes).
    */
   protected processRule(rule: Rule): Rule {
     if (Array.isArray(rule.target)) {
-      const nested = new (this.constructor as new (rules: readonly RuleSpec[]) => RuleRouter)(
-        rule.target as readonly RuleSpec[],
-      );
+      const rules = rule.target as readonly RuleSpec[];
+      const nested =
+        this instanceof ReversibleRuleRouter
+          ? new ReversibleRuleRouter(rules)
+          : new RuleRouter(rules);
       return new Rule(rule.matcher, nested, rule.initArgs, rule.name);
     }
     if (isHandlerClass(rule.target)) {

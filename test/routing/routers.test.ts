@@ -225,12 +225,14 @@ describe("reverseUrl through ReversibleRuleRouter", () => {
     new Rule(new PathMatches("/users/(?P<name>[a-z]+)"), nodeEcho, {}, "user"),
     new Rule(new PathMatches("/shop/.*"), inner),
     new Rule(new HostMatches("x"), nodeEcho, {}, "hostOnly"),
+    [new PathMatches("/docs/.*"), [new Rule(new PathMatches("/docs/(\\w+)"), nodeEcho, {}, "doc")]],
   ]);
 
   it("builds paths of its own named rules, then asks nested routers and Applications", () => {
     assert.equal(router.reverseUrl("about"), "/about");
     assert.equal(router.reverseUrl("user", "ann"), "/users/ann");
     assert.equal(router.reverseUrl("item", 7), "/shop/item/7");
+    assert.equal(router.reverseUrl("doc", "intro"), "/docs/intro");
     assert.equal(router.reverseUrl("unknown"), null);
     assert.equal(router.reverseUrl("hostOnly"), null);
     assert.ok(router instanceof ReversibleRouter);
@@ -242,6 +244,7 @@ describe("reverseUrl through ReversibleRuleRouter", () => {
     await serving(router, async (server) => {
       assert.equal((await server.fetch("/users/ann")).text, "node GET /users/ann ");
       assert.equal((await server.fetch("/shop/item/7")).text, "none /shop/item/7 [7]");
+      assert.equal((await server.fetch("/docs/intro")).text, "node GET /docs/intro ");
     });
   });
 });
