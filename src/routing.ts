@@ -269,6 +269,11 @@ export function isHandlerClass(value: unknown): value is HandlerClass {
   );
 }
 
+/** Client text for a log line, cut to `max` characters. */
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
 const NOT_FOUND_PAGE = "<html><title>404: Not Found</title><body>404: Not Found</body></html>";
 const ERROR_PAGE =
   "<html><title>500: Internal Server Error</title><body>500: Internal Server Error</body></html>";
@@ -307,7 +312,10 @@ export abstract class Router implements HTTPServerDelegate {
       try {
         target = this.findHandler(request);
       } catch (error) {
-        appLog.error(`Uncaught exception routing ${request.method} ${request.uri}`, error);
+        appLog.error(
+          `Uncaught exception routing ${bounded(request.method, 20)} ${bounded(request.uri, 200)}`,
+          error,
+        );
         sendPage(res, 500, "Internal Server Error", ERROR_PAGE);
         return;
       }
