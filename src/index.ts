@@ -5,6 +5,7 @@
  */
 
 export * as autoreload from "./autoreload.ts";
+export * from "./concurrent.ts";
 export * from "./escape.ts";
 export * from "./gen.ts";
 export * from "./httpclient.ts";
@@ -19,6 +20,7 @@ export * from "./netutil.ts";
 export * from "./options.ts";
 export * from "./process.ts";
 export * from "./queues.ts";
+export * from "./routing.ts";
 export * from "./tcpclient.ts";
 export * from "./tcpserver.ts";
 export * from "./template/index.ts";

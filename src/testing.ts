@@ -12,7 +12,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { TimeoutError } from "./gen.ts";
-import { HTTPServer, type HTTPServerOptions } from "./httpserver.ts";
+import { HTTPServer, type HTTPServerDelegate, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
 import {
   addLogHandler,
@@ -120,8 +120,11 @@ export class TestServer {
     this.port = port;
   }
 
-  /** Starts `app` on 127.0.0.1 on a free port. */
-  static async start(app: Application, options: HTTPServerOptions = {}): Promise<TestServer> {
+  /** Starts `app` (an Application, or a router of `tornado-ts/routing`) on 127.0.0.1 on a free port. */
+  static async start(
+    app: HTTPServerDelegate,
+    options: HTTPServerOptions = {},
+  ): Promise<TestServer> {
     const server = new HTTPServer(app, options);
     await server.listen(0, "127.0.0.1");
     return new TestServer(server, server.port!);

@@ -18,6 +18,17 @@ import {
 } from "../httpserver-limits.ts";
 import { HTTPServerRequest } from "../httputil/request.ts";
 import { accessLog, appLog, clipForLog, genLog, Level } from "../log.ts";
+import {
+  isHandlerClass,
+  Matcher,
+  PathMatches,
+  type RequestDelegate,
+  type RequestListener,
+  Router,
+  Rule,
+  type RuleSpec,
+  toRule,
+} from "../routing.ts";
 import type { BaseLoader } from "../template/index.ts";
 import { compileAllowedHosts } from "./allowed-hosts.ts";
 import { compressionTransform } from "./compression.ts";
@@ -37,8 +48,9 @@ import {
   RouteError,
   type RouteMatch,
   RouteTable,
+  serveWith,
   toURLSpec,
-  type URLSpec,
+  URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
 import { isStreamingClass, streamingBodyReader } from "./stream-request-body.ts";
@@ -144,6 +156,68 @@ export interface ApplicationSettings {
   allowedHosts?: readonly string[];
 }
 
+/**
+ * A route of an Application: a {@link Route} (`[pattern, Handler, initArgs?, name?]` or `url()`),
+ * or a rule of `tornado-ts/routing` (`Rule`, or `[Matcher, target, initArgs?, name?]`) whose target
+ * may be a handler class, another Application, a router, a Node request listener or a list of
+ * rules.
+ */
+export type ApplicationRoute = Route | RuleSpec;
+
+/** Options of {@link Application.getHandlerDelegate}. */
+export interface HandlerDelegateOptions {
+  /** Passed to the handler's `initialize()`. */
+  initArgs?: InitArgs;
+  /** Positional arguments of the handler's method. */
+  pathArgs?: readonly string[];
+  /** Named arguments of the handler's method. */
+  pathKwargs?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A route whose rule is more than a path pattern with a handler class: its matcher sees the whole
+ * request, and its target may be a list of rules, a router or an Application.
+ */
+class RuleEntry extends URLSpec {
+  readonly rule: Rule;
+  readonly #nested: RouteTable | undefined;
+  readonly #delegate: RequestDelegate | undefined;
+
+  constructor(rule: Rule, nested: URLSpec[] | undefined) {
+    const target = rule.target;
+    super("", isHandlerClass(target) ? target : ErrorHandler, rule.initArgs, rule.name);
+    this.rule = rule;
+    this.#nested = nested && new RouteTable(nested);
+    this.#delegate = nested || isHandlerClass(target) ? undefined : (target as RequestDelegate);
+  }
+
+  override match(path: string, request?: HTTPServerRequest): RouteMatch | null {
+    const found = request && this.rule.matcher.match(request);
+    if (!found) return null;
+    if (this.#nested) return this.#nested.match(path, request);
+    const args = found.pathArgs ?? NO_PATH_ARGS;
+    const kwargs = found.pathKwargs ?? NO_PATH_KWARGS;
+    const target = this.#delegate;
+    if (target === undefined) return { spec: this, args, kwargs };
+    const delegate = target instanceof Router ? target.findHandler(request) : target;
+    return delegate === null ? null : { spec: this, args, kwargs, delegate };
+  }
+
+  override reverse(...args: unknown[]): string {
+    const path = this.rule.reverse(...args);
+    if (path === null) throw new RouteError(`Cannot reverse the rule named ${this.name}`);
+    return path;
+  }
+
+  /** The target, when it can build URLs of its own. */
+  get reversibleTarget(): { reverseUrl(name: string, ...args: unknown[]): unknown } | undefined {
+    const target = this.#delegate as { reverseUrl?: unknown } | undefined;
+    return typeof target?.reverseUrl === "function"
+      ? (target as { reverseUrl(name: string, ...args: unknown[]): unknown })
+      : undefined;
+  }
+}
+
 /** Makes the output transforms of one request (one per transform class). */
 export type TransformFactory = (request: HTTPServerRequest) => OutputTransform | null;
 
@@ -203,11 +277,17 @@ export class Application implements HTTPServerDelegate {
   readonly #namedSpecs = new Map<string, URLSpec>();
   readonly #hostGroups: HostGroup[] = [];
   readonly #defaultGroup: URLSpec[] = [];
+  readonly #reversibleTargets: RuleEntry[] = [];
   #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   readonly #hostAllowed: ((host: string, protocol: string) => boolean) | undefined;
 
-  constructor(handlers: readonly Route[] = [], settings: ApplicationSettings = {}) {
+  /**
+   * `handlers`: the routes, tried in order; a plain `[pattern, Handler]` list is matched through an
+   * index by first path segment. Rules of `tornado-ts/routing` may be mixed in (see
+   * {@link ApplicationRoute}).
+   */
+  constructor(handlers: readonly ApplicationRoute[] = [], settings: ApplicationSettings = {}) {
     const effective: ApplicationSettings = { ...settings };
     if (effective.debug) {
       effective.autoreload ??= true;
@@ -239,10 +319,10 @@ export class Application implements HTTPServerDelegate {
     if (effective.compressResponse) this.transforms.push(compressionTransform);
   }
 
-  #addSpecs(into: URLSpec[], handlers: readonly Route[]): void {
+  #addSpecs(into: URLSpec[], handlers: readonly ApplicationRoute[]): void {
     this.#defaultTable = undefined;
     for (const route of handlers) {
-      const spec = toURLSpec(route);
+      const spec = this.#toSpec(route);
       into.push(spec);
       if (spec.name !== undefined) {
         if (this.#namedSpecs.has(spec.name)) {
@@ -253,11 +333,32 @@ export class Application implements HTTPServerDelegate {
     }
   }
 
+  /** A route as the table holds it: a URLSpec, or a RuleEntry for a rule that needs one. */
+  #toSpec(route: ApplicationRoute): URLSpec {
+    if (route instanceof URLSpec) return route;
+    const isRule =
+      route instanceof Rule ||
+      (Array.isArray(route) && (route[0] instanceof Matcher || isOtherTarget(route[1])));
+    if (!isRule) return toURLSpec(route as Route);
+    const rule = toRule(route as RuleSpec);
+    if (rule.matcher instanceof PathMatches && isHandlerClass(rule.target)) {
+      return new URLSpec(rule.matcher.pattern, rule.target, rule.initArgs, rule.name);
+    }
+    let nested: URLSpec[] | undefined;
+    if (Array.isArray(rule.target)) {
+      nested = [];
+      this.#addSpecs(nested, rule.target as readonly ApplicationRoute[]);
+    }
+    const entry = new RuleEntry(rule, nested);
+    if (entry.reversibleTarget) this.#reversibleTargets.push(entry);
+    return entry;
+  }
+
   /**
    * Adds routes for requests whose host name matches `hostPattern` (a regex anchored at the end).
    * Host groups are tried before the routes given to the constructor, in the order added.
    */
-  addHandlers(hostPattern: string | RegExp, handlers: readonly Route[]): void {
+  addHandlers(hostPattern: string | RegExp, handlers: readonly ApplicationRoute[]): void {
     let source = typeof hostPattern === "string" ? hostPattern : hostPattern.source;
     if (!source.endsWith("$")) source += "$";
     const group: HostGroup = { pattern: new RegExp(source, "y"), specs: [] };
@@ -266,7 +367,7 @@ export class Application implements HTTPServerDelegate {
   }
 
   /** Prepends routes (served before everything else), as Tornado does for static files. */
-  protected prependHandlers(handlers: readonly Route[]): void {
+  protected prependHandlers(handlers: readonly ApplicationRoute[]): void {
     const specs: URLSpec[] = [];
     this.#addSpecs(specs, handlers);
     this.#defaultGroup.unshift(...specs);
@@ -274,13 +375,40 @@ export class Application implements HTTPServerDelegate {
   }
 
   /**
-   * The URL path for the route named `name`, with `args` URL-escaped into its groups.
+   * The URL path for the route named `name`, with `args` URL-escaped into its groups; a name this
+   * application does not know is asked of the routers and Applications its rules route to.
    * Throws a `RouteError` naming the problem for an unknown name or the wrong number of args.
    */
   reverseUrl(name: string, ...args: unknown[]): string {
     const spec = this.#namedSpecs.get(name);
-    if (!spec) throw new RouteError(`${name} not found in named urls`);
-    return spec.reverse(...args);
+    if (spec) return spec.reverse(...args);
+    for (const entry of this.#reversibleTargets) {
+      try {
+        const found = entry.reversibleTarget?.reverseUrl(name, ...args);
+        if (typeof found === "string") return found;
+      } catch (error) {
+        if (!(error instanceof RouteError)) throw error;
+      }
+    }
+    throw new RouteError(`${name} not found in named urls`);
+  }
+
+  /**
+   * A delegate that serves a request with `handlerClass` of this application, for a custom
+   * `Router`'s `findHandler` (Tornado's `get_handler_delegate`; the request is not an argument:
+   * the delegate is handed the request itself).
+   */
+  getHandlerDelegate(
+    handlerClass: HandlerClass,
+    options: HandlerDelegateOptions = {},
+  ): HTTPServerDelegate {
+    // #serve reads only the handler class and init args of the match's spec.
+    const match: RouteMatch = {
+      spec: { handlerClass, initArgs: options.initArgs ?? {} } as URLSpec,
+      args: options.pathArgs ?? NO_PATH_ARGS,
+      kwargs: options.pathKwargs ?? NO_PATH_KWARGS,
+    };
+    return { createListener: (serverOptions) => this.#createListener(serverOptions, match) };
   }
 
   /** Finds the route for a request: host groups first, then the constructor's routes. */
@@ -291,12 +419,12 @@ export class Application implements HTTPServerDelegate {
         group.pattern.lastIndex = 0;
         if (!group.pattern.test(request.hostName)) continue;
         group.table ??= new RouteTable(group.specs);
-        const match = group.table.match(path);
+        const match = group.table.match(path, request);
         if (match) return match;
       }
     }
     this.#defaultTable ??= new RouteTable(this.#defaultGroup);
-    const match = this.#defaultTable.match(path);
+    const match = this.#defaultTable.match(path, request);
     if (match) return match;
     const defaultHost = this.settings.defaultHost;
     if (defaultHost !== undefined && request.headerValue("x-real-ip") === undefined) {
@@ -304,7 +432,7 @@ export class Application implements HTTPServerDelegate {
         group.pattern.lastIndex = 0;
         if (!group.pattern.test(defaultHost)) continue;
         group.table ??= new RouteTable(group.specs);
-        const fallback = group.table.match(path);
+        const fallback = group.table.match(path, request);
         if (fallback) return fallback;
       }
     }
@@ -396,7 +524,13 @@ export class Application implements HTTPServerDelegate {
   createListener(
     options: HTTPServerOptions = {},
   ): (req: IncomingMessage, res: ServerResponse) => void {
+    return this.#createListener(options, undefined);
+  }
+
+  /** The listener; with `forced`, every request is served by that match instead of the routes. */
+  #createListener(options: HTTPServerOptions, forced: RouteMatch | undefined): RequestListener {
     const limits = resolveBodyLimits(options);
+    const delegates = new WeakMap<HTTPServerDelegate, RequestListener>();
     // A buffered body is held in memory: both limits apply to it.
     const maxBodySize = Math.min(limits.maxBodySize, limits.maxBufferSize);
     // Bytes claimed by the buffered bodies of requests not yet answered (`bufferedBodyBudget`).
@@ -414,14 +548,23 @@ export class Application implements HTTPServerDelegate {
         return;
       }
       if (!hasBody) {
-        const running = this.handleRequest(request);
+        const match = forced ?? this.findHandler(request);
+        if (match?.delegate !== undefined) {
+          serveWith(match.delegate, delegates, options)(req, res);
+          return;
+        }
+        const running = this.#serve(request, match);
         if (running !== SETTLED) running.catch(reportListenerError);
         return;
       }
       const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
       // The route is found once, when the headers are in (as Tornado does): it decides how the
       // body is read, and serves the request once the body has been.
-      const match = this.findHandler(request);
+      const match = forced ?? this.findHandler(request);
+      if (match?.delegate !== undefined) {
+        serveWith(match.delegate, delegates, options)(req, res);
+        return;
+      }
       if (isStreamingClass(this.#handlerClassFor(match))) {
         sendContinue(req, res);
         attachBodyLimits(request, limits);
@@ -561,6 +704,12 @@ const NO_TRANSFORMS: readonly OutputTransform[] = Object.freeze([]);
 const NO_PATH_ARGS: readonly string[] = Object.freeze([]);
 const NO_PATH_KWARGS: Readonly<Record<string, string>> = Object.freeze({});
 const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
+
+/** Whether a route's second element is a rule target other than a handler class. */
+function isOtherTarget(target: unknown): boolean {
+  if (target === null || (typeof target !== "object" && typeof target !== "function")) return false;
+  return !isHandlerClass(target);
+}
 
 function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {
   genLog.info(`Request body too large from ${request.remoteIp}: more than ${limit} bytes`);

@@ -4,8 +4,10 @@
  */
 export {
   Application,
+  type ApplicationRoute,
   type ApplicationSettings,
   ErrorHandler,
+  type HandlerDelegateOptions,
   type TransformFactory,
 } from "./application.ts";
 export {

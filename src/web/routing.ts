@@ -1,5 +1,8 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
+import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
+import type { RequestDelegate } from "../routing.ts";
 import type { Application } from "./application.ts";
 import type { RequestHandler } from "./request-handler.ts";
 
@@ -30,6 +33,11 @@ export interface RouteMatch {
   readonly args: readonly (string | undefined)[];
   /** Named groups by name (empty for a pattern without names). */
   readonly kwargs: Readonly<Record<string, string | undefined>>;
+  /**
+   * Set when the route's target is not a handler class (an Application, a router, a Node
+   * listener): the request is handed to it whole, before its body is read.
+   */
+  readonly delegate?: RequestDelegate;
 }
 
 // A pattern without groups matches with these: shared, so a match allocates nothing of its own.
@@ -168,8 +176,11 @@ export class URLSpec {
     this.#exactMatch = Object.freeze({ spec: this, args: NO_ARGS, kwargs: NO_KWARGS });
   }
 
-  /** Matches a raw request path; returns the groups (read-only) or `null`. */
-  match(path: string): RouteMatch | null {
+  /**
+   * Matches a raw request path; returns the groups (read-only) or `null`. The request is for rules
+   * that look at more than the path (`tornado-ts/routing`); a path pattern ignores it.
+   */
+  match(path: string, _request?: HTTPServerRequest): RouteMatch | null {
     if (this.#exact) return path === this.#prefix ? this.#exactMatch : null;
     if (this.#prefix !== "" && !path.startsWith(this.#prefix)) return null;
     this.regex.lastIndex = 0;
@@ -230,7 +241,7 @@ export class RouteTable {
   }
 
   /** The first route matching `path` (raw, percent-encoded), or `null`. */
-  match(path: string): RouteMatch | null {
+  match(path: string, request?: HTTPServerRequest): RouteMatch | null {
     let specs = this.#specs;
     if (specs.length >= INDEX_MIN_ROUTES) {
       const slash = path.indexOf("/", 1);
@@ -238,7 +249,7 @@ export class RouteTable {
       specs = this.#bySegment.get(key) ?? this.#unindexed;
     }
     for (const spec of specs) {
-      const match = spec.match(path);
+      const match = spec.match(path, request);
       if (match) return match;
     }
     return null;
@@ -304,4 +315,22 @@ export function toURLSpec(route: Route): URLSpec {
     initArgs as InitArgs | undefined,
     name as string | undefined,
   );
+}
+
+/**
+ * The listener of `target` for a server with `options`, made once per delegate.
+ * @internal
+ */
+export function serveWith(
+  target: RequestDelegate,
+  listeners: WeakMap<HTTPServerDelegate, (req: IncomingMessage, res: ServerResponse) => void>,
+  options: HTTPServerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  if (typeof target === "function") return target;
+  let listener = listeners.get(target);
+  if (listener === undefined) {
+    listener = target.createListener(options);
+    listeners.set(target, listener);
+  }
+  return listener;
 }
