@@ -108,6 +108,11 @@ export interface ApplicationSettings {
   websocketPingTimeout?: number;
   /** The largest WebSocket message accepted, in bytes (default 10 MiB). */
   websocketMaxMessageSize?: number;
+  /**
+   * The most frames one WebSocket message may come in (default 131,072); past it the connection
+   * closes with 1008. Not in Tornado, which has no such limit.
+   */
+  websocketMaxFragments?: number;
   /** Replaces the access log line: called with each finished handler. */
   logFunction?: (handler: RequestHandler) => void;
   /**
