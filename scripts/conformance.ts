@@ -4,9 +4,11 @@
 //   bare node:http2 server, so that a failure which is Node's own shows as such.
 // The two suites run at the same time (h2spec mostly waits on its timeouts).
 //
-// usage: node --conditions=source --import tsx scripts/conformance.ts [quick|full]
-//   quick  Autobahn's 409 cases without the largest compression ones (about 5 minutes; CI)
-//   full   all 517 Autobahn cases (about 30 minutes; `npm run conformance`)
+// usage: node --conditions=source --import tsx scripts/conformance.ts [quick|full] [--tornado]
+//   quick      Autobahn's 409 cases without the largest compression ones (about 5 minutes; CI)
+//   full       all 517 Autobahn cases (about 30 minutes; `npm run conformance`)
+//   --tornado  Autobahn only, against Python Tornado's echo handler (/usr/bin/python3), for the
+//              figures beside tornado-ts's in docs/security.md
 // The suites come from ../shared/conformance beside the repository (or CONFORMANCE_SUITES); their
 // Debian packages are installed by .ci/run. Reports go to CONFORMANCE_OUT (default a temporary
 // folder, printed). Exit status 1 when an Autobahn case FAILED or is UNIMPLEMENTED, or when h2spec
@@ -30,9 +32,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const suites = resolve(
   process.env["CONFORMANCE_SUITES"] ?? join(root, "..", "shared", "conformance"),
 );
-const mode = process.argv[2] ?? "quick";
+const args = process.argv.slice(2);
+const againstTornado = args.includes("--tornado");
+const mode = args.find((arg) => arg !== "--tornado") ?? "quick";
 if (mode !== "quick" && mode !== "full") {
-  console.error(`usage: conformance.ts [quick|full] (got ${JSON.stringify(mode)})`);
+  console.error(`usage: conformance.ts [quick|full] [--tornado] (got ${JSON.stringify(mode)})`);
   process.exit(2);
 }
 const out = resolve(process.env["CONFORMANCE_OUT"] ?? mkdtempSync(join(tmpdir(), "conformance-")));
@@ -109,6 +113,56 @@ function startServers(): Promise<{ child: ChildProcess; ports: Ports }> {
       done({ child, ports: JSON.parse(line) as Ports });
     });
   });
+}
+
+/** Python Tornado's echo handler with permessage-deflate, as the tornado-ts one. */
+const TORNADO_ECHO = `
+import asyncio, tornado.httpserver, tornado.netutil, tornado.web, tornado.websocket
+class Echo(tornado.websocket.WebSocketHandler):
+    def get_compression_options(self):
+        return {}
+    def on_message(self, message):
+        self.write_message(message, binary=isinstance(message, bytes))
+async def main():
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+    tornado.httpserver.HTTPServer(tornado.web.Application([(r"/", Echo)])).add_sockets(sockets)
+    print(sockets[0].getsockname()[1], flush=True)
+    await asyncio.Event().wait()
+asyncio.run(main())
+`;
+
+/** Runs Autobahn against Python Tornado and prints its counts. */
+async function autobahnOnTornado(): Promise<number> {
+  const tornado = spawn("/usr/bin/python3", ["-c", TORNADO_ECHO], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    const port = await new Promise<number>((done, fail) => {
+      tornado.once("exit", (code) => fail(new Error(`Tornado exited (${code})`)));
+      createInterface({ input: tornado.stdout! }).once("line", (line) => done(Number(line)));
+    });
+    tornado.removeAllListeners("exit");
+    const status = await run(
+      join(suites, "autobahn", "run-autobahn.sh"),
+      [`ws://127.0.0.1:${port}/`, join(out, "autobahn-tornado"), mode, "tornado-6.2"],
+      join(out, "autobahn-tornado.log"),
+    );
+    printAutobahn("Python Tornado 6.2 echo handler", "autobahn-tornado");
+    return status;
+  } finally {
+    tornado.kill("SIGTERM");
+  }
+}
+
+/** Prints the counts that run-autobahn.sh gave and the NON-STRICT case ids. */
+function printAutobahn(title: string, name: string): string {
+  const report = readFileSync(join(out, `${name}.log`), "utf8")
+    .trimEnd()
+    .split("\n");
+  console.log(`Autobahn|Testsuite (${mode}), ${title} with permessage-deflate:`);
+  for (const line of report.slice(-2)) console.log(`  ${line}`);
+  console.log(`  NON-STRICT: ${nonStrictCases(join(out, name)).join(" ") || "none"}`);
+  return report.at(-1) ?? "";
 }
 
 /**
@@ -191,6 +245,7 @@ async function h2spec(
 
 checkTools();
 console.log(`conformance (${mode}): reports in ${out}`);
+if (againstTornado) process.exit(await autobahnOnTornado());
 const { child: servers, ports } = await startServers();
 let exitStatus = 0;
 try {
@@ -221,12 +276,7 @@ try {
   }
 
   const autobahnStatus = await autobahn;
-  const report = readFileSync(join(out, "autobahn.log"), "utf8").trimEnd().split("\n");
-  const counts = report.at(-1) ?? "";
-  const nonStrict = nonStrictCases(join(out, "autobahn"));
-  console.log("Autobahn|Testsuite, tornado-ts echo handler with permessage-deflate:");
-  for (const line of report.slice(-3)) console.log(`  ${line}`);
-  console.log(`  NON-STRICT: ${nonStrict.join(" ") || "none"}`);
+  const counts = printAutobahn("tornado-ts echo handler", "autobahn");
   if (autobahnStatus !== 0 || !/ cases, OK /.test(counts)) exitStatus = 1;
 } finally {
   servers.kill("SIGTERM");
