@@ -1,5 +1,7 @@
 // The servers that the protocol suites test (scripts/conformance.sh starts this file):
-//   ws    a tornado-ts WebSocketHandler that echoes each message as it came, permessage-deflate on
+//   ws    a tornado-ts WebSocketHandler that echoes each message as it came, permessage-deflate on,
+//         with websocketMaxMessageSize raised to the suite's largest message (16 MiB, cases 9.1.6
+//         and 9.2.6; the 10 MiB default, Tornado's, closes those with 1009 as Tornado does)
 //   h2    a tornado-ts HTTPServer with `http2: true` (TLS, certificate made here with openssl)
 //   bare  a bare node:http2 secure server, so an h2spec failure that is Node's own shows as such
 // Each listens on an ephemeral port on 127.0.0.1; once all are up, one line of JSON on stdout gives
@@ -71,7 +73,12 @@ function makeCertificate(): { key: Buffer; cert: Buffer } {
 
 const tls = makeCertificate();
 
-const ws = new HTTPServer(new Application([["/", EchoHandler]]));
+/** Autobahn's largest message: 16 MiB (cases 9.1.6 and 9.2.6). */
+const LARGEST_MESSAGE = 16 * 1024 * 1024;
+
+const ws = new HTTPServer(
+  new Application([["/", EchoHandler]], { websocketMaxMessageSize: LARGEST_MESSAGE }),
+);
 await ws.listen(0, "127.0.0.1");
 
 const h2 = new HTTPServer(new Application([["/", PageHandler]]), { http2: true, sslOptions: tls });

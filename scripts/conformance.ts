@@ -69,6 +69,38 @@ function checkTools(): void {
 }
 
 /** Runs a command with its output in `logFile`; resolves with the exit status. */
+/** Every child started, each the leader of its own process group, ended when this script is. */
+const children = new Set<ChildProcess>();
+
+function endChildren(): void {
+  for (const child of children) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    endChildren();
+    process.exit(1);
+  });
+}
+
+/** Starts a child in its own process group (so that its own children end with it). */
+function start(
+  command: string,
+  args: string[],
+  options: Parameters<typeof spawn>[2],
+): ChildProcess {
+  const child = spawn(command, args, { ...options, detached: true });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
 function run(
   command: string,
   args: string[],
@@ -77,13 +109,13 @@ function run(
 ): Promise<number> {
   return new Promise((done, fail) => {
     const log = createWriteStream(logFile);
-    const child = spawn(command, args, {
+    const child = start(command, args, {
       cwd: options.cwd ?? root,
       env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
     child.once("error", fail);
     child.once("close", (code) => log.end(() => done(code ?? 1)));
   });
@@ -97,7 +129,7 @@ interface Ports {
 
 /** Starts scripts/conformance-server.ts and waits for the line that gives its ports. */
 function startServers(): Promise<{ child: ChildProcess; ports: Ports }> {
-  const child = spawn(
+  const child = start(
     process.execPath,
     ["--conditions=source", "--import", "tsx", join(root, "scripts", "conformance-server.ts")],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
@@ -115,7 +147,7 @@ function startServers(): Promise<{ child: ChildProcess; ports: Ports }> {
   });
 }
 
-/** Python Tornado's echo handler with permessage-deflate, as the tornado-ts one. */
+/** Python Tornado's echo handler with permessage-deflate and a 16 MiB limit, as the tornado-ts one. */
 const TORNADO_ECHO = `
 import asyncio, tornado.httpserver, tornado.netutil, tornado.web, tornado.websocket
 class Echo(tornado.websocket.WebSocketHandler):
@@ -125,7 +157,8 @@ class Echo(tornado.websocket.WebSocketHandler):
         self.write_message(message, binary=isinstance(message, bytes))
 async def main():
     sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-    tornado.httpserver.HTTPServer(tornado.web.Application([(r"/", Echo)])).add_sockets(sockets)
+    app = tornado.web.Application([(r"/", Echo)], websocket_max_message_size=16 * 1024 * 1024)
+    tornado.httpserver.HTTPServer(app).add_sockets(sockets)
     print(sockets[0].getsockname()[1], flush=True)
     await asyncio.Event().wait()
 asyncio.run(main())
@@ -133,7 +166,7 @@ asyncio.run(main())
 
 /** Runs Autobahn against Python Tornado and prints its counts. */
 async function autobahnOnTornado(): Promise<number> {
-  const tornado = spawn("/usr/bin/python3", ["-c", TORNADO_ECHO], {
+  const tornado = start("/usr/bin/python3", ["-c", TORNADO_ECHO], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {
