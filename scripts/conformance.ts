@@ -221,7 +221,12 @@ async function buildH2spec(): Promise<string> {
       {
         cwd: tree,
         // Offline: the suite's library from this GOPATH, its dependencies from Debian's packages.
-        env: { GO111MODULE: "off", GOPATH: `${gopath}:/usr/share/gocode`, GOFLAGS: "" },
+        env: {
+          GO111MODULE: "off",
+          GOPATH: `${gopath}:/usr/share/gocode`,
+          GOFLAGS: "",
+          GOCACHE: process.env["GOCACHE"] ?? join(tmpdir(), "tornado-ts-h2spec-gocache"),
+        },
       },
     );
     if (status !== 0) throw new Error(`h2spec did not build: see ${out}/h2spec-build.log`);
@@ -295,7 +300,7 @@ try {
     // A case that times out on a loaded machine is tried once more before it counts.
     const again = await h2spec(binary, ports.h2, "tornado-ts-retry", ownFailures);
     console.log(`h2spec, cases failed by tornado-ts only, tried again: ${again.summary}`);
-    ownFailures = again.failed;
+    if (/ tests, /.test(again.summary)) ownFailures = again.failed;
   }
   console.log(`h2spec, tornado-ts http2 server: ${ours.summary}`);
   console.log(`  failed: ${ours.failed.join(" ") || "none"}`);
