@@ -134,7 +134,8 @@ function toText(data: WebSocket.RawData): Buffer {
  * frame arrives or a frame breaks the protocol; that close waits here until the messages received
  * before it have been handled, so their replies go out first. Tornado reads no further frame until
  * `on_message` has returned, so its replies always come before the close; RFC 6455 section 5.5.1
- * lets an endpoint finish sending its current message before it answers a close frame.
+ * lets an endpoint finish sending its current message before it answers a close frame. A handler
+ * that takes longer than the close timeout (5 seconds) does not keep the connection open.
  */
 class ServerConnection extends WebSocket {
   /** Returns a promise for the handling of the messages received so far, or nothing when idle. */
@@ -142,8 +143,20 @@ class ServerConnection extends WebSocket {
 
   override close(code?: number, data?: string | Buffer): void {
     const pending = this.pendingWork?.();
-    if (pending === undefined) super.close(code, data);
-    else void pending.then(() => super.close(code, data));
+    if (pending === undefined) {
+      super.close(code, data);
+      return;
+    }
+    let closed = false;
+    const closeOnce = (): void => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(timer);
+      super.close(code, data);
+    };
+    const timer = setTimeout(closeOnce, CLOSE_TIMEOUT_MS);
+    timer.unref();
+    void pending.then(closeOnce);
   }
 
   /** Starts the closing handshake now, even while messages are being handled. */
@@ -166,7 +179,9 @@ function startPinger(ws: WebSocket, interval: number, timeout: number): () => vo
   const timer = setInterval(() => {
     const now = Date.now();
     if (now - lastPing < 2 * interval * 1000 && now - lastPong > timeout * 1000) {
-      ws.close();
+      // A dead peer is let go at once, even while a handler is still busy with its messages.
+      if (ws instanceof ServerConnection) ws.closeNow();
+      else ws.close();
       return;
     }
     if (ws.readyState === WebSocket.OPEN) ws.ping();

@@ -204,6 +204,14 @@ class SlowEchoHandler extends WebSocketHandler {
   }
 }
 
+/** Never finishes handling a message (until the test ends). */
+class StuckHandler extends WebSocketHandler {
+  override onMessage(): Promise<void> {
+    return new Promise((resolve) => stuck.push(resolve));
+  }
+}
+const stuck: (() => void)[] = [];
+
 /** Sends `count` binary fragments of one byte each as a single message. */
 class FragmentingHandler extends WebSocketHandler {
   override onMessage(message: string | Buffer): void {
@@ -281,6 +289,7 @@ describe("WebSocket frame handling", () => {
           ["/echo", EchoHandler],
           ["/slow", SlowEchoHandler],
           ["/fragmenting", FragmentingHandler],
+          ["/stuck", StuckHandler],
         ]),
       ),
       TestServer.start(
@@ -293,6 +302,7 @@ describe("WebSocket frame handling", () => {
     ]);
   });
   after(async () => {
+    for (const release of stuck) release();
     await Promise.all([server.close(), small.close(), tornado.close()]);
     logs.stop();
   });
@@ -367,6 +377,18 @@ describe("WebSocket frame handling", () => {
     assert.equal(await client.readMessage(), null);
     // The server's handler saw the client's close code.
     await until(() => events.includes("fragmenting closed: 1008"));
+  });
+
+  it("a handler that never finishes does not keep the connection open past the close timeout", {
+    timeout: 30_000,
+  }, async () => {
+    // The close waits for the handler for 5 seconds at most, then goes out.
+    const result = await rawSession(server.port, "/stuck", [
+      frame(TEXT, "hang"),
+      frame(CLOSE, CLOSE_NORMAL),
+    ]);
+    assert.deepEqual(result, { messages: [], closeCode: 1000 });
+    assert.equal(stuck.length, 1);
   });
 
   it("a handler's own close() during onMessage takes effect at once", async () => {
