@@ -136,6 +136,13 @@ export interface ApplicationSettings {
   websocketPingTimeout?: number;
   /** The largest WebSocket message accepted, in bytes (default 10 MiB). */
   websocketMaxMessageSize?: number;
+  /**
+   * The most frames one WebSocket message may come in (default 131,072); past it the connection
+   * closes with 1008. Each frame of an unfinished message costs about 110 bytes of memory, so the
+   * default bounds a peer sending 1-byte frames to about 14 MB per connection; 0 turns the limit
+   * off. Not in Tornado, which has no such limit.
+   */
+  websocketMaxFragments?: number;
   /** Replaces the access log line: called with each finished handler. */
   logFunction?: (handler: RequestHandler) => void;
   /**
