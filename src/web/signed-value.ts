@@ -301,8 +301,9 @@ function inFuture(name: string, timestamp: number, now: number): boolean {
   const ahead = timestamp - now;
   if (ahead <= SIGNED_VALUE_MAX_FUTURE) return false;
   genLog.warning(
-    `Signed value ${clipForLog(JSON.stringify(name))} refused: its timestamp is ` +
-      `${Math.round(ahead / DAY)} days in the future (possible tampering or a wrong clock)`,
+    // Tornado's words first, so that a log search written for Tornado finds it too.
+    `Cookie timestamp in future; possible tampering: signed value ${clipForLog(JSON.stringify(name))} ` +
+      `refused, its timestamp is ${Math.round(ahead / DAY)} days ahead (or the clock is wrong)`,
   );
   return true;
 }
