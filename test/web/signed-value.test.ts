@@ -332,10 +332,7 @@ describe("decodeSignedValue", () => {
         decodeSignedValue(UPSTREAM, "key", v.result, { clock: at(1300000000 - 32 * DAY) }),
         null,
       );
-      assert.equal(
-        logs.has('signed value "key" refused, its timestamp is 32 days ahead'),
-        true,
-      );
+      assert.equal(logs.has('signed value "key" refused, its timestamp is 32 days ahead'), true);
     } finally {
       logs.stop();
     }
