@@ -6,7 +6,7 @@
 // setTimeout), since tornado-ts keeps the schedule private.
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { moment, sleep } from "tornado-ts/gen";
+import { moment, sleep, TimeoutError, withTimeout } from "tornado-ts/gen";
 import { IOLoop, PeriodicCallback } from "tornado-ts/ioloop";
 import { expectLog } from "tornado-ts/testing";
 
@@ -336,3 +336,132 @@ async function periodicAsync(): Promise<void> {
 test("TestPeriodicCallbackAsync.test_periodic_coro", periodicAsync);
 
 test("TestPeriodicCallbackAsync.test_periodic_async", periodicAsync);
+
+/**
+ * The work of Python's run_in_executor tests, run on a worker thread: marks its own flag in the
+ * shared `flags`, then waits (at most 10 s) for the other's; two of these at once finish only if
+ * they run in parallel. Returns its own index and whether it saw the other's flag.
+ */
+function syncFunc(flags: SharedArrayBuffer, self: number, other: number): [number, boolean] {
+  const cells = new Int32Array(flags);
+  Atomics.store(cells, self, 1);
+  Atomics.notify(cells, self);
+  Atomics.wait(cells, other, 0, 10_000);
+  return [self, Atomics.load(cells, other) === 1];
+}
+
+test("TestIOLoopFutures.test_add_future_threads", async () => {
+  // add_future(pool.submit(dummy), callback) is `.then` on runInExecutor's promise.
+  const { wait, stop } = waiter();
+  let result: unknown = "not called";
+  void loop
+    .runInExecutor(() => {})
+    .then((value) => {
+      result = value;
+      stop();
+    });
+  await wait;
+  assert.equal(result, undefined);
+});
+
+/** Python's test_run_in_executor_gen and _native: two blocking functions that need each other. */
+async function runInExecutorParallel(): Promise<void> {
+  await loop.close();
+  loop.setDefaultExecutor({ maxThreads: 2 });
+  const flags = new SharedArrayBuffer(8);
+  const wrapper = (self: number, other: number) => loop.runInExecutor(syncFunc, flags, self, other);
+  assert.deepEqual(await Promise.all([wrapper(0, 1), wrapper(1, 0)]), [
+    [0, true],
+    [1, true],
+  ]);
+  await loop.close();
+  loop.setDefaultExecutor({});
+}
+
+test("TestIOLoopFutures.test_run_in_executor_gen", runInExecutorParallel);
+
+test("TestIOLoopFutures.test_run_in_executor_native", async () => {
+  // Through an async wrapper: the result of runInExecutor is awaited, not only chained.
+  await runInExecutorParallel();
+});
+
+test("TestIOLoopFutures.test_set_default_executor", async () => {
+  // Python counts the calls reaching its own executor; tornado-ts's executor is the loop's pool,
+  // configured by setDefaultExecutor. With one thread, the second task waits for the first, so the
+  // first never sees the second's flag (it gives up after 10 s of Atomics.wait: here 0.1 s).
+  await loop.close();
+  loop.setDefaultExecutor({ maxThreads: 1 });
+  const flags = new SharedArrayBuffer(8);
+  const shortWait = (buffer: SharedArrayBuffer, self: number, other: number) => {
+    const cells = new Int32Array(buffer);
+    Atomics.store(cells, self, 1);
+    Atomics.wait(cells, other, 0, 100);
+    return Atomics.load(cells, other) === 1;
+  };
+  const results = await Promise.all([
+    loop.runInExecutor(shortWait, flags, 0, 1),
+    loop.runInExecutor(shortWait, flags, 1, 0),
+  ]);
+  assert.deepEqual(results, [false, true]);
+  assert.equal(Atomics.load(new Int32Array(flags), 0), 1);
+  await loop.close();
+  loop.setDefaultExecutor({});
+});
+
+// Python's run_sync starts a loop, runs a function to completion and returns its result; Node
+// programs await at top level or in an async main instead (docs/name-map.md#suite-no-run-sync).
+
+test("TestIOLoopRunSync.test_sync_result", async () => {
+  // run_sync refuses a function returning a plain value (BadYieldError); await takes it as is.
+  assert.equal(await (() => 42)(), 42);
+});
+
+test("TestIOLoopRunSync.test_sync_exception", async () => {
+  await assert.rejects(
+    (async () => {
+      throw new RangeError("division by zero");
+    })(),
+    RangeError,
+  );
+});
+
+test("TestIOLoopRunSync.test_async_result", async () => {
+  const f = async () => {
+    await moment();
+    return 42;
+  };
+  assert.equal(await f(), 42);
+});
+
+test("TestIOLoopRunSync.test_async_exception", async () => {
+  const f = async () => {
+    await moment();
+    throw new RangeError("division by zero");
+  };
+  await assert.rejects(f(), RangeError);
+});
+
+test("TestIOLoopRunSync.test_current", async () => {
+  const f = async () => {
+    assert.equal(IOLoop.current(), loop);
+  };
+  await f();
+});
+
+test("TestIOLoopRunSync.test_timeout", async () => {
+  // run_sync(f, timeout=0.01) is withTimeout around the awaited promise.
+  await assert.rejects(withTimeout({ seconds: 0.01 }, sleep(0.2)), TimeoutError);
+});
+
+test("TestIOLoopRunSync.test_native_coroutine", async () => {
+  let done = false;
+  const f1 = async () => {
+    await moment();
+    done = true;
+  };
+  const f2 = async () => {
+    await f1();
+  };
+  await f2();
+  assert.equal(done, true);
+});
