@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
 import { moment, sleep, TimeoutError, withTimeout } from "tornado-ts/gen";
-import { IOLoop, PeriodicCallback } from "tornado-ts/ioloop";
+import { IOLoop, PeriodicCallback, type TimeoutHandle } from "tornado-ts/ioloop";
 import { expectLog } from "tornado-ts/testing";
 
 const loop = IOLoop.current();
@@ -45,15 +45,17 @@ test("TestIOLoop.test_add_callback_wakeup", async () => {
   const { wait, stop } = waiter();
   let called = false;
   const order: string[] = [];
+  let timer: TimeoutHandle | undefined;
   loop.addTimeout(loop.time(), () => {
     loop.addCallback(() => {
       called = true;
       order.push("callback");
       stop();
     });
-    loop.callLater(0.5, () => order.push("timer"));
+    timer = loop.callLater(0.5, () => order.push("timer"));
   });
   await wait;
+  if (timer !== undefined) loop.removeTimeout(timer);
   assert.equal(called, true);
   assert.deepEqual(order, ["callback"]);
 });
