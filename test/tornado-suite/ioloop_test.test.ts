@@ -60,6 +60,15 @@ test("TestIOLoop.test_add_callback_wakeup", async () => {
   assert.deepEqual(order, ["callback"]);
 });
 
+test("TestIOLoop.test_add_callback_from_signal", async () => {
+  // Tornado's add_callback_from_signal is addCallback here: Node runs signal listeners on the loop,
+  // so a listener may schedule callbacks as any other code. A real signal is sent to this process;
+  // the running loop keeps the process alive until it arrives (a signal listener alone does not).
+  process.once("SIGUSR2", () => loop.addCallback(() => loop.stop()));
+  process.kill(process.pid, "SIGUSR2");
+  await loop.start();
+});
+
 test("TestIOLoop.test_add_timeout_timedelta", async () => {
   const { wait, stop } = waiter();
   loop.addTimeout({ milliseconds: 0.001 }, stop);
