@@ -9,17 +9,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { makeChatApp } from "../../examples/chat/app.ts";
 import { MemoryBroker } from "../../examples/chat/broker.ts";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
 describe("the chat example in Chromium", () => {
   let server: TestServer;
@@ -33,7 +23,7 @@ describe("the chat example in Chromium", () => {
     // A fresh profile each run (launchPersistentContext is how Playwright takes --user-data-dir).
     profile = mkdtempSync(join(tmpdir(), "chat-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
     });

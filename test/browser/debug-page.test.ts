@@ -10,18 +10,8 @@ import { after, before, describe, it } from "node:test";
 import { type BrowserContext, chromium } from "playwright-core";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface Student {
@@ -82,7 +72,7 @@ describe("the debug page in Chromium", { timeout: 120_000 }, () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1000, height: 900 },
     });
   });

@@ -9,18 +9,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 import { makeSecurityApp } from "../../examples/security/handlers.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
 /** A page on another origin that posts the counter form without a token (the chapter's attack). */
 function attackerApp(target: string): Application {
@@ -50,7 +39,7 @@ describe("the security chapter in Chromium", { timeout: 120_000 }, () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
     });
   });
 

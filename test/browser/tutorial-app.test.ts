@@ -12,19 +12,8 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { captureLogs, type LogCapture } from "tornado-ts/testing";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 import { startTutorialApp, type TutorialFixture } from "../tutorial-app/support.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -48,7 +37,7 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       viewport: { width: 960, height: 640 },
       locale: "en-US",
     });
@@ -301,7 +290,11 @@ describe("the tutorial application in Chromium", { timeout: 180_000 }, () => {
 
   it("speaks the browser's language, Chinese or English, and switches on request", async () => {
     // A browser of its own: each visitor's context sends its own Accept-Language.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     try {
       for (const [locale, lang, home, other] of [
         ["zh-CN", "zh-CN", "首页", "English"],

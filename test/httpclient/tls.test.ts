@@ -1,50 +1,13 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { AsyncHTTPClient } from "tornado-ts/httpclient";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { selfSignedCertificate } from "../support/tls.ts";
 
 class HelloHandler extends RequestHandler {
   get() {
     this.write(`hello over ${this.request.protocol}`);
-  }
-}
-
-/** A self-signed certificate for 127.0.0.1, made with Debian's openssl. */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -55,7 +18,7 @@ describe("AsyncHTTPClient over TLS", () => {
   let logs: LogCapture;
   before(async () => {
     logs = captureLogs();
-    const pair = selfSigned();
+    const pair = selfSignedCertificate();
     cert = pair.cert;
     server = await TestServer.start(new Application([["/", HelloHandler]]), { sslOptions: pair });
     client = new AsyncHTTPClient();

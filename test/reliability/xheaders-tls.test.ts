@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
@@ -27,6 +23,8 @@ app = tornado.web.Application([("/who", WhoHandler)])
 tornado.httpserver.HTTPServer = functools.partial(
     tornado.httpserver.HTTPServer, xheaders=True, trusted_downstream=["9.9.9.9"])
 `;
+
+import { selfSignedCertificate } from "../support/tls.ts";
 
 /** Section 10.3's table, plus trusted_downstream rows. */
 const ROWS: [Record<string, string>, string][] = [
@@ -113,42 +111,6 @@ describe("xheaders, against section 10.3 and real Tornado 6.2", () => {
   });
 });
 
-/** A self-signed certificate for 127.0.0.1, made with openssl for this test. */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "tornado-ts-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 function httpsGet(
   port: number,
   path: string,
@@ -177,7 +139,7 @@ describe("TLS through sslOptions", () => {
 
   before(async () => {
     logs = captureLogs(30);
-    const pair = selfSigned();
+    const pair = selfSignedCertificate();
     cert = pair.cert;
     server = await TestServer.start(new Application([["/who", WhoHandler]]), { sslOptions: pair });
   });

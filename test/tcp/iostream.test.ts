@@ -2,7 +2,7 @@
 // kind, limits, close handling, backpressure, TLS and STARTTLS.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,27 +18,7 @@ import { bindSockets, bindUnixSocket } from "tornado-ts/netutil";
 import { TCPClient } from "tornado-ts/tcpclient";
 import { type PeerAddress, TCPServer } from "tornado-ts/tcpserver";
 import { captureLogs } from "tornado-ts/testing";
-
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "tcp-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-        ...["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { selfSignedCertificate } from "../support/tls.ts";
 
 /** A server that hands each accepted stream to the test. */
 class HandOver extends TCPServer {
@@ -287,7 +267,7 @@ describe("TLS", () => {
   let pair: { key: string; cert: string };
 
   before(() => {
-    pair = selfSigned();
+    pair = selfSignedCertificate();
   });
 
   it("serves SSLIOStreams and connects with sslOptions", async () => {

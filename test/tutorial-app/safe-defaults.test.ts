@@ -21,6 +21,7 @@ import {
 import { openDatabase } from "../../examples/tutorial-app/db/database.ts";
 import { prepareStudents } from "../../examples/tutorial-app/db/students.ts";
 import { serve, serverUrl, type TutorialServer } from "../../examples/tutorial-app/server.ts";
+import { selfSignedCertificate } from "../support/tls.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -190,20 +191,6 @@ describe("two fresh installs of the tutorial application", () => {
   });
 });
 
-/** A self-signed certificate for 127.0.0.1, made with openssl for this test. */
-function selfSigned(dir: string): { key: string; cert: string } {
-  const key = join(dir, "key.pem");
-  const cert = join(dir, "cert.pem");
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-      .concat(["-days", "1", "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1"])
-      .concat(["-addext", "subjectAltName=IP:127.0.0.1"]),
-    { stdio: "ignore" },
-  );
-  return { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
-}
-
 /** An HTTPS request trusting only `ca`; the status and the Set-Cookie lines. */
 function httpsCall(
   port: number,
@@ -232,14 +219,15 @@ describe("the tutorial application over HTTPS", () => {
     const dir = mkdtempSync(join(tmpdir(), "tutorial-tls-"));
     const logs = captureLogs();
     const db = await openDatabase({ kind: "sqlite", filename: join(dir, "tls.sqlite3") });
+    const certificate = selfSignedCertificate();
     const server = new HTTPServer(
       new TutorialApplication({ db, env: { COOKIE_SECRET_FILE: join(dir, "secret") } }),
-      { sslOptions: selfSigned(dir) },
+      { sslOptions: certificate },
     );
     try {
       await prepareStudents(db);
       await server.listen(0, "127.0.0.1");
-      const ca = readFileSync(join(dir, "cert.pem"), "utf8");
+      const ca = certificate.cert;
       const port = server.port!;
       const first = await httpsCall(port, ca, "/setxsrfcookie");
       const xsrf = first.cookies[0]!.split(";")[0]!.slice("_xsrf=".length);

@@ -1,9 +1,4 @@
-// Shared helpers for suite-b's ports of Tornado's test files (websocket, httpclient, gen, ...).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { accessLog, Level } from "tornado-ts/log";
 
 /** A promise with its resolve/reject exposed (Tornado's `Future` as the tests use it). */
@@ -93,36 +88,4 @@ export async function until(condition: () => boolean, what = "condition"): Promi
   }
 }
 
-/** A self-signed certificate for 127.0.0.1 made with openssl (Tornado's test.crt / test.key). */
-export function selfSignedCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), "suite-b-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    return {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
-      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { selfSignedCertificate } from "../../support/tls.ts";
