@@ -204,7 +204,7 @@ describe("tornado-ts outside this repository", { timeout: 600_000 }, () => {
       assert.ok(existsSync(join(myapp, "node_modules", "tornado-ts", "dist", "web", "index.js")));
       tarball = join(myapp, vendored);
       const tested = sh("npm test", myapp);
-      assert.match(tested, /# pass 4\n/);
+      assert.match(tested, /# pass 5\n/);
       assert.match(tested, /# fail 0\n/);
     });
 

@@ -19,6 +19,7 @@ const NOT_SERVERS: Record<string, string> = {
   "npm test": "this very suite",
   "npm run soak": "the long soak, run by hand",
   "npm run fuzz": "the long fuzzing run, run by hand",
+  "npm run conformance": "the protocol suites (about 30 minutes); .ci/run runs their quick set",
   "npm run build && node scripts/import-cost.mjs": "prints what an import loads, not a server",
   "npm run bench": "the benchmark (needs wrk; bench/ and docs/performance.md)",
   "npm run docs": "builds the API reference; test/api/docs.test.ts checks it",

@@ -80,6 +80,10 @@ describe("the upload folder", () => {
     // The same folder for the next upload of the process, and the finished upload is gone.
     const again = await upload(server);
     assert.equal(again.json<{ folder: string }>().folder, seen.folder);
+    // Files the handler left are removed just after the response is sent: wait for that.
+    for (let i = 0; i < 100 && readdirSync(seen.folder).length > 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.deepEqual(readdirSync(seen.folder), []);
   });
 
