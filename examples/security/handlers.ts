@@ -2,6 +2,7 @@
 // Set-Cookie by hand, clearing cookies, signed ("secure") cookies, the cookie counter, XSRF
 // protection with forms and the three client-side variants, and login with `next` in front of a
 // protected home page. Pages are plain HTML strings here; the tutorial renders templates.
+import { randomBytes } from "node:crypto";
 import { xhtmlEscape } from "tornado-ts/escape";
 import { urlConcat } from "tornado-ts/httputil";
 import {
@@ -13,9 +14,13 @@ import {
   safeNextUrl,
 } from "tornado-ts/web";
 
-/** project04's settings: the tutorial's generated secret, XSRF checks on, and the login page. */
+/**
+ * project04's settings: a cookie secret (COOKIE_SECRET, else a random one made at start, as the
+ * tutorial's `base64.b64encode(uuid...)` makes one; never a published literal), XSRF checks on,
+ * and the login page.
+ */
 export const securitySettings: ApplicationSettings = {
-  cookieSecret: "qzEK3FRNRDuUtz0NoL1FMH7Rr8A1KkTIv81BkdsCkvI=",
+  cookieSecret: process.env["COOKIE_SECRET"] || randomBytes(32).toString("base64"),
   xsrfCookies: true,
   loginUrl: "/login",
 };
