@@ -274,6 +274,32 @@ function parseH2spec(text: string): H2specResult {
   return { summary, failed };
 }
 
+/** How many more times a case that only tornado-ts failed is run before it counts as failed. */
+const H2SPEC_RETRIES = 5;
+
+/**
+ * The cases of `failed` that fail again on every one of H2SPEC_RETRIES runs, tried after Autobahn
+ * has finished. Some cases race with the network on a loaded machine: in 5.1/6 (a second HEADERS
+ * on a half-closed stream) Node's HTTP/2 layer ignores the frame when the response has already
+ * closed the stream, which a bare node:http2 server shows too (2 of 30 runs under a CPU load of
+ * three busy loops, none of 30 on an idle machine).
+ */
+async function confirmedFailures(
+  binary: string,
+  port: number,
+  failed: string[],
+): Promise<string[]> {
+  let remaining = failed;
+  for (let attempt = 1; attempt <= H2SPEC_RETRIES && remaining.length > 0; attempt++) {
+    const again = await h2spec(binary, port, `tornado-ts-retry-${attempt}`, remaining);
+    console.log(`h2spec, ${remaining.join(" ")} tried again (${attempt}): ${again.summary}`);
+    // A run that did not finish proves nothing; a case that passes once is out of the count.
+    if (/ tests, /.test(again.summary))
+      remaining = remaining.filter((id) => again.failed.includes(id));
+  }
+  return remaining;
+}
+
 /** Runs h2spec over TLS against `port` (all cases, or the ones named in `cases`). */
 async function h2spec(
   binary: string,
@@ -300,13 +326,12 @@ try {
   const binary = await buildH2spec();
   const ours = await h2spec(binary, ports.h2, "tornado-ts");
   const bare = await h2spec(binary, ports.bare, "node-http2");
-  let ownFailures = ours.failed.filter((id) => !bare.failed.includes(id));
-  if (ownFailures.length > 0) {
-    // A case that times out on a loaded machine is tried once more before it counts.
-    const again = await h2spec(binary, ports.h2, "tornado-ts-retry", ownFailures);
-    console.log(`h2spec, cases failed by tornado-ts only, tried again: ${again.summary}`);
-    if (/ tests, /.test(again.summary)) ownFailures = again.failed;
-  }
+  const autobahnStatus = await autobahn;
+  const ownFailures = await confirmedFailures(
+    binary,
+    ports.h2,
+    ours.failed.filter((id) => !bare.failed.includes(id)),
+  );
   console.log(`h2spec, tornado-ts http2 server: ${ours.summary}`);
   console.log(`  failed: ${ours.failed.join(" ") || "none"}`);
   console.log(`h2spec, bare node:http2 server: ${bare.summary}`);
@@ -318,7 +343,6 @@ try {
     exitStatus = 1;
   }
 
-  const autobahnStatus = await autobahn;
   const counts = printAutobahn("tornado-ts echo handler", "autobahn");
   if (autobahnStatus !== 0 || !/ cases, OK /.test(counts)) exitStatus = 1;
 } finally {
