@@ -19,6 +19,7 @@ import { extname, normalize, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseToml } from "smol-toml";
 import { enablePrettyLogging, LogConfigError } from "./log.ts";
+import { isPlainObject, MONTH_NAMES, parsePyFloat, parsePyInt } from "./python.ts";
 
 /**
  * The type of an option: `String`, `Number`, `Boolean`, `Date`, or one of Tornado's finer kinds:
@@ -274,7 +275,7 @@ export function parseTimedelta(text: string): number | undefined {
   return total;
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS = MONTH_NAMES.map((month) => month.slice(0, 3).toLowerCase());
 const D = "(\\d{1,2})";
 const DATE_FORMATS: [RegExp, (m: RegExpExecArray) => number[]][] = [
   [
@@ -462,13 +463,14 @@ export class Option<T = unknown> {
       return seconds;
     }
     if (type === "int") {
-      if (!/^\s*[-+]?\d+(?:_\d+)*\s*$/.test(text)) {
+      const integer = parsePyInt(text);
+      if (integer === undefined) {
         throw new OptionError(`Option '${this.name}' requires an integer, got '${text}'`);
       }
-      return Number(text.replace(/_/g, ""));
+      return integer;
     }
-    const number = text.trim() === "" ? Number.NaN : Number(text);
-    if (Number.isNaN(number)) {
+    const number = parsePyFloat(text);
+    if (number === undefined) {
       throw new OptionError(`Option '${this.name}' requires a number, got '${text}'`);
     }
     return number;
@@ -489,12 +491,6 @@ export interface OptionParserInit {
 export interface ParseOptions {
   /** Run the parse callbacks (logging setup among them) afterwards. Default `true`. */
   final?: boolean;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function formatDefault(value: unknown): string {
