@@ -33,6 +33,10 @@ const PROBES: [string, string, boolean][] = [
   ["src/locale.ts", "./web/request-handler.ts", false],
   ["src/gen.ts", "tornado-ts/web", false],
   ["src/web/application.ts", "../httpserver.ts", true],
+  ["src/httpserver.ts", "./httpserver-limits.ts", true],
+  ["src/httpserver-limits.ts", "./httpserver-options.ts", true],
+  ["src/httpserver-limits.ts", "./web/application.ts", false],
+  ["src/httpserver.ts", "./routing.ts", false],
 ];
 
 /** Lints one file holding one import in a scratch tree with biome.json's rules; whether refused. */
