@@ -10,6 +10,7 @@ import type { HTTPServerOptions, MultipartLimits } from "./httpserver-options.ts
 import type { BodyParseLimits } from "./httputil/body.ts";
 import type { HTTPServerRequest } from "./httputil/request.ts";
 import { accessLog, clipForLog, genLog } from "./log.ts";
+import { isPromise } from "./promise.ts";
 
 /** The default for `maxBufferSize`: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
@@ -283,10 +284,10 @@ export function consumeBody(
         fail(error);
         return;
       }
-      if (result && typeof (result as Promise<void>).then === "function") {
+      if (isPromise(result)) {
         pending++;
         paused().pause();
-        (result as Promise<void>).then(
+        result.then(
           () => {
             pending--;
             if (settled) return;

@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { extname, normalize, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseToml } from "smol-toml";
+import { callerFile } from "./caller.ts";
 import { enablePrettyLogging, LogConfigError } from "./log.ts";
 import { isPlainObject, MONTH_NAMES, parsePyFloat, parsePyInt } from "./python.ts";
 
@@ -219,18 +220,6 @@ function inferType(spec: OptionSpec): OptionType {
   if (typeof value === "boolean") return Boolean;
   if (value instanceof Date) return Date;
   return String;
-}
-
-/** The file that called into this module: the first stack frame outside it (else this file). */
-function callerFile(): string {
-  const stack = new Error().stack ?? "";
-  for (const line of stack.split("\n").slice(1)) {
-    const match = /(?:\(|at )((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?$/.exec(line.trim());
-    if (!match) continue;
-    const file = match[1]!.startsWith("file:") ? fileURLToPath(match[1]!) : match[1]!;
-    if (file !== THIS_FILE) return file;
-  }
-  return THIS_FILE;
 }
 
 const UNITS: Record<string, number> = {
@@ -578,7 +567,8 @@ export class OptionParser {
     if (VIEW_METHODS.has(name)) {
       throw new OptionError(`Option name '${name}' is reserved for a method of options`);
     }
-    const option = new Option<SpecValue<S>>(name, spec ?? {}, callerFile());
+    const definedIn = callerFile((file) => file !== THIS_FILE) ?? THIS_FILE;
+    const option = new Option<SpecValue<S>>(name, spec ?? {}, definedIn);
     this.#byName.set(key, option);
     return option;
   }
