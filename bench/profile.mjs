@@ -68,7 +68,11 @@ const PIECES = [
     ["RequestHandler"],
   ],
   ["default headers (clear(): Server, Content-Type, Date)", "/web/request-handler.js", ["clear"]],
-  ["lifecycle (#execute: prepare, the method, write, finish)", "/web/request-handler.js", ["#execute"]],
+  [
+    "lifecycle (#execute: prepare, the method, write, finish)",
+    "/web/request-handler.js",
+    ["#execute"],
+  ],
   ["write()", "/web/request-handler.js", ["write"]],
   ["finish()", "/web/request-handler.js", ["finish"]],
   [
