@@ -10,6 +10,7 @@
 //   + Server                the same plus Tornado's Server header
 //   + Server, Etag          plus an Etag that is the SHA-1 of the body, as Tornado's computeEtag
 //   tornado floor           Tornado's exact header set, as a flat array, Date kept per second
+//   fastify                 the minimal Fastify 5 app, for reference
 // tornado-ts's side, the minimal app with one piece taken away at a time:
 //   tornado-ts              the minimal app behind HTTPServer, as users run it
 //   no Etag                 computeEtag() returns null: no hash, no header, no If-None-Match check
@@ -29,10 +30,12 @@ import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
 import { check, drive, option } from "./in-process.mjs";
 import { minimalJson, minimalText } from "./servers/common.mjs";
+import { createMinimalFastify } from "./servers/minimal-fastify.mjs";
 import { createMinimalNode } from "./servers/minimal-node.mjs";
 
-const REQUESTS = option("requests", 100_000);
-const ROUNDS = option("rounds", 7);
+// Many short rounds: on a shared machine the minimum of many is the steadier figure.
+const REQUESTS = option("requests", 40_000);
+const ROUNDS = option("rounds", 15);
 const WARMUP = 30_000;
 const onlyVariants = process.argv
   .find((a) => a.startsWith("--variants="))
@@ -132,6 +135,7 @@ const variants = {
       "Content-Length": Buffer.byteLength(body),
     })),
   "tornado floor": () => tornadoFloor(),
+  fastify: async () => (await createMinimalFastify()).server,
   "tornado-ts": () => behind(minimalApp()),
   "no Etag": () => behind(minimalApp(NoEtag)),
   "no Server, Date": () => behind(minimalApp(NoServerDate)),
@@ -188,9 +192,10 @@ async function handlerObjectCost(count) {
 }
 
 async function main() {
-  const servers = Object.entries(variants)
-    .filter(([name]) => !onlyVariants || onlyVariants.includes(name))
-    .map(([name, make]) => [name, make()]);
+  const servers = [];
+  for (const [name, make] of Object.entries(variants)) {
+    if (!onlyVariants || onlyVariants.includes(name)) servers.push([name, await make()]);
+  }
   const results = {};
   for (const scenario of scenarios) {
     for (const [name, server] of servers) {
@@ -221,7 +226,7 @@ async function main() {
   const diff = (r, base) =>
     base ? `${signed(r.median - base.median)} / ${signed(r.min - base.min)}` : "";
   console.log(
-    `in process, the minimal apps, ${REQUESTS} requests per round, ${ROUNDS} interleaved rounds, Node ${process.version}: CPU µs per request, median (min-max); Δ is median / min against the row before (Node's side) or against tornado-ts (tornado-ts's side)\n`,
+    `in process, the minimal apps, ${REQUESTS} requests per round, ${ROUNDS} interleaved rounds, Node ${process.version}: CPU µs per request, median (min-max); Δ is median / min against the row before (Node's side), node:http (fastify) or tornado-ts (tornado-ts's side)\n`,
   );
   console.log("| variant | GET / | Δ | GET /json | Δ |");
   console.log("|---|---:|---:|---:|---:|");
@@ -229,9 +234,11 @@ async function main() {
   for (const [i, [name, byScenario]] of Object.entries(results).entries()) {
     const baseName = name.startsWith("no ")
       ? "tornado-ts"
-      : name === "tornado-ts" || i === 0
-        ? undefined
-        : names[i - 1];
+      : name === "fastify"
+        ? "node:http"
+        : name === "tornado-ts" || i === 0
+          ? undefined
+          : names[i - 1];
     const cells = scenarios.map(({ name: s }) => {
       const r = byScenario[s];
       return `${cell(r)} | ${diff(r, baseName ? results[baseName]?.[s] : undefined)}`;
