@@ -35,12 +35,7 @@ import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 import { guardHandlerTimeout } from "./handler-timeout.ts";
-import {
-  handlerInternals,
-  type OutputTransform,
-  RequestHandler,
-  SETTLED,
-} from "./request-handler.ts";
+import { type OutputTransform, RequestHandler } from "./request-handler.ts";
 import {
   type HandlerClass,
   type InitArgs,
@@ -484,7 +479,7 @@ export class Application implements HTTPServerDelegate {
     request: HTTPServerRequest,
     streamBody?: (handler: RequestHandler) => Promise<void>,
   ): Promise<void> {
-    return this.#serve(request, this.findHandler(request), streamBody);
+    return this.#serve(request, this.findHandler(request), streamBody) ?? Promise.resolve();
   }
 
   /** The handler class that serves a route match: the route's, else the default or a 404. */
@@ -498,7 +493,7 @@ export class Application implements HTTPServerDelegate {
     request: HTTPServerRequest,
     match: RouteMatch | null,
     streamBody?: (handler: RequestHandler) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const handlerClass = this.#handlerClassFor(match);
     let initArgs: InitArgs;
     if (match) initArgs = match.spec.initArgs;
@@ -515,16 +510,15 @@ export class Application implements HTTPServerDelegate {
       );
       const fallback = new ErrorHandler(this, request);
       fallback.initialize({ statusCode: 500 });
-      return handlerInternals().execute(fallback, [], {});
+      return fallback._execute([], {});
     }
-    const running = handlerInternals().execute(
-      handler,
+    const running = handler._execute(
       match?.args ?? NO_PATH_ARGS,
       match?.kwargs ?? NO_PATH_KWARGS,
       streamBody && (() => streamBody(handler)),
     );
     const timeout = this.settings.requestHandlerTimeout;
-    return timeout ? guardHandlerTimeout(handler, running, timeout) : running;
+    return timeout ? guardHandlerTimeout(handler, running ?? Promise.resolve(), timeout) : running;
   }
 
   /** Makes the Node request listener for a server with these options. */
@@ -551,7 +545,7 @@ export class Application implements HTTPServerDelegate {
         // The body is not read: the connection is closed after the answer.
         if (hasBody) res.shouldKeepAlive = false;
         const refusal = new DisallowedHostHandler(this, request);
-        handlerInternals().execute(refusal, [], {}).catch(reportListenerError);
+        refusal._execute([], {})?.catch(reportListenerError);
         return;
       }
       if (!hasBody) {
@@ -561,7 +555,7 @@ export class Application implements HTTPServerDelegate {
           return;
         }
         const running = this.#serve(request, match);
-        if (running !== SETTLED) running.catch(reportListenerError);
+        running?.catch(reportListenerError);
         return;
       }
       const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
@@ -575,7 +569,7 @@ export class Application implements HTTPServerDelegate {
       if (isStreamingClass(this.#handlerClassFor(match))) {
         sendContinue(req, res);
         attachBodyLimits(request, limits);
-        this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
+        this.#serve(request, match, streamingBodyReader(request, encoding))?.catch(
           reportListenerError,
         );
         return;
@@ -587,7 +581,7 @@ export class Application implements HTTPServerDelegate {
       if (match === null && this.settings.defaultHandlerClass === undefined) {
         // No route: the 404 does not depend on the body, which is not read.
         res.shouldKeepAlive = false;
-        this.#serve(request, match).catch(reportListenerError);
+        this.#serve(request, match)?.catch(reportListenerError);
         return;
       }
       if (
@@ -597,7 +591,7 @@ export class Application implements HTTPServerDelegate {
         // The handler answers its 403 with an empty body; what the client sends is not read.
         res.shouldKeepAlive = false;
         xsrfRefusedUnread.add(request);
-        this.#serve(request, match).catch(reportListenerError);
+        this.#serve(request, match)?.catch(reportListenerError);
         return;
       }
       // A body's claim is all it may hold: its declared length, or the limit when it is chunked or
@@ -625,7 +619,7 @@ export class Application implements HTTPServerDelegate {
           }
           request.body = body;
           const running = this.#serve(request, match);
-          if (running !== SETTLED) running.catch(reportListenerError);
+          running?.catch(reportListenerError);
         });
         return;
       }

@@ -8,7 +8,6 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import type { ApplicationSettings } from "./application.ts";
-import type { HandlerState } from "./handler-state.ts";
 import type { RequestHandler } from "./request-handler.ts";
 
 /** Options for {@link RequestHandler.staticUrl}. */
@@ -85,7 +84,7 @@ export function templateNamespace(handler: RequestHandler): Record<string, unkno
 /** Renders a template to a string for `handler` (see `renderString`). */
 export function renderToString(
   handler: RequestHandler,
-  state: HandlerState,
+  state: { templatesReset: boolean },
   templateName: string,
   vars: Record<string, unknown>,
 ): string {
