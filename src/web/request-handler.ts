@@ -1,10 +1,18 @@
+/**
+ * RequestHandler (Tornado's `web.RequestHandler`): the API a handler is written against (input,
+ * cookies, signed values, output, errors, locale, templates, static URLs, XSRF) and the request's
+ * lifecycle in one function (`#run`). What it writes is kept by its HandlerResponse (response.ts).
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { Locale } from "../locale.ts";
 import { appLog, clipForLog, genLog } from "../log.ts";
-import { type BaseLoader, Loader } from "../template/index.ts";
+import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
@@ -17,13 +25,6 @@ import {
   MissingSettingError,
   UnsafeRedirectError,
 } from "./errors.ts";
-import {
-  defaultTemplateLoader,
-  renderToString,
-  type StaticUrlOptions,
-  staticUrlFor,
-  templateNamespace,
-} from "./handler-templates.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
 import { HandlerResponse, type HeaderValue } from "./response.ts";
 import type { InitArgs } from "./routing.ts";
@@ -80,7 +81,34 @@ export interface ErrorInfo {
   [key: string]: unknown;
 }
 
-export type { StaticUrlOptions } from "./handler-templates.ts";
+/** Options for {@link RequestHandler.staticUrl}. */
+export interface StaticUrlOptions {
+  /** Prefix `protocol://host` (default: the handler's `includeHost`). */
+  includeHost?: boolean | undefined;
+  /** Add the `?v=` content hash (default true). */
+  includeVersion?: boolean | undefined;
+}
+
+/** What `staticUrl` needs of the `staticHandlerClass` setting (StaticFileHandler has it). */
+interface StaticUrlMaker {
+  makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion?: boolean): string;
+}
+
+// Template loaders by directory and settings, for the whole process (as Tornado keeps them).
+const templateLoaders = new Map<string, BaseLoader>();
+const FRAMEWORK_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The directory of the first source file on the stack outside tornado-ts itself. */
+function callerDirectory(): string {
+  for (const line of (new Error().stack ?? "").split("\n").slice(1)) {
+    const match = /((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line);
+    const found = match?.[1];
+    if (found === undefined) continue;
+    const file = found.startsWith("file://") ? fileURLToPath(found) : found;
+    if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
+  }
+  return process.cwd();
+}
 
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
 const ETAG_TOKENS = /\*|(?:W\/)?"[^"]*"/g;
@@ -904,7 +932,12 @@ export class RequestHandler {
    * {@link Loader} with the `autoescape` and `templateWhitespace` settings.
    */
   createTemplateLoader(templatePath: string): BaseLoader {
-    return defaultTemplateLoader(this.settings, templatePath);
+    const settings = this.settings;
+    if (settings.templateLoader) return settings.templateLoader;
+    const options: LoaderOptions = {};
+    if ("autoescape" in settings) options.autoescape = settings.autoescape ?? null;
+    if (settings.templateWhitespace) options.whitespace = settings.templateWhitespace;
+    return new Loader(templatePath, options);
   }
 
   /**
@@ -914,7 +947,28 @@ export class RequestHandler {
    * `uiMethods`, and `modules` (the `uiModules`). Override to add more.
    */
   getTemplateNamespace(): Record<string, unknown> {
-    return templateNamespace(this);
+    const locale = this.locale;
+    const staticUrl = (path: string, includeHost?: boolean | StaticUrlOptions) =>
+      this.staticUrl(path, includeHost);
+    const xsrfFormHtml = () => this.xsrfFormHtml();
+    const reverseUrl = (name: string, ...args: unknown[]) => this.reverseUrl(name, ...args);
+    const currentUser = this.currentUser;
+    return {
+      handler: this,
+      request: this.request,
+      current_user: currentUser,
+      currentUser,
+      locale,
+      _: locale.translate,
+      pgettext: locale.pgettext,
+      static_url: staticUrl,
+      staticUrl,
+      xsrf_form_html: xsrfFormHtml,
+      xsrfFormHtml,
+      reverse_url: reverseUrl,
+      reverseUrl,
+      ...this.ui,
+    };
   }
 
   /**
@@ -924,7 +978,22 @@ export class RequestHandler {
    * default) templates are compiled again on every request.
    */
   renderString(templateName: string, vars: Record<string, unknown> = {}): string {
-    return renderToString(this, this.#more, templateName, vars);
+    const settings = this.settings;
+    const templatePath = this.getTemplatePath() ?? callerDirectory();
+    const key = `${resolve(templatePath)}\0${settings.autoescape}\0${settings.templateWhitespace}`;
+    let loader = settings.templateLoader ?? templateLoaders.get(key);
+    if (loader === undefined) {
+      loader = this.createTemplateLoader(templatePath);
+      templateLoaders.set(key, loader);
+    }
+    const more = this.#more;
+    // Without the cache, templates are compiled again once per request (not once per render).
+    if (settings.compiledTemplateCache === false && !more.templatesReset) {
+      more.templatesReset = true;
+      loader.reset();
+    }
+    const template = loader.load(templateName);
+    return template.generate({ ...this.getTemplateNamespace(), ...vars });
   }
 
   /**
@@ -946,7 +1015,17 @@ export class RequestHandler {
    * prefixes `protocol://host`. Needs the `staticPath` setting.
    */
   staticUrl(path: string, includeHost?: boolean | StaticUrlOptions): string {
-    return staticUrlFor(this, path, includeHost);
+    const settings = this.settings;
+    if (settings.staticPath === undefined) {
+      throw new Error(
+        "You must define the 'staticPath' setting in your application to use staticUrl",
+      );
+    }
+    const options = typeof includeHost === "object" ? includeHost : { includeHost };
+    const maker = settings.staticHandlerClass as unknown as StaticUrlMaker;
+    const url = maker.makeStaticUrl(settings, path, options.includeVersion ?? true);
+    const withHost = options.includeHost ?? this.includeHost;
+    return withHost ? `${this.request.protocol}://${this.request.host}${url}` : url;
   }
 
   /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
