@@ -1,29 +1,19 @@
+/**
+ * The Application (Tornado's `web.Application`): the settings, the route table (host groups,
+ * rules, named routes for `reverseUrl`), `findHandler`, the output transforms and `listen`. The
+ * requests themselves are taken in by dispatch.ts.
+ * @module
+ */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { start as startAutoreload } from "../autoreload.ts";
-import {
-  connectionInfo,
-  HTTPServer,
-  type HTTPServerDelegate,
-  type HTTPServerOptions,
-} from "../httpserver.ts";
-import {
-  answerBodyError,
-  attachBodyLimits,
-  RequestBodyTooLargeError,
-  readLimitedBody,
-  readPlainBody,
-  resolveBodyLimits,
-  sendContinue,
-  takeContentEncoding,
-} from "../httpserver-limits.ts";
-import { HTTPServerRequest } from "../httputil/request.ts";
-import { accessLog, appLog, clipForLog, genLog, Level } from "../log.ts";
+import { HTTPServer, type HTTPServerDelegate, type HTTPServerOptions } from "../httpserver.ts";
+import type { HTTPServerRequest } from "../httputil/request.ts";
+import { accessLog, genLog, Level } from "../log.ts";
 import {
   isHandlerClass,
   Matcher,
   PathMatches,
   type RequestDelegate,
-  type RequestListener,
   Router,
   Rule,
   type RuleSpec,
@@ -33,14 +23,9 @@ import type { BaseLoader } from "../template/index.ts";
 import { compileAllowedHosts } from "./allowed-hosts.ts";
 import { compressionTransform } from "./compression.ts";
 import type { CookieOptions } from "./cookies.ts";
-import { HTTPError } from "./errors.ts";
-import { guardHandlerTimeout } from "./handler-timeout.ts";
-import {
-  handlerInternals,
-  type OutputTransform,
-  RequestHandler,
-  SETTLED,
-} from "./request-handler.ts";
+import { createDispatcher, type HandlerTarget, serve } from "./dispatch.ts";
+import { ErrorHandler } from "./handlers.ts";
+import type { OutputTransform, RequestHandler } from "./request-handler.ts";
 import {
   type HandlerClass,
   type InitArgs,
@@ -48,21 +33,11 @@ import {
   RouteError,
   type RouteMatch,
   RouteTable,
-  serveWith,
   toURLSpec,
   URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
-import { isStreamingClass, streamingBodyReader } from "./stream-request-body.ts";
 import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
-import {
-  decodeXsrfToken,
-  verifyXsrfToken,
-  XSRF_ARGUMENT,
-  XSRF_UNREAD_MIN_BODY,
-  xsrfCookieName,
-  xsrfRefusedUnread,
-} from "./xsrf.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -236,36 +211,6 @@ interface HostGroup {
 }
 
 /**
- * Responds with the given status from `prepare` (Tornado's `ErrorHandler`); also the default 404.
- * Init args: `{ statusCode }`. Skips the XSRF check.
- */
-export class ErrorHandler extends RequestHandler {
-  #statusCode = 404;
-
-  override initialize(initArgs: InitArgs): void {
-    this.#statusCode = Number(initArgs["statusCode"] ?? 404);
-  }
-
-  override prepare(): void {
-    throw new HTTPError(this.#statusCode);
-  }
-
-  override checkXsrfCookie(): void {}
-}
-
-/** Answers a request whose `Host` is not in the `allowedHosts` setting: a 400, before routing. */
-class DisallowedHostHandler extends RequestHandler {
-  override prepare(): void {
-    throw new HTTPError(
-      400,
-      `Invalid Host header ${clipForLog(this.request.host)}: not in the allowedHosts setting`,
-    );
-  }
-
-  override checkXsrfCookie(): void {}
-}
-
-/**
  * A web application: routes, settings, and the entry point for the server (Tornado's `Application`).
  *
  * ```ts
@@ -409,13 +354,16 @@ export class Application implements HTTPServerDelegate {
     handlerClass: HandlerClass,
     options: HandlerDelegateOptions = {},
   ): HTTPServerDelegate {
-    // #serve reads only the handler class and init args of the match's spec.
-    const match: RouteMatch = {
-      spec: { handlerClass, initArgs: options.initArgs ?? {} } as URLSpec,
+    const target: HandlerTarget = {
+      handlerClass,
+      initArgs: options.initArgs ?? {},
       args: options.pathArgs ?? NO_PATH_ARGS,
       kwargs: options.pathKwargs ?? NO_PATH_KWARGS,
     };
-    return { createListener: (serverOptions) => this.#createListener(serverOptions, match) };
+    return {
+      createListener: (serverOptions) =>
+        createDispatcher(this, serverOptions, target, this.#hostAllowed),
+    };
   }
 
   /** Finds the route for a request: host groups first, then the constructor's routes. */
@@ -484,197 +432,14 @@ export class Application implements HTTPServerDelegate {
     request: HTTPServerRequest,
     streamBody?: (handler: RequestHandler) => Promise<void>,
   ): Promise<void> {
-    return this.#serve(request, this.findHandler(request), streamBody);
-  }
-
-  /** The handler class that serves a route match: the route's, else the default or a 404. */
-  #handlerClassFor(match: RouteMatch | null): HandlerClass {
-    if (match) return match.spec.handlerClass;
-    return this.settings.defaultHandlerClass ?? ErrorHandler;
-  }
-
-  /** Serves a request whose route has been looked up (`null`: none matched). */
-  #serve(
-    request: HTTPServerRequest,
-    match: RouteMatch | null,
-    streamBody?: (handler: RequestHandler) => Promise<void>,
-  ): Promise<void> {
-    const handlerClass = this.#handlerClassFor(match);
-    let initArgs: InitArgs;
-    if (match) initArgs = match.spec.initArgs;
-    else if (this.settings.defaultHandlerClass) initArgs = this.settings.defaultHandlerArgs ?? {};
-    else initArgs = NOT_FOUND_ARGS;
-    let handler: RequestHandler;
-    try {
-      handler = new handlerClass(this, request);
-      handler.initialize(initArgs);
-    } catch (error) {
-      appLog.error(
-        `Uncaught exception constructing ${handlerClass.name} for ${request.method} ${clipForLog(request.uri)}`,
-        error,
-      );
-      const fallback = new ErrorHandler(this, request);
-      fallback.initialize({ statusCode: 500 });
-      return handlerInternals().execute(fallback, [], {});
-    }
-    const running = handlerInternals().execute(
-      handler,
-      match?.args ?? NO_PATH_ARGS,
-      match?.kwargs ?? NO_PATH_KWARGS,
-      streamBody && (() => streamBody(handler)),
-    );
-    const timeout = this.settings.requestHandlerTimeout;
-    return timeout ? guardHandlerTimeout(handler, running, timeout) : running;
+    return serve(this, request, this.findHandler(request), streamBody) ?? Promise.resolve();
   }
 
   /** Makes the Node request listener for a server with these options. */
   createListener(
     options: HTTPServerOptions = {},
   ): (req: IncomingMessage, res: ServerResponse) => void {
-    return this.#createListener(options, undefined);
-  }
-
-  /** The listener; with `forced`, every request is served by that match instead of the routes. */
-  #createListener(options: HTTPServerOptions, forced: RouteMatch | undefined): RequestListener {
-    const limits = resolveBodyLimits(options);
-    const delegates = new WeakMap<HTTPServerDelegate, RequestListener>();
-    // A buffered body is held in memory: both limits apply to it.
-    const maxBodySize = Math.min(limits.maxBodySize, limits.maxBufferSize);
-    // Bytes claimed by the buffered bodies of requests not yet answered (`bufferedBodyBudget`).
-    let claimed = 0;
-    return (req, res) => {
-      const request = new HTTPServerRequest(req, res, connectionInfo(req, options));
-      const length = req.headers["content-length"];
-      const hasBody =
-        (length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined;
-      if (this.#hostAllowed !== undefined && !this.#hostAllowed(request.host, request.protocol)) {
-        // The body is not read: the connection is closed after the answer.
-        if (hasBody) res.shouldKeepAlive = false;
-        const refusal = new DisallowedHostHandler(this, request);
-        handlerInternals().execute(refusal, [], {}).catch(reportListenerError);
-        return;
-      }
-      if (!hasBody) {
-        const match = forced ?? this.findHandler(request);
-        if (match?.delegate !== undefined) {
-          serveWith(match.delegate, delegates, options)(req, res);
-          return;
-        }
-        const running = this.#serve(request, match);
-        if (running !== SETTLED) running.catch(reportListenerError);
-        return;
-      }
-      const encoding = limits.decompress ? takeContentEncoding(req) : undefined;
-      // The route is found once, when the headers are in (as Tornado does): it decides how the
-      // body is read, and serves the request once the body has been.
-      const match = forced ?? this.findHandler(request);
-      if (match?.delegate !== undefined) {
-        serveWith(match.delegate, delegates, options)(req, res);
-        return;
-      }
-      if (isStreamingClass(this.#handlerClassFor(match))) {
-        sendContinue(req, res);
-        attachBodyLimits(request, limits);
-        this.#serve(request, match, streamingBodyReader(request, encoding)).catch(
-          reportListenerError,
-        );
-        return;
-      }
-      if (length !== undefined && Number(length) > maxBodySize) {
-        refuseBody(res, maxBodySize, request);
-        return;
-      }
-      if (match === null && this.settings.defaultHandlerClass === undefined) {
-        // No route: the 404 does not depend on the body, which is not read.
-        res.shouldKeepAlive = false;
-        this.#serve(request, match).catch(reportListenerError);
-        return;
-      }
-      if (
-        (length === undefined || Number(length) > XSRF_UNREAD_MIN_BODY) &&
-        this.#xsrfFailsWhateverTheBody(this.#handlerClassFor(match), request)
-      ) {
-        // The handler answers its 403 with an empty body; what the client sends is not read.
-        res.shouldKeepAlive = false;
-        xsrfRefusedUnread.add(request);
-        this.#serve(request, match).catch(reportListenerError);
-        return;
-      }
-      // A body's claim is all it may hold: its declared length, or the limit when it is chunked or
-      // is inflated while read. The claim is given back when the response ends, however it ends.
-      const claim = encoding === undefined && length !== undefined ? Number(length) : maxBodySize;
-      if (claimed + claim > limits.bufferedBodyBudget) {
-        refuseBusy(res, request, claimed, limits.bufferedBodyBudget);
-        return;
-      }
-      claimed += claim;
-      res.once("close", () => {
-        claimed -= claim;
-      });
-      sendContinue(req, res);
-      // The multipart parser reads the limits later; a form-urlencoded body needs only the size.
-      if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) {
-        attachBodyLimits(request, limits);
-      }
-      if (encoding === undefined && limits.bodyTimeoutMs === 0) {
-        readPlainBody(req, maxBodySize, (error, body) => {
-          if (error) {
-            if (error instanceof RequestBodyTooLargeError) refuseBody(res, maxBodySize, request);
-            else answerBodyError(res, request, error);
-            return;
-          }
-          request.body = body;
-          const running = this.#serve(request, match);
-          if (running !== SETTLED) running.catch(reportListenerError);
-        });
-        return;
-      }
-      readLimitedBody(req, { maxSize: maxBodySize, timeoutMs: limits.bodyTimeoutMs, encoding })
-        .then(
-          (body) => {
-            request.body = body;
-            return this.#serve(request, match);
-          },
-          (error: unknown) => {
-            if (error instanceof RequestBodyTooLargeError) refuseBody(res, maxBodySize, request);
-            else answerBodyError(res, request, error);
-          },
-        )
-        .catch(reportListenerError);
-    };
-  }
-
-  /**
-   * Whether the XSRF check of `handlerClass` is certain to refuse `request` whatever its body
-   * holds, so the body need not be read: the check applies and is the framework's own, no `_xsrf`
-   * query argument was given, and either the request has no XSRF cookie that decodes (no token
-   * can match then) or it sends an `X-Xsrftoken`/`X-Csrftoken` header that does not match it.
-   *
-   * Only bodies over 64 KiB (or chunked) are refused unread; smaller ones are read first, as
-   * Tornado does, so its log messages stay exact. Differs from Tornado in one case: such a large
-   * body with a wrong header token and a right `_xsrf` argument inside (which Tornado accepts, the
-   * argument taking precedence) is refused.
-   */
-  #xsrfFailsWhateverTheBody(handlerClass: HandlerClass, request: HTTPServerRequest): boolean {
-    if (!this.settings.xsrfCookies) return false;
-    const method = request.method;
-    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
-    const base = RequestHandler.prototype;
-    const proto = handlerClass.prototype as RequestHandler;
-    if (proto.checkXsrfCookie !== base.checkXsrfCookie) return false;
-    if (getterOf(proto, "xsrfCheckNeeded") !== getterOf(base, "xsrfCheckNeeded")) return false;
-    if (Object.hasOwn(request.queryArguments, XSRF_ARGUMENT)) return false;
-    const cookie = request.cookies[xsrfCookieName(this.settings)];
-    const expected = cookie ? decodeXsrfToken(cookie) : null;
-    if (!expected) return true;
-    const header = request.headerValue("x-xsrftoken") || request.headerValue("x-csrftoken");
-    if (!header) return false;
-    try {
-      verifyXsrfToken(header, expected.token);
-      return false;
-    } catch {
-      return true;
-    }
+    return createDispatcher(this, options, undefined, this.#hostAllowed);
   }
 
   /**
@@ -710,73 +475,9 @@ export class Application implements HTTPServerDelegate {
 const NO_TRANSFORMS: readonly OutputTransform[] = Object.freeze([]);
 const NO_PATH_ARGS: readonly string[] = Object.freeze([]);
 const NO_PATH_KWARGS: Readonly<Record<string, string>> = Object.freeze({});
-const NOT_FOUND_ARGS: InitArgs = Object.freeze({ statusCode: 404 });
 
 /** Whether a route's second element is a rule target other than a handler class. */
 function isOtherTarget(target: unknown): boolean {
   if (target === null || (typeof target !== "object" && typeof target !== "function")) return false;
   return !isHandlerClass(target);
-}
-
-function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {
-  genLog.info(`Request body too large from ${request.remoteIp}: more than ${limit} bytes`);
-  const page =
-    "<html><title>413: Request Entity Too Large</title><body>413: Request Entity Too Large</body></html>";
-  res.shouldKeepAlive = false;
-  res.writeHead(413, "Request Entity Too Large", [
-    "Content-Type",
-    "text/html; charset=UTF-8",
-    "Content-Length",
-    String(page.length),
-    "Connection",
-    "close",
-  ]);
-  res.end(page);
-  accessLog.warning(
-    `413 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
-  );
-}
-
-/** The getter `name` resolves to on `proto`'s chain, if any. */
-function getterOf(proto: object, name: string): unknown {
-  for (let p: object | null = proto; p !== null; p = Object.getPrototypeOf(p)) {
-    const descriptor = Object.getOwnPropertyDescriptor(p, name);
-    if (descriptor) return descriptor.get;
-  }
-  return undefined;
-}
-
-/**
- * Answers a request whose body would take the buffered bodies past `bufferedBodyBudget`: a 503
- * with `Retry-After`, before the body is read, and the connection closed.
- */
-function refuseBusy(
-  res: ServerResponse,
-  request: HTTPServerRequest,
-  claimed: number,
-  budget: number,
-): void {
-  genLog.warning(
-    `Buffered request bodies at ${claimed} of ${budget} bytes (bufferedBodyBudget): ` +
-      `503 for a body from ${request.remoteIp}`,
-  );
-  const page =
-    "<html><title>503: Service Unavailable</title><body>503: Service Unavailable</body></html>";
-  res.shouldKeepAlive = false;
-  res.writeHead(503, "Service Unavailable", [
-    "Content-Type",
-    "text/html; charset=UTF-8",
-    "Content-Length",
-    String(page.length),
-    "Retry-After",
-    "5",
-    "Connection",
-    "close",
-  ]);
-  res.end(page);
-  accessLog.error(`503 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`);
-}
-
-function reportListenerError(error: unknown): void {
-  appLog.error("Uncaught exception serving a request", error);
 }

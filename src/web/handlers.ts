@@ -6,6 +6,24 @@ import { unsafeRedirectReason } from "./redirect-target.ts";
 import { RequestHandler } from "./request-handler.ts";
 import { type InitArgs, RouteError } from "./routing.ts";
 
+/**
+ * Responds with the given status from `prepare` (Tornado's `ErrorHandler`); also the default 404.
+ * Init args: `{ statusCode }`. Skips the XSRF check.
+ */
+export class ErrorHandler extends RequestHandler {
+  #statusCode = 404;
+
+  override initialize(initArgs: InitArgs): void {
+    this.#statusCode = Number(initArgs["statusCode"] ?? 404);
+  }
+
+  override prepare(): void {
+    throw new HTTPError(this.#statusCode);
+  }
+
+  override checkXsrfCookie(): void {}
+}
+
 type TemplatePart = string | { index: number } | { name: string };
 
 /** Splits a `str.format`-style template into text and `{0}` / `{}` / `{name}` fields. */

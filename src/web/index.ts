@@ -6,7 +6,6 @@ export {
   Application,
   type ApplicationRoute,
   type ApplicationSettings,
-  ErrorHandler,
   type HandlerDelegateOptions,
   type TransformFactory,
 } from "./application.ts";
@@ -37,6 +36,7 @@ export {
 export { guardHandlerTimeout } from "./handler-timeout.ts";
 export {
   addslash,
+  ErrorHandler,
   FallbackHandler,
   type HandlerMethod,
   RedirectHandler,

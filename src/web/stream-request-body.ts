@@ -24,7 +24,6 @@ import type { MultipartLimits } from "../httpserver-options.ts";
 import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { clipForLog, genLog } from "../log.ts";
-import type { Application } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { HandlerClass } from "./routing.ts";
