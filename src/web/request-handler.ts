@@ -16,6 +16,12 @@ import { pyBytesRepr, pyStrip } from "../python.ts";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
 import { CurrentUserError } from "./auth.ts";
+import {
+  type StandardSchemaV1,
+  type ValidatedBody,
+  validateFormBody,
+  validateJsonBody,
+} from "./body-schema.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import {
@@ -25,6 +31,7 @@ import {
   MissingSettingError,
   UnsafeRedirectError,
 } from "./errors.ts";
+import type { CurrentUserOf } from "./handler-types.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
 import { HandlerResponse, type HeaderValue } from "./response.ts";
 import type { InitArgs } from "./routing.ts";
@@ -210,6 +217,27 @@ export class RequestHandler {
     return this.application.settings;
   }
 
+  // ---- HTTP methods ------------------------------------------------------------------------
+  // Declared for the type checker only, so a subclass's `override get(id: string)` is checked
+  // (and `override Get()` refused); none exists at run time, so a method the subclass does not
+  // define still answers 405. Path groups arrive as strings (`undefined` for an optional group
+  // that did not take part).
+
+  /** Serves GET. */
+  get?(...pathArgs: string[]): unknown;
+  /** Serves HEAD (not mapped to `get`, as in Tornado). */
+  head?(...pathArgs: string[]): unknown;
+  /** Serves POST. */
+  post?(...pathArgs: string[]): unknown;
+  /** Serves PUT. */
+  put?(...pathArgs: string[]): unknown;
+  /** Serves PATCH. */
+  patch?(...pathArgs: string[]): unknown;
+  /** Serves DELETE. */
+  delete?(...pathArgs: string[]): unknown;
+  /** Serves OPTIONS. */
+  options?(...pathArgs: string[]): unknown;
+
   // ---- hooks -------------------------------------------------------------------------------
 
   /** Receives the route's init args. Called after construction, before `prepare`. */
@@ -302,16 +330,16 @@ export class RequestHandler {
    * The current user: `getCurrentUser()`'s result, computed on first use and kept for the rest of
    * the request (even when falsy); assignable, e.g. in `prepare`. Throws a `CurrentUserError` when
    * `getCurrentUser()` returns a promise without being declared `async` (declare it `async`, or
-   * `await this.loadCurrentUser()` first).
+   * `await this.loadCurrentUser()` first). Its type is what `getCurrentUser()` returns, awaited.
    */
-  get currentUser(): unknown {
+  get currentUser(): CurrentUserOf<this> {
     const s = this.#more;
     if (!s.currentUserLoaded && isPromise(this.#startCurrentUser())) {
       throw new CurrentUserError(
         `${this.constructor.name}.getCurrentUser() returned a promise: declare it async (the framework then awaits it before prepare()) or await this.loadCurrentUser() before reading currentUser`,
       );
     }
-    return s.currentUser;
+    return s.currentUser as CurrentUserOf<this>;
   }
   /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
@@ -321,10 +349,10 @@ export class RequestHandler {
   }
 
   /** Resolves `currentUser`, awaiting `getCurrentUser()` when it returns a promise (once per request). */
-  async loadCurrentUser(): Promise<unknown> {
+  async loadCurrentUser(): Promise<CurrentUserOf<this>> {
     const s = this.#more;
     if (!s.currentUserLoaded) await this.#startCurrentUser();
-    return s.currentUser;
+    return s.currentUser as CurrentUserOf<this>;
   }
 
   /** Calls `getCurrentUser()` once: the user, or the pending promise of an async one. */
@@ -451,9 +479,17 @@ export class RequestHandler {
    * is not JSON and 400 when the body is not valid JSON. Keys named `__proto__` are dropped, so the
    * result can be merged into other objects safely.
    *
+   * With a Standard Schema validator (zod, valibot, arktype, ...), the body is validated and the
+   * result typed by the schema: the value, or a promise of it when the validator is async (so
+   * `await` it). A body that is not JSON or that the schema refuses answers 415 or 400 with the
+   * JSON `{"errors": [{"path": [...], "message": "..."}, ...]}`.
+   *
    * Not in Tornado, where handlers call `json.loads(self.request.body)` themselves.
    */
-  getJsonBody<T = unknown>(): T {
+  getJsonBody<S extends StandardSchemaV1>(schema: S): ValidatedBody<S>;
+  getJsonBody<T = unknown>(): T;
+  getJsonBody(schema?: StandardSchemaV1): unknown {
+    if (schema !== undefined) return validateJsonBody(this, schema);
     const s = this.#more;
     if (s.jsonBody === undefined) {
       const type = (this.request.headerValue("content-type") ?? "")
@@ -482,7 +518,17 @@ export class RequestHandler {
       }
       s.jsonBody = { value };
     }
-    return s.jsonBody.value as T;
+    return s.jsonBody.value;
+  }
+
+  /**
+   * The form body (urlencoded or multipart fields) validated by a Standard Schema validator: a
+   * field sent once is a string, one sent several times an array of strings. The value, or a
+   * promise of it for an async validator; a body the schema refuses answers 400 with the JSON
+   * `{"errors": [{"path": [...], "message": "..."}, ...]}`. Not in Tornado.
+   */
+  getFormBody<S extends StandardSchemaV1>(schema: S): ValidatedBody<S> {
+    return validateFormBody(this, schema);
   }
 
   /** The request cookie `name`, or `defaultValue` (default `undefined`). */

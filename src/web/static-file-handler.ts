@@ -296,12 +296,12 @@ export class StaticFileHandler extends RequestHandler {
   }
 
   /** Serves the file. */
-  get(path = ""): void | Promise<void> {
+  override get(path = ""): void | Promise<void> {
     return this.#serve(path ?? "", true);
   }
 
   /** As `get`, without the body. */
-  head(path = ""): void | Promise<void> {
+  override head(path = ""): void | Promise<void> {
     return this.#serve(path ?? "", false);
   }
 
