@@ -20,9 +20,9 @@ export type HandlerBase = abstract new (...args: any[]) => RequestHandler;
  * The class a sign-in mixin returns: `TBase`'s constructor (statics included), whose instances
  * also have the mixin's `Members`.
  */
-// biome-ignore lint/suspicious/noExplicitAny: TypeScript's mixin rule requires a constructor taking `...args: any[]`.
 export type MixinClass<TBase extends HandlerBase, Members> = TBase &
   (abstract new (
+    // biome-ignore lint/suspicious/noExplicitAny: TypeScript's mixin rule requires a constructor taking `...args: any[]`.
     ...args: any[]
   ) => Members);
 

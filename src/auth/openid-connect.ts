@@ -114,6 +114,9 @@ function loadOpenIdClient(): Promise<OpenIdClientModule> {
 }
 
 const configurations = new Map<string, Promise<OpenIdClient.Configuration>>();
+// Settings with different `customFetch` functions get configurations of their own.
+const fetchIds = new WeakMap<object, number>();
+let lastFetchId = 0;
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "");
@@ -134,6 +137,7 @@ export function discoverOpenIdConnect(
     settings.clientId,
     settings.clientSecret ?? null,
     settings.allowInsecureRequests === true,
+    settings.customFetch === undefined ? null : fetchId(settings.customFetch),
   ]);
   let configuration = configurations.get(key);
   if (configuration === undefined) {
@@ -142,6 +146,16 @@ export function discoverOpenIdConnect(
     configuration.catch(() => configurations.delete(key));
   }
   return configuration;
+}
+
+function fetchId(fetch: object): number {
+  let id = fetchIds.get(fetch);
+  if (id === undefined) {
+    lastFetchId += 1;
+    id = lastFetchId;
+    fetchIds.set(fetch, id);
+  }
+  return id;
 }
 
 async function discover(settings: OpenIdConnectSettings): Promise<OpenIdClient.Configuration> {
@@ -256,17 +270,17 @@ export function OpenIdConnectMixin<TBase extends HandlerBase>(
       const client = await loadOpenIdClient();
       try {
         const configuration = await discoverOpenIdConnect(settings);
-        const tokens = await client.authorizationCodeGrant(
-          configuration,
-          new URL(this.request.fullUrl()),
-          {
-            pkceCodeVerifier: flow.codeVerifier,
-            expectedState: flow.state,
-            expectedNonce: flow.nonce,
-            idTokenExpected: true,
-          },
-          flow.redirectUri === undefined ? undefined : { redirect_uri: flow.redirectUri },
-        );
+        // openid-client sends the callback URL without its query as `redirect_uri`: use the one
+        // the authorization request named (RFC 6749 section 4.1.3: it must be identical), which
+        // may differ from this request's URL behind a proxy or on another route.
+        const callback = new URL(flow.redirectUri ?? this.request.fullUrl());
+        callback.search = new URL(this.request.fullUrl()).search;
+        const tokens = await client.authorizationCodeGrant(configuration, callback, {
+          pkceCodeVerifier: flow.codeVerifier,
+          expectedState: flow.state,
+          expectedNonce: flow.nonce,
+          idTokenExpected: true,
+        });
         const claims = tokens.claims();
         if (claims === undefined || tokens.id_token === undefined) {
           throw new AuthError("the token endpoint sent no ID token");
@@ -314,10 +328,16 @@ function openIdConnectError(error: unknown): AuthError {
   if (error instanceof AuthError) return error;
   const name = error instanceof Error ? error.name : "";
   const detail = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
+  const fields = (error ?? {}) as { code?: unknown; error?: unknown; error_description?: unknown };
+  const code = typeof fields.code === "string" ? ` ${fields.code}` : "";
+  // A token endpoint's refusal (RFC 6749 section 5.2): `invalid_grant` for a spent or unknown code.
+  const oauthError =
+    typeof fields.error === "string"
+      ? ` (${fields.error}${typeof fields.error_description === "string" ? `: ${fields.error_description}` : ""})`
+      : "";
   const refused = REFUSALS.has(name);
   return new AuthError(
-    `OpenID Connect sign-in refused: ${name || "error"}${typeof code === "string" ? ` ${code}` : ""}: ${detail}`,
+    `OpenID Connect sign-in refused: ${name || "error"}${code}: ${detail}${oauthError}`,
     { statusCode: refused ? 403 : 502, cause: error },
   );
 }
