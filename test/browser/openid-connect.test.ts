@@ -14,6 +14,7 @@ import {
   startDevOidcProvider,
 } from "../../examples/tutorial-app/oidc-dev-provider.ts";
 import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
+import { startTutorialApp, type TutorialFixture } from "../tutorial-app/support.ts";
 
 const SECRET = "openid-connect-browser-test";
 
@@ -85,6 +86,7 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
   let providerA: DevOidcProvider;
   let providerB: DevOidcProvider;
   let app: TestServer;
+  let tutorial: TutorialFixture;
   let browser: Browser;
   let logs: LogCapture;
   const callbacks: Record<string, string> = {};
@@ -106,6 +108,14 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
       { cookieSecret: SECRET },
     );
     app = await TestServer.start(application);
+    // The tutorial application's /login/oidc, with its provider filled in once A is running.
+    const tutorialOidc: OpenIdConnectSettings = {
+      issuer: "",
+      clientId: "tutorial-app",
+      clientSecret: "tutorial-app-secret",
+      allowInsecureRequests: true,
+    };
+    tutorial = await startTutorialApp({ openidConnect: tutorialOidc });
     for (const route of ["/login", "/login-b", "/login-mixed"]) callbacks[route] = app.url(route);
     providerA = await startDevOidcProvider([
       {
@@ -113,7 +123,13 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
         clientSecret: "tutorial-secret",
         redirectUris: [callbacks["/login"]!, callbacks["/login-mixed"]!, app.url("/capture")],
       },
+      {
+        clientId: "tutorial-app",
+        clientSecret: "tutorial-app-secret",
+        redirectUris: [tutorial.server.url("/login/oidc")],
+      },
     ]);
+    tutorialOidc.issuer = providerA.issuer;
     providerB = await startDevOidcProvider([
       {
         clientId: "tutorial",
@@ -152,6 +168,7 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
   after(async () => {
     await browser?.close();
     await app?.close();
+    await tutorial?.close();
     await providerA?.close();
     await providerB?.close();
     logs?.stop();
@@ -265,6 +282,23 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
     const refusal = logs.records.find((r) => /OpenID Connect sign-in refused/.test(r.message));
     assert.ok(refusal, logs.records.map((r) => r.message).join("\n"));
     assert.match(refusal.message, /iss|issuer|nonce|signature/i);
+    await context.close();
+  });
+
+  it("signs in to the tutorial application from its login page", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(tutorial.server.url("/login"));
+    await page.click("#oidc a");
+    await page.fill('input[name="login"]', "dave");
+    await page.fill('input[name="password"]', "any password");
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('button:has-text("Continue")');
+    await Promise.all([
+      page.waitForURL(tutorial.server.url("/home")),
+      page.click('button[type="submit"]'),
+    ]);
+    assert.equal(await page.textContent("#welcome"), "欢迎回家, Dave");
     await context.close();
   });
 });
