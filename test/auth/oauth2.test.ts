@@ -32,7 +32,7 @@ const seen: { tokenRequests: TokenRequest[]; apiAuthorization: string[] } = {
 const codes = new Map<string, { challenge: string | null; redirectUri: string }>();
 
 class AuthorizePage extends RequestHandler {
-  get() {
+  override get() {
     // A provider that approves at once: a fresh code, back to redirect_uri with the state.
     const code = `code-${codes.size + 1}`;
     codes.set(code, {
@@ -46,11 +46,11 @@ class AuthorizePage extends RequestHandler {
 }
 
 class TokenEndpoint extends RequestHandler {
-  get() {
+  override get() {
     return this.#answer();
   }
 
-  post() {
+  override post() {
     return this.#answer();
   }
 
@@ -80,7 +80,7 @@ class TokenEndpoint extends RequestHandler {
 }
 
 class UserApi extends RequestHandler {
-  get() {
+  override get() {
     const authorization = this.request.headers.get("Authorization") ?? "";
     seen.apiAuthorization.push(authorization);
     if (!authorization.startsWith("Bearer token-for-")) {
@@ -90,7 +90,7 @@ class UserApi extends RequestHandler {
     return this.finish({ id: 7, login: "octo", name: "Octo Cat" });
   }
 
-  post() {
+  override post() {
     seen.apiAuthorization.push(this.request.headers.get("Authorization") ?? "");
     return this.finish({ posted: this.getBodyArgument("text") });
   }
@@ -113,7 +113,7 @@ class LoginHandler extends OAuth2Mixin(RequestHandler) {
     this.oauthAccessTokenUrl = `${this.provider}/token`;
   }
 
-  async get() {
+  override async get() {
     const redirectUri = this.request.fullUrl().split("?")[0]!;
     if (this.getArgument("code", null) === null && this.getArgument("error", null) === null) {
       this.authorizeRedirect({
@@ -137,7 +137,7 @@ class LoginHandler extends OAuth2Mixin(RequestHandler) {
 }
 
 class PostHandler extends OAuth2Mixin(RequestHandler) {
-  async get() {
+  override async get() {
     const provider = this.getArgument("provider");
     this.write(
       (await this.oauth2Request(`${provider}/user`, {
@@ -156,7 +156,7 @@ class GitHubLogin extends GitHubOAuth2Mixin(RequestHandler) {
     this.githubApiUrl = provider;
   }
 
-  async get() {
+  override async get() {
     if (this.getArgument("code", null) === null) {
       this.authorizeRedirect({
         redirectUri: this.request.fullUrl().split("?")[0],

@@ -36,7 +36,7 @@ class LoginHandler extends OpenIdConnectMixin(RequestHandler) {
     return this.settingsForRoute();
   }
 
-  async get() {
+  override async get() {
     if (this.getArgument("code", null) === null && this.getArgument("error", null) === null) {
       await this.authorizeRedirect(
         this.redirectPath === undefined
@@ -57,7 +57,7 @@ class LoginHandler extends OpenIdConnectMixin(RequestHandler) {
 
 /** A callback that only shows what the provider sent, leaving the code unspent. */
 class CaptureHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`<p id="query">${this.xhtmlEscapeQuery()}</p>`);
   }
 
@@ -72,7 +72,7 @@ class MeHandler extends RequestHandler {
     return cookie === null ? null : (JSON.parse(cookie) as Record<string, string>);
   }
 
-  get() {
+  override get() {
     if (!this.currentUser) {
       this.setStatus(401);
       this.write("nobody");

@@ -80,7 +80,7 @@ class OpenIdClientLoginHandler extends OpenIdMixin(RequestHandler) {
     this.openidEndpoint = (args.test as Base).url("/openid/server/authenticate");
   }
 
-  async get() {
+  override async get() {
     if (this.getArgument("openid.mode", null)) {
       const user = await this.getAuthenticatedUser();
       if (!user) throw new Error("user is None");
@@ -92,7 +92,7 @@ class OpenIdClientLoginHandler extends OpenIdMixin(RequestHandler) {
 }
 
 class OpenIdServerAuthenticateHandler extends RequestHandler {
-  post() {
+  override post() {
     if (this.getArgument("openid.mode") !== "check_authentication") {
       throw new Error("incorrect openid.mode");
     }
@@ -113,7 +113,7 @@ class OAuth1ClientLoginHandler extends OAuthMixin(RequestHandler) {
     return { key: "asdf", secret: "qwer" };
   }
 
-  async get() {
+  override async get() {
     if (this.getArgument("oauth_token", null)) {
       const user = await this.getAuthenticatedUser();
       if (!user) throw new Error("user is None");
@@ -155,7 +155,7 @@ class OAuth1ClientRequestParametersHandler extends OAuthMixin(RequestHandler) {
     return { key: "asdf", secret: "qwer" };
   }
 
-  get() {
+  override get() {
     const params = this.oauthRequestParameters(
       "http://www.example.com/api/asdf",
       { key: "uiop", secret: "5678" },
@@ -169,14 +169,14 @@ class OAuth1ClientRequestParametersHandler extends OAuthMixin(RequestHandler) {
 let requestTokenFailure: Error | null = null;
 
 class OAuth1ServerRequestTokenHandler extends RequestHandler {
-  get() {
+  override get() {
     if (requestTokenFailure !== null) throw requestTokenFailure;
     this.write("oauth_token=zxcv&oauth_token_secret=1234");
   }
 }
 
 class OAuth1ServerAccessTokenHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("oauth_token=uiop&oauth_token_secret=5678");
   }
 }
@@ -186,7 +186,7 @@ class OAuth2ClientLoginHandler extends OAuth2Mixin(RequestHandler) {
     this.oauthAuthorizeUrl = (args.test as Base).url("/oauth2/server/authorize");
   }
 
-  get() {
+  override get() {
     const result: unknown = this.authorizeRedirect();
     assert.equal(result, undefined);
   }
@@ -200,7 +200,7 @@ class FacebookClientLoginHandler extends FacebookGraphMixin(RequestHandler) {
     this.facebookBaseUrl = base.url("/facebook/server");
   }
 
-  async get() {
+  override async get() {
     if (this.getArgument("code", null)) {
       const user = await this.getAuthenticatedUser({
         redirectUri: this.request.fullUrl(),
@@ -220,13 +220,13 @@ class FacebookClientLoginHandler extends FacebookGraphMixin(RequestHandler) {
 }
 
 class FacebookServerAccessTokenHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ access_token: "asdf", expires_in: 3600 });
   }
 }
 
 class FacebookServerMeHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("{}");
   }
 }
@@ -243,7 +243,7 @@ class TwitterClientHandler extends TwitterMixin(RequestHandler) {
 }
 
 class TwitterClientLoginHandler extends TwitterClientHandler {
-  async get() {
+  override async get() {
     if (this.getArgument("oauth_token", null)) {
       const user = await this.getAuthenticatedUser();
       if (!user) throw new Error("user is None");
@@ -255,7 +255,7 @@ class TwitterClientLoginHandler extends TwitterClientHandler {
 }
 
 class TwitterClientAuthenticateHandler extends TwitterClientHandler {
-  async get() {
+  override async get() {
     if (this.getArgument("oauth_token", null)) {
       const user = await this.getAuthenticatedUser();
       if (!user) throw new Error("user is None");
@@ -267,7 +267,7 @@ class TwitterClientAuthenticateHandler extends TwitterClientHandler {
 }
 
 class TwitterClientLoginGenCoroutineHandler extends TwitterClientHandler {
-  async get() {
+  override async get() {
     if (this.getArgument("oauth_token", null)) {
       const user = await this.getAuthenticatedUser();
       await this.finish(user);
@@ -278,7 +278,7 @@ class TwitterClientLoginGenCoroutineHandler extends TwitterClientHandler {
 }
 
 class TwitterClientShowUserHandler extends TwitterClientHandler {
-  async get() {
+  override async get() {
     let response: unknown;
     try {
       response = await this.twitterRequest(`/users/show/${this.getArgument("name")}`, {
@@ -295,7 +295,7 @@ class TwitterClientShowUserHandler extends TwitterClientHandler {
 }
 
 class TwitterServerAccessTokenHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("oauth_token=hjkl&oauth_token_secret=vbnm&screen_name=foo");
   }
 }
@@ -318,7 +318,7 @@ function assertSignedTwitterRequest(handler: RequestHandler): void {
 }
 
 class TwitterServerShowUserHandler extends RequestHandler {
-  get(screenName: string) {
+  override get(screenName: string) {
     if (screenName === "error") throw new HTTPError(500);
     assertSignedTwitterRequest(this);
     this.write({
@@ -329,7 +329,7 @@ class TwitterServerShowUserHandler extends RequestHandler {
 }
 
 class TwitterServerVerifyCredentialsHandler extends RequestHandler {
-  get() {
+  override get() {
     assertSignedTwitterRequest(this);
     this.write({ screen_name: "foo", name: "Foo" });
   }
@@ -619,7 +619,7 @@ class GoogleLoginHandler extends GoogleOAuth2Mixin(RequestHandler) {
     this.oauthAccessTokenUrl = this.test.url("/google/oauth2/token");
   }
 
-  async get() {
+  override async get() {
     const code = this.getArgument("code", null);
     if (code !== null) {
       // retrieve authenticate google user
@@ -644,7 +644,7 @@ class GoogleLoginHandler extends GoogleOAuth2Mixin(RequestHandler) {
 }
 
 class GoogleOAuth2AuthorizeHandler extends RequestHandler {
-  get() {
+  override get() {
     // issue a fake auth code and redirect to redirect_uri, with the state as a provider does
     const code = "fake-authorization-code";
     this.redirect(
@@ -654,7 +654,7 @@ class GoogleOAuth2AuthorizeHandler extends RequestHandler {
 }
 
 class GoogleOAuth2TokenHandler extends RequestHandler {
-  post() {
+  override post() {
     if (this.getArgument("code") !== "fake-authorization-code") throw new HTTPError(400);
     // issue a fake token
     return this.finish({ access_token: "fake-access-token", expires_in: "never-expires" });
@@ -662,7 +662,7 @@ class GoogleOAuth2TokenHandler extends RequestHandler {
 }
 
 class GoogleOAuth2UserinfoHandler extends RequestHandler {
-  get() {
+  override get() {
     if (this.request.headers.get("Authorization") !== "Bearer fake-access-token") {
       throw new HTTPError(401);
     }

@@ -9,7 +9,7 @@ import { BaseHandler } from "./base.ts";
 // #region oidc-login
 /** `/login/oidc`: the redirect to the provider, then its callback. */
 export class OidcLoginHandler extends OpenIdConnectMixin(BaseHandler) {
-  async get() {
+  override async get() {
     if (this.settings.openidConnect === undefined) {
       throw new HTTPError(
         404,
