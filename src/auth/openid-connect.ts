@@ -335,9 +335,13 @@ function openIdConnectError(error: unknown): AuthError {
     typeof fields.error === "string"
       ? ` (${fields.error}${typeof fields.error_description === "string" ? `: ${fields.error_description}` : ""})`
       : "";
+  // openid-client words its errors generally; the check that failed is in the cause
+  // (`unexpected JWT "iss" (issuer) claim value`).
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
   const refused = REFUSALS.has(name);
   return new AuthError(
-    `OpenID Connect sign-in refused: ${name || "error"}${code}: ${detail}${oauthError}`,
+    `OpenID Connect sign-in refused: ${name || "error"}${code}: ${detail}${cause}${oauthError}`,
     { statusCode: refused ? 403 : 502, cause: error },
   );
 }

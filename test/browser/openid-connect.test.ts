@@ -2,9 +2,11 @@
 // on 127.0.0.1 (examples/tutorial-app/oidc-dev-provider.ts) and an application using
 // OpenIdConnectMixin, driven in Debian's Chromium (launched once for every case; CI installs it).
 // Redirect, login, consent, callback and the user in a signed cookie; then the refusals: a forged
-// `state`, a replayed code, and an ID token from the other provider.
+// `state`, a replayed code, an ID token from the other provider, and one signed with a key the
+// provider never published.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { generateKeyPair, SignJWT } from "jose";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { OpenIdConnectMixin, type OpenIdConnectSettings } from "tornado-ts/auth";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
@@ -101,6 +103,7 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
         ["/login", LoginHandler, login("/login")],
         ["/login-b", LoginHandler, login("/login-b")],
         ["/login-mixed", LoginHandler, login("/login-mixed")],
+        ["/login-forged", LoginHandler, login("/login-forged")],
         ["/login-capture", LoginHandler, { ...login("/login"), redirectPath: "/capture" }],
         ["/capture", CaptureHandler],
         ["/me", MeHandler],
@@ -121,7 +124,12 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
       {
         clientId: "tutorial",
         clientSecret: "tutorial-secret",
-        redirectUris: [callbacks["/login"]!, callbacks["/login-mixed"]!, app.url("/capture")],
+        redirectUris: [
+          callbacks["/login"]!,
+          callbacks["/login-mixed"]!,
+          app.url("/login-forged"),
+          app.url("/capture"),
+        ],
       },
       {
         clientId: "tutorial-app",
@@ -158,6 +166,25 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
       });
     };
     routes["/login-mixed"] = () => ({ ...settingsA, customFetch: mixUp });
+    // Provider A, whose ID token is re-signed with a key A never published (same claims, same
+    // key id): only the signature check can tell.
+    const forgeSignature = async (url: string, options: RequestInit): Promise<Response> => {
+      const response = await fetch(url, options);
+      if (!url.endsWith("/token")) return response;
+      const body = (await response.json()) as Record<string, unknown>;
+      const [header, payload] = String(body.id_token).split(".");
+      const { alg, kid } = JSON.parse(Buffer.from(header!, "base64url").toString("utf8"));
+      const claims = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8"));
+      const { privateKey } = await generateKeyPair(alg as string);
+      body.id_token = await new SignJWT({ ...claims, sub: "mallory" })
+        .setProtectedHeader({ alg, kid })
+        .sign(privateKey);
+      return new Response(JSON.stringify(body), {
+        status: response.status,
+        headers: { "Content-Type": "application/json" },
+      });
+    };
+    routes["/login-forged"] = () => ({ ...settingsA, customFetch: forgeSignature });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -279,9 +306,12 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
     assert.equal(await consent(page), 403);
     assert.equal(await userCookie(context), null);
     assert.equal(received["/login-mixed"], undefined);
-    const refusal = logs.records.find((r) => /OpenID Connect sign-in refused/.test(r.message));
+    const refusal = logs.records.find((r) =>
+      /^403 GET \/login-mixed\?.*OpenID Connect sign-in refused/s.test(r.message),
+    );
     assert.ok(refusal, logs.records.map((r) => r.message).join("\n"));
-    assert.match(refusal.message, /iss|issuer|nonce|signature/i);
+    // The first check to fail is the issuer's (before the nonce and the signature).
+    assert.match(refusal.message, /unexpected JWT "iss" \(issuer\) claim value/);
     await context.close();
   });
 
@@ -299,6 +329,20 @@ describe("OpenID Connect sign-in in Chromium", { timeout: 180_000 }, () => {
       page.click('button[type="submit"]'),
     ]);
     assert.equal(await page.textContent("#welcome"), "欢迎回家, Dave");
+    await context.close();
+  });
+
+  it("refuses an ID token that the provider's keys did not sign", async () => {
+    const context = await browser.newContext();
+    const page = await signIn(context, "/login-forged", "erin");
+    assert.equal(await consent(page, "/login-forged"), 403);
+    assert.equal(await userCookie(context), null);
+    assert.equal(received["/login-forged"], undefined);
+    const refusal = logs.records.find((r) =>
+      /^403 GET \/login-forged\?.*OpenID Connect sign-in refused/s.test(r.message),
+    );
+    assert.ok(refusal, logs.records.map((r) => r.message).join("\n"));
+    assert.match(refusal.message, /JWT signature verification failed/);
     await context.close();
   });
 });

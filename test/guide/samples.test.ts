@@ -16,9 +16,16 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { startDevOidcProvider } from "../../examples/tutorial-app/oidc-dev-provider.ts";
 import { NodeProcess, ROOT } from "../support/node-process.ts";
 
 const GUIDE = join(ROOT, "docs", "guide");
+
+// Chapter 12's sample signs in at a development OpenID Connect provider on this machine; the
+// sample's redirect is checked here, the whole sign-in in test/browser/openid-connect.test.ts.
+const oidc = await startDevOidcProvider([
+  { clientId: "guide", clientSecret: "guide-secret", redirectUris: ["http://127.0.0.1/unused"] },
+]);
 
 /** A running sample: its base URL and the process (for its output). */
 interface Running {
@@ -254,12 +261,45 @@ const SAMPLES: Sample[] = [
       assert.match(proc.output, /list \[ 'good', 'nice' \]/);
     },
   },
+  {
+    chapter: "12-sign-in.md",
+    dir: "12-sign-in",
+    args: () => [
+      `--oidc-issuer=${oidc.issuer}`,
+      "--oidc-client-id=guide",
+      "--oidc-client-secret=guide-secret",
+    ],
+    async check({ base }) {
+      const home = await text(`${base}/`);
+      assert.equal(home.res.status, 302);
+      assert.equal(home.res.headers.get("location"), "/login?next=%2F");
+      assert.match(await page(`${base}/login`), /href="\/login\/oidc"/);
+      const start = await text(`${base}/login/oidc`);
+      assert.equal(start.res.status, 302, start.body);
+      const location = new URL(start.res.headers.get("location") ?? "");
+      assert.equal(location.origin, oidc.issuer);
+      for (const name of ["state", "nonce", "code_challenge", "redirect_uri"]) {
+        assert.ok(location.searchParams.get(name), `${name} in ${location}`);
+      }
+      assert.equal(location.searchParams.get("redirect_uri"), `${base}/login/oidc`);
+      const flow = start.res.headers.getSetCookie().find((c) => c.startsWith("_oidc_flow="));
+      assert.match(flow ?? "", /; HttpOnly;/);
+      assert.match(flow ?? "", /; SameSite=Lax/);
+      // A callback with another state than the one this browser was given is refused.
+      const forged = await text(`${base}/login/oidc?code=stolen&state=forged`, {
+        headers: { cookie: flow!.split(";")[0]! },
+      });
+      assert.equal(forged.res.status, 403);
+      await page(`${base}/login/github`, 404); // no --github-key
+    },
+  },
 ];
 
 const work = mkdtempSync(join(tmpdir(), "tornado-ts-guide-"));
 const running: NodeProcess[] = [];
 after(async () => {
   await Promise.all(running.map((proc) => proc.kill()));
+  await oidc.close();
   rmSync(work, { recursive: true, force: true });
 });
 
