@@ -1,3 +1,9 @@
+/**
+ * Request bodies (part of Tornado's `tornado.httputil`): query strings and urlencoded forms
+ * parsed into byte values, multipart/form-data into fields and files with Tornado 6.5's limits,
+ * header parameters (`name="a"; filename*=...`), `urlConcat`, and the byte length of a body chunk.
+ * @module
+ */
 import { urlEscape, urlUnescape } from "../escape.ts";
 import { HTTPHeaders } from "./headers.ts";
 
