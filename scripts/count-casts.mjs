@@ -3,9 +3,10 @@
 // `as const`; import and export aliases are no casts) and non-null assertions (`x!`), per file
 // and in total, largest first.
 //
-//   node scripts/count-casts.mjs [--exclude=src/web] [--rev=<git commit>] [src ...]
+//   node scripts/count-casts.mjs [--exclude=src/web] [--rev=<git commit>] [--list] [src ...]
 //
-// With --rev the files are read from that commit (git show) instead of the working tree.
+// With --rev the files are read from that commit (git show) instead of the working tree; --list
+// prints each assertion with its line.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import ts from "typescript";
 const args = process.argv.slice(2);
 const excludes = args.filter((a) => a.startsWith("--exclude=")).map((a) => a.slice(10));
 const rev = args.find((a) => a.startsWith("--rev="))?.slice(6);
+const list = args.includes("--list");
 const roots = args.filter((a) => !a.startsWith("--"));
 if (roots.length === 0) roots.push("src");
 
@@ -36,12 +38,21 @@ function read(file) {
 function count(file) {
   const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.Latest, true);
   const result = { as: 0, asUnknownAs: 0, nonNull: 0 };
+  const show = (node) => {
+    if (!list) return;
+    const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    console.log(`${file}:${line + 1}: ${node.getText(source).replace(/\s+/g, " ").slice(0, 100)}`);
+  };
   const visit = (node) => {
     if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
       const isConst =
         ts.isTypeReferenceNode(node.type) && node.type.typeName.getText(source) === "const";
-      if (!isConst) {
+      // `x as unknown as T` is one cast: its inner `as unknown` is counted with the outer one.
+      const innerOfDouble =
+        node.type.kind === ts.SyntaxKind.UnknownKeyword && ts.isAsExpression(node.parent);
+      if (!isConst && !innerOfDouble) {
         result.as++;
+        show(node);
         if (
           ts.isAsExpression(node.expression) &&
           node.expression.type.kind === ts.SyntaxKind.UnknownKeyword
@@ -51,6 +62,7 @@ function count(file) {
       }
     } else if (ts.isNonNullExpression(node)) {
       result.nonNull++;
+      show(node);
     }
     ts.forEachChild(node, visit);
   };
