@@ -90,7 +90,7 @@ export function runOnExecutor(
   const name = task.name || "executorFunction";
   return {
     [name](...args: unknown[]): Promise<unknown> {
-      return IOLoop.current().runInExecutor(sendable, ...args) as Promise<unknown>;
+      return IOLoop.current().runInExecutor(sendable, ...args);
     },
   }[name]!;
 }

@@ -42,13 +42,14 @@ export const MAX_BARE_SECONDS = 300;
  */
 export const MAX_TIMER_SECONDS = 2_147_483.647;
 
-const UNIT_SECONDS: Readonly<Record<keyof TimeDelta, number>> = {
-  days: 86_400,
-  hours: 3_600,
-  minutes: 60,
-  seconds: 1,
-  milliseconds: 0.001,
-};
+// A Map, so that a name such as "constructor" is no unit.
+const UNIT_SECONDS: ReadonlyMap<string, number> = new Map<keyof TimeDelta, number>([
+  ["days", 86_400],
+  ["hours", 3_600],
+  ["minutes", 60],
+  ["seconds", 1],
+  ["milliseconds", 0.001],
+]);
 
 /**
  * The seconds in `duration`, checked: a `RangeError` naming `what` for a negative, `NaN` or infinite
@@ -71,7 +72,7 @@ export function durationSeconds(duration: Duration, what = "duration"): number {
   } else if (typeof duration === "object" && duration !== null && !Array.isArray(duration)) {
     seconds = 0;
     for (const [unit, value] of Object.entries(duration)) {
-      const factor = UNIT_SECONDS[unit as keyof TimeDelta];
+      const factor = UNIT_SECONDS.get(unit);
       if (factor === undefined) {
         throw new TypeError(
           `${what}: ${JSON.stringify(unit).slice(0, 40)} is not a unit (use days, hours, minutes, seconds or milliseconds)`,

@@ -209,9 +209,12 @@ function pyJson(value: unknown, seen: Set<object> | undefined, depth: number): s
     case "symbol":
       return undefined;
   }
-  if (value === null) return "null";
-  const object = value as { toJSON?: () => unknown };
-  if (typeof object.toJSON === "function") return pyJson(object.toJSON(), seen, depth);
+  // Only objects are left (the switch returned for every other type).
+  if (value === null || typeof value !== "object") return "null";
+  const object = value;
+  if ("toJSON" in object && typeof object.toJSON === "function") {
+    return pyJson(object.toJSON(), seen, depth);
+  }
   if (depth < CYCLE_CHECK_DEPTH) return pyContainer(object, seen, depth + 1);
   const tracked = seen ?? new Set<object>();
   if (tracked.has(object)) throw new TypeError("Circular reference detected in jsonEncode");

@@ -60,9 +60,7 @@ export async function multi(
   options: { quietExceptions?: readonly (abstract new (...args: never[]) => unknown)[] } = {},
 ): Promise<unknown> {
   const keys = Array.isArray(children) ? undefined : Object.keys(children);
-  const values: unknown[] = Array.isArray(children)
-    ? [...children]
-    : Object.values(children as Record<string, unknown>);
+  const values: unknown[] = Array.isArray(children) ? [...children] : Object.values(children);
   const results = await Promise.allSettled(values);
   let first: PromiseRejectedResult | undefined;
   for (const result of results) {
@@ -75,7 +73,7 @@ export async function multi(
     if (!quiet) appLog.error("Multiple exceptions in yield list", result.reason);
   }
   if (first) throw first.reason;
-  const plain = results.map((result) => (result as PromiseFulfilledResult<unknown>).value);
+  const plain = results.map((result) => (result.status === "fulfilled" ? result.value : undefined));
   if (!keys) return plain;
   return Object.fromEntries(keys.map((key, i) => [key, plain[i]]));
 }

@@ -737,7 +737,7 @@ function producerStream(producer: NonNullable<HTTPRequestOptions["bodyProducer"]
 function clientErrorFrom(error: unknown, signal: AbortSignal): HTTPClientError {
   if (error instanceof HTTPClientError) return error;
   if (signal.aborted && signal.reason instanceof HTTPClientError) return signal.reason;
-  const code = (error as { code?: string } | null)?.code;
+  const code = error instanceof Error && "code" in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
   if (code === "UND_ERR_CONNECT_TIMEOUT") {
     return new HTTPTimeoutError("Timeout while connecting", { cause: error });

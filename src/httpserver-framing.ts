@@ -38,7 +38,7 @@ export interface FramingProblem {
  */
 export function framingProblem(req: IncomingMessage): FramingProblem | undefined {
   // HTTP/2 requests (Node's compatibility API, which has `stream`) are framed by nghttp2.
-  if ((req as { stream?: unknown }).stream !== undefined) return undefined;
+  if ("stream" in req && req.stream !== undefined) return undefined;
   if (req.httpVersionMajor !== 1) {
     return {
       status: 400,

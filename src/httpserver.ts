@@ -12,7 +12,7 @@ import {
   createServer as createHttpsServer,
   type ServerOptions as TlsServerOptions,
 } from "node:https";
-import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
+import { isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
 import { deferContinue } from "./httpserver-limits.ts";
@@ -104,7 +104,8 @@ function sharedInfo(remoteIp: string, protocol: string): RequestConnectionInfo {
   if (info === undefined) {
     info = Object.freeze({ remoteIp, protocol });
     if (byAddress.size >= MAX_SHARED_INFOS) {
-      byAddress.delete(byAddress.keys().next().value as string);
+      const oldest = byAddress.keys().next();
+      if (!oldest.done) byAddress.delete(oldest.value);
     }
     byAddress.set(remoteIp, info);
   }
@@ -121,15 +122,17 @@ export function connectionInfo(
   req: IncomingMessage,
   options: HTTPServerOptions,
 ): RequestConnectionInfo {
-  const socket = req.socket as Socket & { encrypted?: boolean };
+  const socket = req.socket;
+  // A TLS socket says so with `encrypted: true` (node:tls's TLSSocket).
+  const encrypted = "encrypted" in socket && socket.encrypted === true;
   if (!options.xheaders) {
     return sharedInfo(
       plainAddress(socket.remoteAddress),
-      options.protocol ?? (socket.encrypted ? "https" : "http"),
+      options.protocol ?? (encrypted ? "https" : "http"),
     );
   }
   let remoteIp = plainAddress(socket.remoteAddress);
-  let protocol = options.protocol ?? (socket.encrypted ? "https" : "http");
+  let protocol = options.protocol ?? (encrypted ? "https" : "http");
   if (options.xheaders) {
     const trusted = new Set(options.trustedDownstream ?? []);
     let candidate = remoteIp;
@@ -138,15 +141,15 @@ export function connectionInfo(
       const hops = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)
         .split(",")
         .map((h) => h.trim());
-      while (hops.length > 1 && trusted.has(hops[hops.length - 1]!)) hops.pop();
-      candidate = hops[hops.length - 1] ?? candidate;
+      while (hops.length > 1 && trusted.has(hops.at(-1) ?? "")) hops.pop();
+      candidate = hops.at(-1) ?? candidate;
     }
     const realIp = req.headers["x-real-ip"];
     if (typeof realIp === "string") candidate = realIp.trim();
     if (isIP(candidate)) remoteIp = candidate;
     const scheme = req.headers["x-scheme"] ?? req.headers["x-forwarded-proto"];
     if (typeof scheme === "string") {
-      const last = scheme.split(",").at(-1)!.trim().toLowerCase();
+      const last = scheme.split(",").at(-1)?.trim().toLowerCase();
       if (last === "http" || last === "https") protocol = last;
     }
   }
@@ -435,9 +438,7 @@ export class HTTPServer {
   /** The port the server listens on, once listening. */
   get port(): number | undefined {
     const address = this.nodeServer.address();
-    return address !== null && typeof address === "object"
-      ? (address as AddressInfo).port
-      : undefined;
+    return address !== null && typeof address === "object" ? address.port : undefined;
   }
 
   /** Whether the server is listening. */

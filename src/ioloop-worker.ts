@@ -47,7 +47,8 @@ async function load(specifier: string): Promise<Record<string, unknown>> {
   try {
     return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw error;
+    if (!(error instanceof Error && "code" in error && error.code === "ERR_UNKNOWN_FILE_EXTENSION"))
+      throw error;
     const require = createRequire(join(process.cwd(), "index.js"));
     return require(specifier.startsWith("file:") ? fileURLToPath(specifier) : specifier) as Record<
       string,

@@ -189,7 +189,7 @@ export class IOLoop {
         }),
       (error: unknown) => {
         this.#pool = undefined;
-        if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+        if (error instanceof Error && "code" in error && error.code === "ERR_MODULE_NOT_FOUND") {
           throw new Error(
             "runInExecutor needs the piscina package, an optional peer dependency of tornado-ts: " +
               "npm install piscina",

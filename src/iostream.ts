@@ -113,7 +113,7 @@ export class IOStream {
   readUntil(delimiter: string | Uint8Array, maxBytes?: number): Promise<Buffer> {
     const bytes = typeof delimiter === "string" ? Buffer.from(delimiter) : Buffer.from(delimiter);
     if (bytes.length === 0) throw new RangeError("readUntil() needs a non-empty delimiter");
-    return this.#read({ kind: "until", delimiter: bytes, maxBytes, scanned: 0 }) as Promise<Buffer>;
+    return this.#read({ kind: "until", delimiter: bytes, maxBytes, scanned: 0 });
   }
 
   /**
@@ -125,7 +125,7 @@ export class IOStream {
     const source = typeof regex === "string" ? new RegExp(regex) : regex;
     // A copy without the g and y flags, so that exec() always searches from the start.
     const pattern = new RegExp(source.source, source.flags.replace(/[gy]/g, ""));
-    return this.#read({ kind: "regex", regex: pattern, maxBytes }) as Promise<Buffer>;
+    return this.#read({ kind: "regex", regex: pattern, maxBytes });
   }
 
   /**
@@ -135,7 +135,7 @@ export class IOStream {
     if (!Number.isInteger(count) || count < 0) {
       throw new RangeError(`readBytes() needs a whole number of bytes, got ${count}`);
     }
-    return this.#read({ kind: "bytes", count, partial }) as Promise<Buffer>;
+    return this.#read({ kind: "bytes", count, partial });
   }
 
   /**
@@ -143,12 +143,12 @@ export class IOStream {
    * it, or with `partial` as soon as any arrived.
    */
   readIntoBuffer(target: Uint8Array, partial = false): Promise<number> {
-    return this.#read({ kind: "into", target, partial, filled: 0 }) as Promise<number>;
+    return this.#read({ kind: "into", target, partial, filled: 0 });
   }
 
   /** Reads everything until the other side closes the connection. */
   readUntilClose(): Promise<Buffer> {
-    return this.#read({ kind: "close" }) as Promise<Buffer>;
+    return this.#read({ kind: "close" });
   }
 
   /**
@@ -267,6 +267,8 @@ export class IOStream {
     return stream;
   }
 
+  #read(request: Extract<ReadRequest, { kind: "into" }>): Promise<number>;
+  #read(request: Exclude<ReadRequest, { kind: "into" }>): Promise<Buffer>;
   #read(request: ReadRequest): Promise<Buffer | number> {
     if (this.#pending !== null) throw new Error("Already reading");
     return new Promise((resolve, reject) => {

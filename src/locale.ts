@@ -165,6 +165,10 @@ export function getSupportedLocales(): string[] {
 const LOCALE_FILE = /^[a-z]+(_[A-Z]+)?$/;
 const PLURAL_KINDS: ReadonlySet<string> = new Set(["plural", "singular", "unknown"]);
 
+function isPluralKind(text: string): text is PluralKind {
+  return PLURAL_KINDS.has(text);
+}
+
 /**
  * Loads translations from the CSV files in `directory`, replacing any loaded before (Tornado's
  * `load_translations`).
@@ -195,19 +199,18 @@ export function loadTranslations(directory: string, encoding?: string): void {
     const rows = parseCsv(decodeText(readFileSync(path), encoding));
     rows.forEach((raw, index) => {
       if (raw.length < 2) return;
-      const row = raw.map((cell) => cell.trim());
-      const plural = row.length > 2 && row[2] !== "" ? row[2]! : "unknown";
-      if (!PLURAL_KINDS.has(plural)) {
-        genLog.error(`Unrecognized plural indicator '${plural}' in ${file} line ${index + 1}`);
+      const [key = "", value = "", indicator = ""] = raw.map((cell) => cell.trim());
+      const kind = indicator !== "" ? indicator : "unknown";
+      if (!isPluralKind(kind)) {
+        genLog.error(`Unrecognized plural indicator '${kind}' in ${file} line ${index + 1}`);
         return;
       }
-      const kind = plural as PluralKind;
       let map = table[kind];
       if (!map) {
         map = new Map();
         table[kind] = map;
       }
-      map.set(row[0]!, row[1]!);
+      map.set(key, value);
     });
     loaded.set(code, table);
   }
@@ -235,7 +238,7 @@ function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
-  let state = "record" as "record" | "field" | "unquoted" | "quoted" | "quote";
+  let state: "record" | "field" | "unquoted" | "quoted" | "quote" = "record";
   const endField = (): void => {
     row.push(field);
     field = "";

@@ -476,7 +476,7 @@ function moveIfExists(from: string, to: string): void {
   try {
     renameSync(from, to);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
   }
 }
 
@@ -518,11 +518,13 @@ const SILENT = Number.POSITIVE_INFINITY;
 let prettyHandlers: LogHandler[] = [];
 let prettyFile: LogFile | undefined;
 
+const LEVELS_BY_NAME: ReadonlyMap<string, number> = new Map(Object.entries(Level));
+
 function parseLevel(name: string): number {
   const upper = name.toUpperCase();
   if (upper === "WARN") return Level.WARNING;
   if (upper === "FATAL") return Level.CRITICAL;
-  const level = (Level as Record<string, number>)[upper];
+  const level = LEVELS_BY_NAME.get(upper);
   if (level === undefined) {
     throw new LogConfigError(
       `Unknown log level '${name}' (expected debug, info, warning, error, critical or none)`,

@@ -80,7 +80,7 @@ export async function bindUnixSocket(path: string, mode = 0o600, backlog = 128):
     if (!stat.isSocket()) throw new Error(`File ${path} exists and is not a socket`);
     unlinkSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
   }
   const server = await listening(createServer(), { path, backlog });
   chmodSync(path, mode);

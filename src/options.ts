@@ -266,38 +266,26 @@ export function parseTimedelta(text: string): number | undefined {
 
 const MONTHS = MONTH_NAMES.map((month) => month.slice(0, 3).toLowerCase());
 const D = "(\\d{1,2})";
-const DATE_FORMATS: [RegExp, (m: RegExpExecArray) => number[]][] = [
+/** What a date format's groups hold, in order; a field no group holds keeps its default. */
+type DateField = "year" | "month" | "monthName" | "day" | "hour" | "minute" | "second";
+const YMD_HMS: readonly DateField[] = ["year", "month", "day", "hour", "minute", "second"];
+const DATE_FORMATS: [RegExp, readonly DateField[]][] = [
   [
     new RegExp(
       `^(?:mon|tue|wed|thu|fri|sat|sun)\\s+([a-z]{3})\\s+${D}\\s+${D}:${D}:${D}\\s+(\\d{4})$`,
       "i",
     ),
-    (m) => [Number(m[6]), MONTHS.indexOf(m[1]!.toLowerCase()) + 1, +m[2]!, +m[3]!, +m[4]!, +m[5]!],
+    ["monthName", "day", "hour", "minute", "second", "year"],
   ],
-  [
-    new RegExp(`^(\\d{4})-${D}-${D}\\s+${D}:${D}:${D}$`),
-    (m) => [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!],
-  ],
-  [
-    new RegExp(`^(\\d{4})-${D}-${D}\\s+${D}:${D}$`),
-    (m) => [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0],
-  ],
-  [
-    new RegExp(`^(\\d{4})-${D}-${D}T${D}:${D}$`),
-    (m) => [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0],
-  ],
-  [
-    new RegExp(`^(\\d{4})(\\d\\d)(\\d\\d)\\s+${D}:${D}:${D}$`),
-    (m) => [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!],
-  ],
-  [
-    new RegExp(`^(\\d{4})(\\d\\d)(\\d\\d)\\s+${D}:${D}$`),
-    (m) => [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, 0],
-  ],
-  [new RegExp(`^(\\d{4})-${D}-${D}$`), (m) => [+m[1]!, +m[2]!, +m[3]!, 0, 0, 0]],
-  [/^(\d{4})(\d\d)(\d\d)$/, (m) => [+m[1]!, +m[2]!, +m[3]!, 0, 0, 0]],
-  [new RegExp(`^${D}:${D}:${D}$`), (m) => [1900, 1, 1, +m[1]!, +m[2]!, +m[3]!]],
-  [new RegExp(`^${D}:${D}$`), (m) => [1900, 1, 1, +m[1]!, +m[2]!, 0]],
+  [new RegExp(`^(\\d{4})-${D}-${D}\\s+${D}:${D}:${D}$`), YMD_HMS],
+  [new RegExp(`^(\\d{4})-${D}-${D}\\s+${D}:${D}$`), YMD_HMS],
+  [new RegExp(`^(\\d{4})-${D}-${D}T${D}:${D}$`), YMD_HMS],
+  [new RegExp(`^(\\d{4})(\\d\\d)(\\d\\d)\\s+${D}:${D}:${D}$`), YMD_HMS],
+  [new RegExp(`^(\\d{4})(\\d\\d)(\\d\\d)\\s+${D}:${D}$`), YMD_HMS],
+  [new RegExp(`^(\\d{4})-${D}-${D}$`), YMD_HMS],
+  [/^(\d{4})(\d\d)(\d\d)$/, YMD_HMS],
+  [new RegExp(`^${D}:${D}:${D}$`), ["hour", "minute", "second"]],
+  [new RegExp(`^${D}:${D}$`), ["hour", "minute"]],
 ];
 
 /**
@@ -311,14 +299,14 @@ export function parseDateTime(text: string): Date | undefined {
   for (const [pattern, fields] of DATE_FORMATS) {
     const match = pattern.exec(value);
     if (!match) continue;
-    const [year, month, day, hour, minute, second] = fields(match) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    // Times alone get the date 1900-01-01, dates alone midnight.
+    const parts = { year: 1900, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+    fields.forEach((field, i) => {
+      const group = match[i + 1] ?? "";
+      if (field === "monthName") parts.month = MONTHS.indexOf(group.toLowerCase()) + 1;
+      else parts[field] = Number(group);
+    });
+    const { year, month, day, hour, minute, second } = parts;
     const date = new Date(year, month - 1, day, hour, minute, second);
     date.setFullYear(year);
     const valid =
@@ -878,15 +866,15 @@ export function defineLoggingOptions(parser: OptionParser): void {
   parser.addParseCallback(() => {
     const values = parser.options;
     enablePrettyLogging({
-      logging: values["logging"] as string | null,
-      logToStderr: values["log-to-stderr"] as boolean | null,
-      logFilePrefix: values["log-file-prefix"] as string | null,
-      logFileMaxSize: values["log-file-max-size"] as number,
-      logFileNumBackups: values["log-file-num-backups"] as number,
-      logRotateWhen: values["log-rotate-when"] as string,
-      logRotateInterval: values["log-rotate-interval"] as number,
-      logRotateMode: values["log-rotate-mode"] as string,
-      logFormat: values["log-format"] as string,
+      logging: values.logging,
+      logToStderr: values.logToStderr,
+      logFilePrefix: values.logFilePrefix,
+      logFileMaxSize: values.logFileMaxSize,
+      logFileNumBackups: values.logFileNumBackups,
+      logRotateWhen: values.logRotateWhen,
+      logRotateInterval: values.logRotateInterval,
+      logRotateMode: values.logRotateMode,
+      logFormat: values.logFormat,
     });
   });
 }

@@ -98,7 +98,8 @@ function packInto(root: string, destination: string): string {
       env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
     });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").slice(-2000);
+    const output = error instanceof Error && "stderr" in error ? error.stderr : "";
+    const stderr = String(output ?? "").slice(-2000);
     throw new NewProjectError(`npm pack failed in ${root}:\n${stderr}`);
   }
   // npm pack --json prints an array with one entry per package; scripts may print before it.

@@ -1,3 +1,9 @@
+/**
+ * Request bodies (part of Tornado's `tornado.httputil`): query strings and urlencoded forms
+ * parsed into byte values, multipart/form-data into fields and files with Tornado 6.5's limits,
+ * header parameters (`name="a"; filename*=...`), `urlConcat`, and the byte length of a body chunk.
+ * @module
+ */
 import { urlEscape, urlUnescape } from "../escape.ts";
 import { HTTPHeaders } from "./headers.ts";
 
@@ -23,7 +29,8 @@ export function byteLength(data: string | Uint8Array): number {
 
 /** An empty argument or file map with no prototype, so names such as `__proto__` are plain keys. */
 export function emptyMap<T>(): Record<string, T[]> {
-  return Object.create(null) as Record<string, T[]>;
+  const map: Record<string, T[]> = Object.create(null);
+  return map;
 }
 
 /** Limits for body parsing; Tornado 6.5's multipart defaults. */
@@ -215,7 +222,9 @@ export function parseMultipartFormData(
     try {
       headers = HTTPHeaders.parse(part.subarray(0, eoh).toString("utf8"));
     } catch (error) {
-      throw new BodyParseError(`Invalid multipart/form-data: ${(error as Error).message}`);
+      throw new BodyParseError(
+        `Invalid multipart/form-data: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const [disposition, params] = parseHeaderParams(headers.get("Content-Disposition", ""));
     if (disposition !== "form-data" || part.at(-2) !== 0x0d || part.at(-1) !== 0x0a) {
@@ -245,7 +254,7 @@ export function parseMultipartFormData(
 
 function countValues(map: Record<string, unknown[]>): number {
   let n = 0;
-  for (const name in map) n += map[name]!.length;
+  for (const values of Object.values(map)) n += values.length;
   return n;
 }
 

@@ -1,4 +1,9 @@
 /**
+ * The `Cookie` request header read as Tornado reads it (`parse_cookie`, and the stricter
+ * `request.cookies`), with cookie-name checks and the unquoting of quoted values.
+ * @module
+ */
+/**
  * Parses a `Cookie` request header as Tornado's `parse_cookie` does (the way browsers read
  * `document.cookie`): pieces split on `;`, each split at its first `=` (a piece without `=` is a
  * value with the empty name), names and values trimmed, values in double quotes unquoted (`\"`,

@@ -1,3 +1,8 @@
+/**
+ * HTTP dates (RFC 7231's IMF-fixdate, Tornado's `format_timestamp`): formatting a time, the
+ * current date for the `Date` header (cached for the second it names), and parsing a date back.
+ * @module
+ */
 let cachedDate = "";
 let lastTimestamp = Number.NaN;
 let lastTimestampText = "";

@@ -1,3 +1,8 @@
+/**
+ * HTTP headers (Tornado's `HTTPHeaders`): a case-insensitive multi-map that keeps Tornado's
+ * `Http-Header-Case` names and the order headers arrived in, and the name normalisation it uses.
+ * @module
+ */
 const normalizedNames = new Map<string, string>();
 
 /**

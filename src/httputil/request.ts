@@ -1,3 +1,9 @@
+/**
+ * The request as handlers see it (Tornado's `HTTPServerRequest`): method, URI, version, headers,
+ * client address and protocol, the body and its parsed arguments and files, and cookies, built over
+ * Node's `IncomingMessage`.
+ * @module
+ */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { clipForLog } from "../log.ts";

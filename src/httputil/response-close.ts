@@ -8,9 +8,11 @@ import type { ServerResponse } from "node:http";
 
 const closeHook = Symbol("tornado-ts.closeHook");
 
-interface Hooked {
-  /** `null`: the server listens and no hook is set yet; a function: the hook; absent: no server listener. */
-  [closeHook]?: (() => void) | null;
+declare module "node:http" {
+  interface ServerResponse {
+    /** `null`: the server listens and no hook is set yet; a function: the hook; absent: no server listener. */
+    [closeHook]?: (() => void) | null;
+  }
 }
 
 /**
@@ -21,19 +23,18 @@ export function watchResponseClose(
   res: ServerResponse,
   listener: (this: ServerResponse) => void,
 ): void {
-  (res as ServerResponse & Hooked)[closeHook] = null;
+  res[closeHook] = null;
   res.on("close", listener);
 }
 
 /** Calls the hook {@link onResponseClose} set on `res`, if any: for the server's close listener. */
 export function runCloseHook(res: ServerResponse): void {
-  const hook = (res as ServerResponse & Hooked)[closeHook];
+  const hook = res[closeHook];
   if (hook) hook();
 }
 
 /** Calls `fn` when `res` closes: through the server's listener when it has one, else its own. */
 export function onResponseClose(res: ServerResponse, fn: () => void): void {
-  const hooked = res as ServerResponse & Hooked;
-  if (hooked[closeHook] === null) hooked[closeHook] = fn;
+  if (res[closeHook] === null) res[closeHook] = fn;
   else res.on("close", fn);
 }

@@ -1,4 +1,8 @@
 /**
+ * The HTTP reason phrases Tornado sends, by status code.
+ * @module
+ */
+/**
  * Reason phrases by status code, as Python 3.11's `http.client.responses` (the table Tornado 6.2 uses).
  * Codes not listed get `Unknown`.
  */

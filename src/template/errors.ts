@@ -1,4 +1,9 @@
 /**
+ * Template errors and where they happened: {@link ParseError} for syntax, and the template name and
+ * line (with the templates that included it) attached to errors raised while rendering.
+ * @module
+ */
+/**
  * A syntax error in a template (Tornado's `ParseError`).
  *
  * The message reads `<problem> at <filename>:<line>`, as Tornado's `str()` of the error does;

@@ -205,10 +205,10 @@ function tokenize(
     if (token.type !== "space" && token.type !== "comment") last = token;
   };
   while (i < source.length) {
-    const ch = source[i]!;
+    const ch = source.charAt(i);
     if (SPACE.test(ch)) {
       let j = i + 1;
-      while (j < source.length && SPACE.test(source[j]!)) j++;
+      while (j < source.length && SPACE.test(source.charAt(j))) j++;
       push({ type: "space", text: source.slice(i, j) });
       i = j;
       continue;
@@ -252,7 +252,7 @@ function tokenize(
     }
     if (ID_START.test(ch) || ch === "\\") {
       let j = i + 1;
-      while (j < source.length && ID_PART.test(source[j]!)) j++;
+      while (j < source.length && ID_PART.test(source.charAt(j))) j++;
       push({ type: "name", text: source.slice(i, j) });
       i = j;
       continue;
@@ -288,7 +288,7 @@ function scanRegex(source: string, start: number): number {
   let i = start + 1;
   let inClass = false;
   while (i < source.length) {
-    const ch = source[i]!;
+    const ch = source.charAt(i);
     if (ch === "\\") i += 2;
     else if (ch === "\n") break;
     else {
@@ -296,7 +296,7 @@ function scanRegex(source: string, start: number): number {
       else if (ch === "]") inClass = false;
       else if (ch === "/" && !inClass) {
         i++;
-        while (i < source.length && /[a-z]/i.test(source[i]!)) i++;
+        while (i < source.length && /[a-z]/i.test(source.charAt(i))) i++;
         return i;
       }
       i++;
@@ -310,7 +310,7 @@ function scanTemplateLiteral(source: string, start: number): { token: Token; end
   const names: string[] = [];
   let i = start + 1;
   while (i < source.length) {
-    const ch = source[i]!;
+    const ch = source.charAt(i);
     if (ch === "\\") {
       text += source.slice(i, i + 2);
       i += 2;
@@ -332,7 +332,7 @@ function scanTemplateLiteral(source: string, start: number): { token: Token; end
 
 function nextSignificant(tokens: readonly Token[], from: number): number {
   for (let i = from; i < tokens.length; i++) {
-    const type = tokens[i]!.type;
+    const type = tokens[i]?.type;
     if (type !== "space" && type !== "comment") return i;
   }
   return -1;
@@ -379,7 +379,7 @@ function translateTokens(tokens: readonly Token[]): Translation {
       }
     } else if (token.type === "name" && !afterDot) {
       const next = nextSignificant(tokens, i + 1);
-      const nextText = next === -1 ? undefined : tokens[next]!.text;
+      const nextText = tokens[next]?.text;
       const isKey =
         brackets[brackets.length - 1] === "{" &&
         nextText === ":" &&
@@ -438,7 +438,7 @@ function splitTopLevel(tokens: readonly Token[], separator: string): Token[][] {
         continue;
       }
     }
-    parts[parts.length - 1]!.push(token);
+    parts.at(-1)?.push(token);
   }
   return parts;
 }
@@ -475,8 +475,8 @@ export interface Target {
 
 function translateTarget(tokens: readonly Token[], what: string): Target {
   let sig = significant(tokens);
-  if (sig.length === 0) throw new ExpressionError(`${what} missing target`);
-  const first = sig[0]!;
+  const first = sig[0];
+  if (first === undefined) throw new ExpressionError(`${what} missing target`);
   if (
     first.type === "name" &&
     (first.text === "const" || first.text === "let" || first.text === "var")
@@ -494,16 +494,16 @@ function translateTarget(tokens: readonly Token[], what: string): Target {
       names: inner.flatMap((t) => t.names),
     };
   }
-  if (sig.length === 1 && sig[0]!.type === "name") {
-    const name = sig[0]!.text;
+  const [single] = sig;
+  if (sig.length === 1 && single?.type === "name") {
+    const name = single.text;
     if (RESERVED.has(name)) throw new ExpressionError(`cannot assign to ${name}`);
     return { code: name, locals: [name], names: [] };
   }
   if (first.text === "[" || first.text === "{") {
     // A destructuring pattern: every name in it that is not an object key binds.
     const locals: string[] = [];
-    for (let i = 0; i < sig.length; i++) {
-      const token = sig[i]!;
+    for (const [i, token] of sig.entries()) {
       const prevText = sig[i - 1]?.text;
       if (token.type !== "name" || prevText === "." || prevText === "?.") continue;
       if (sig[i + 1]?.text === ":" || RESERVED.has(token.text)) continue;
@@ -525,8 +525,7 @@ export interface Assignment extends Target {
 export function translateAssignment(source: string): Assignment {
   const tokens = tokenize(source, 0, false).tokens;
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+  for (const [i, token] of tokens.entries()) {
     if (token.type !== "punct") continue;
     if (token.text === "(" || token.text === "[" || token.text === "{") depth++;
     else if (token.text === ")" || token.text === "]" || token.text === "}") depth--;
@@ -551,8 +550,7 @@ export interface ForHeader extends Target {
 export function translateFor(source: string): ForHeader {
   const tokens = tokenize(source, 0, false).tokens;
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+  for (const [i, token] of tokens.entries()) {
     if (token.type === "punct") {
       if (token.text === "(" || token.text === "[" || token.text === "{") depth++;
       else if (token.text === ")" || token.text === "]" || token.text === "}") depth--;
@@ -587,18 +585,19 @@ export function translateExcept(source: string): ExceptClause {
   const asIndex = tokens.findIndex((t) => t.type === "name" && t.text === "as");
   if (asIndex !== -1) {
     const bound = significant(tokens.slice(asIndex + 1));
-    if (bound.length !== 1 || bound[0]!.type !== "name") {
+    const [name] = bound;
+    if (bound.length !== 1 || name?.type !== "name") {
       throw new ExpressionError("except ... as needs one variable name");
     }
-    binding = bound[0]!.text;
+    binding = name.text;
     classTokens = tokens.slice(0, asIndex);
   }
   const classSig = significant(classTokens);
   if (sig.length === 0 || classSig.length === 0) return { classes: null, binding };
   // Python's root exception classes match any error thrown in JavaScript.
-  const only = classSig.length === 1 ? classSig[0]!.text : "";
+  const only = classSig.length === 1 ? classSig[0]?.text : "";
   if (only === "Exception" || only === "BaseException") return { classes: null, binding };
   let inner = classSig;
-  if (inner[0]!.text === "(" && inner.at(-1)!.text === ")") inner = inner.slice(1, -1);
+  if (inner[0]?.text === "(" && inner.at(-1)?.text === ")") inner = inner.slice(1, -1);
   return { classes: translateValue(inner), binding };
 }

@@ -22,6 +22,12 @@ const SINGLE_SPACES = /[\t ]+/g;
 const SINGLE_NEWLINES = new RegExp(`[${PY_SPACE}]*\\n[${PY_SPACE}]*`, "g");
 const ONELINE = new RegExp(`[${PY_SPACE}]+`, "g");
 
+const WHITESPACE_MODES: readonly string[] = ["all", "single", "oneline"] satisfies WhitespaceMode[];
+
+function isWhitespaceMode(mode: string): mode is WhitespaceMode {
+  return WHITESPACE_MODES.includes(mode);
+}
+
 /** Applies a whitespace mode to one text chunk; throws on an unknown mode, as Tornado does. */
 export function filterWhitespace(mode: string, text: string): string {
   switch (mode) {
@@ -353,9 +359,9 @@ function parseBody(
         try {
           filterWhitespace(suffix, "");
         } catch (error) {
-          reader.fail((error as Error).message, line);
+          reader.fail(error instanceof Error ? error.message : String(error), line);
         }
-        reader.whitespace = suffix as WhitespaceMode;
+        if (isWhitespaceMode(suffix)) reader.whitespace = suffix;
         continue;
       }
       case "raw": {
@@ -423,13 +429,15 @@ function buildControl(
   line: number,
   chunks: Chunk[],
 ): Node {
-  const sections: { operator: string; suffix: string; line: number; body: Node[] }[] = [
-    { operator, suffix, line, body: [] },
-  ];
+  type Section = { operator: string; suffix: string; line: number; body: Node[] };
+  const first: Section = { operator, suffix, line, body: [] };
+  const sections = [first];
+  let current = first;
   for (const chunk of chunks) {
     if (chunk.kind === "intermediate") {
-      sections.push({ operator: chunk.operator, suffix: chunk.suffix, line: chunk.line, body: [] });
-    } else sections[sections.length - 1]!.body.push(chunk);
+      current = { operator: chunk.operator, suffix: chunk.suffix, line: chunk.line, body: [] };
+      sections.push(current);
+    } else current.body.push(chunk);
   }
   const order = (allowed: readonly string[]): void => {
     // Python's grammar: clauses come in this order; only elif and except may repeat.
@@ -439,7 +447,7 @@ function buildControl(
       const repeat = section.operator === "elif" || section.operator === "except";
       if (index < rank || (index === rank && !repeat)) {
         reader.fail(
-          `${section.operator} cannot follow ${sections[i]!.operator} in ${operator} block`,
+          `${section.operator} cannot follow ${sections[i]?.operator} in ${operator} block`,
           section.line,
         );
       }
@@ -473,7 +481,7 @@ function buildControl(
         kind: "for",
         header,
         source: suffix,
-        body: sections[0]!.body,
+        body: first.body,
         elseBody: elseOf(),
         line,
       };
@@ -485,7 +493,7 @@ function buildControl(
         kind: "while",
         condition,
         source: suffix,
-        body: sections[0]!.body,
+        body: first.body,
         elseBody: elseOf(),
         line,
       };
@@ -515,7 +523,7 @@ function buildControl(
       if (elseBody !== null && handlers.length === 0) {
         reader.fail("else in a try block needs an except clause", line);
       }
-      return { kind: "try", body: sections[0]!.body, handlers, elseBody, finallyBody, line };
+      return { kind: "try", body: first.body, handlers, elseBody, finallyBody, line };
     }
   }
 }

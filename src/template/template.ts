@@ -1,3 +1,9 @@
+/**
+ * The template engine (Tornado's `Template`, `BaseLoader`, `Loader`, `DictLoader`): compiles a
+ * parsed template, with its `extends` parents and includes, into one JavaScript function and runs it
+ * with Tornado's namespace; loaders find, compile and cache templates under a root.
+ * @module
+ */
 import { readFileSync, realpathSync } from "node:fs";
 import { posix, resolve, sep } from "node:path";
 import { jsonEncode, linkify, squeeze, toUnicode, urlEscape, xhtmlEscape } from "../escape.ts";

@@ -57,6 +57,10 @@ describe("durations", () => {
     assert.throws(() => durationSeconds({ seconds: -5 }), /seconds must be a finite number/);
     assert.throws(() => durationSeconds({ ms: 5 } as never), TypeError);
     assert.throws(() => durationSeconds({ ms: 5 } as never), /"ms" is not a unit/);
+    assert.throws(
+      () => durationSeconds({ constructor: 5 } as never),
+      /"constructor" is not a unit/,
+    );
     assert.throws(() => durationSeconds("5" as never), TypeError);
     assert.throws(() => durationSeconds({ seconds: "5" } as never), /seconds must be a number/);
     assert.throws(() => durationSeconds(null as never), TypeError);
