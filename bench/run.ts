@@ -9,7 +9,7 @@
 // scenario's answer is checked once per server before it is loaded.
 //
 //   npm run bench                       full run, 5 rounds (results in bench/results/latest.*)
-//   npm run bench -- --quick            one short round, under two minutes (bench/results/quick.*)
+//   npm run bench -- --quick            one short round, about three minutes (bench/results/quick.*)
 //   --only=plaintext,json               scenarios whose names start with these
 //   --frameworks=node:http,tornado-ts   frameworks whose names start with these
 //   --rounds=N --duration=S             override the rounds and the seconds per measurement
