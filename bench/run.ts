@@ -9,13 +9,14 @@
 // scenario's answer is checked once per server before it is loaded.
 //
 //   npm run bench                       full run, 5 rounds (results in bench/results/latest.*)
-//   npm run bench -- --quick            one short round, under two minutes (bench/results/quick.*)
+//   npm run bench -- --quick            one short round, about three minutes (bench/results/quick.*)
 //   --only=plaintext,json               scenarios whose names start with these
 //   --frameworks=node:http,tornado-ts   frameworks whose names start with these
 //   --rounds=N --duration=S             override the rounds and the seconds per measurement
 //   --out=NAME                          results in bench/results/NAME.* (a narrowed run, one with
 //                                       --only or --frameworks, writes partial.* by default and
 //                                       never latest.*)
+//   --report=FILE.json                  only renders FILE.md again from an earlier run's JSON
 //   --baseline=REF [--candidate=REF]    before/after: tornado-ts built from the git ref REF (in a
 //                                       temporary tree, see baselineTree) runs interleaved with the
 //                                       current tree (or with --candidate's build), on the same
@@ -842,6 +843,19 @@ function rotate<T>(list: T[], by: number): T[] {
 }
 
 async function main(): Promise<void> {
+  const reportFile = option("report");
+  if (reportFile) {
+    // Renders the tables of an earlier run's JSON again (after a change to the tables' layout).
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as Report & {
+      comparison: { before: string; after: string } | null;
+    };
+    const table = report.comparison
+      ? formatComparison(report, report.comparison.before, report.comparison.after)
+      : formatReport(report);
+    writeFileSync(reportFile.replace(/\.json$/, ".md"), `${table}\n`);
+    console.log(table);
+    return;
+  }
   requireTool("wrk", "apt-get install -y wrk");
   requireTool("taskset", "apt-get install -y util-linux");
   ensureBuilt();
@@ -1094,7 +1108,7 @@ function formatReport(report: Report): string {
   if (Object.keys(results).length > 0) {
     lines.push("");
     lines.push(
-      "| scenario | framework | CPU µs/req (min-max) | tornado-ts ÷ it, CPU | req/s (min-max) | tornado-ts ÷ it, req/s | p50 ms | p99 ms | peak RSS MiB | errors |",
+      "| scenario | framework | CPU µs/req (min-max) | tornado-ts ÷ it, CPU (per-round min-max) | req/s (min-max) | tornado-ts ÷ it, req/s | p50 ms | p99 ms | peak RSS MiB | errors |",
     );
     lines.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   }
@@ -1103,7 +1117,7 @@ function formatReport(report: Report): string {
     for (const [framework, r] of Object.entries(byFramework)) {
       const peer = ours && !framework.startsWith("tornado-ts");
       // Above 1 means tornado-ts is the better: less CPU per request, more requests per second.
-      const cpuRatio = peer ? fmt(r.cpuUs / ours.cpuUs, 2) : "";
+      const cpuRatio = peer ? pairedRatio(r.cpuUsRounds, ours.cpuUsRounds) : "";
       const rpsRatio = peer ? fmt(ours.rps / r.rps, 2) : "";
       lines.push(
         `| ${scenario} | ${framework} | ${spread(r.cpuUs, r.cpuUsMin, r.cpuUsMax)} | ${cpuRatio} | ${spread(r.rps, r.rpsMin, r.rpsMax, 0)} | ${rpsRatio} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.peakRssKiB / 1024, 1)} | ${r.errors} |`,
@@ -1149,6 +1163,17 @@ function formatReport(report: Report): string {
   lines.push(...targets(results, idle, templateEngines));
   lines.push(...problemLines(problems));
   return lines.join("\n");
+}
+
+/**
+ * The median of the per-round ratios a ÷ b, with their min-max: the servers of one round are
+ * measured minutes apart at most, so a ratio within a round is less exposed to a shared machine's
+ * drift than a ratio of medians.
+ */
+function pairedRatio(a: number[], b: number[]): string {
+  const ratios = a.map((v, i) => v / b[i]!).filter((v) => !Number.isNaN(v));
+  if (ratios.length === 0) return "";
+  return spread(median(ratios), Math.min(...ratios), Math.max(...ratios), 2);
 }
 
 function problemLines(problems: string[]): string[] {
@@ -1222,10 +1247,16 @@ function targets(
     a !== undefined && b !== undefined && b > 0 && !Number.isNaN(a) && !Number.isNaN(b)
       ? a / b
       : undefined;
-  // Peer CPU ÷ tornado-ts CPU: above 1 means tornado-ts spends less per request.
+  // Peer CPU ÷ tornado-ts CPU, the median of the per-round ratios (see pairedRatio): above 1
+  // means tornado-ts spends less per request.
+  const paired = (a: number[] | undefined, b: number[] | undefined) => {
+    if (!a || !b) return undefined;
+    const ratios = a.map((v, i) => v / b[i]!).filter((v) => !Number.isNaN(v));
+    return ratios.length > 0 ? median(ratios) : undefined;
+  };
   const versus = (scenario: string, ours: string, peer: string) =>
     [
-      ratio(get(scenario, peer)?.cpuUs, get(scenario, ours)?.cpuUs),
+      paired(get(scenario, peer)?.cpuUsRounds, get(scenario, ours)?.cpuUsRounds),
       ratio(get(scenario, ours)?.rps, get(scenario, peer)?.rps),
     ] as const;
   const nodeTargets = [
@@ -1290,7 +1321,7 @@ function targets(
     "≥ 0.91 (at most +10%)",
   ]);
   const out = [
-    "Targets, judged on CPU per request (a peer's CPU µs/req ÷ tornado-ts's; above 1, tornado-ts spends less); the req/s ratio of the same run beside it. Template engines and idle memory have their own measures.",
+    "Targets, judged on CPU per request (a peer's CPU µs/req ÷ tornado-ts's, the median of the per-round ratios; above 1, tornado-ts spends less); the req/s ratio of the same run beside it. Template engines and idle memory have their own measures.",
     "",
     "| target | value (CPU) | req/s ratio | goal | met |",
     "|---|---:|---:|---:|:---:|",
