@@ -15,10 +15,10 @@ import { appLog, clipForLog, genLog } from "../log.ts";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import { pyBytesRepr, pyStrip } from "../template/python.ts";
 import type { Application, ApplicationSettings } from "./application.ts";
-import { CurrentUserError } from "./auth.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import {
+  CurrentUserError,
   Finish,
   HTTPError,
   MissingArgumentError,
@@ -126,11 +126,12 @@ const BODY_STEP = 3;
 const FINISH_STEP = 5; // after METHOD_STEP, 4
 
 /** Whether `value` is a promise or another thenable. */
-export function isPromise(value: unknown): value is PromiseLike<unknown> {
+export function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
-    value !== null &&
     (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function"
+    value !== null &&
+    "then" in value &&
+    typeof value.then === "function"
   );
 }
 
@@ -145,7 +146,6 @@ const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
   OPTIONS: "options",
 };
 
-const NON_ASCII = /[^\x00-\x7f]/;
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
 const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
 
@@ -775,7 +775,10 @@ export class RequestHandler {
     }
     this.setStatus(code);
     // A non-ASCII URL goes out as its UTF-8 bytes, as Tornado sends it (browsers read it so).
-    this.setHeader("Location", NON_ASCII.test(url) ? Buffer.from(url, "utf8") : url);
+    this.setHeader(
+      "Location",
+      Buffer.byteLength(url) === url.length ? url : Buffer.from(url, "utf8"),
+    );
     this.finish();
   }
 

@@ -1,3 +1,8 @@
+/**
+ * Routes of an Application: `URLSpec` (pattern, handler class, init args, name), the route table
+ * that matches paths by first segment, `reverseUrl`'s reversal, and hand-over to other listeners.
+ * @module
+ */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
 import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";

@@ -1,3 +1,8 @@
+/**
+ * `StaticFileHandler` (Tornado's): files under the `staticPath` setting, with ranges, 304s against
+ * `If-None-Match` and `If-Modified-Since`, and the `?v=` content hash of `staticUrl`.
+ * @module
+ */
 import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
@@ -10,7 +15,7 @@ import { clipForLog, genLog } from "../log.ts";
 import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
-import { RequestHandler } from "./request-handler.ts";
+import { isPromise, RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
 
 // mime-types (and its database) loads on the first file served, not with the framework.
@@ -78,10 +83,6 @@ function insideRealRoot(
 function hasDotSegment(root: string, target: string): boolean {
   // With a leading separator added, a root with or without its own trailing one works alike.
   return (sep + target.slice(root.length)).includes(`${sep}.`);
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** `lstat()` of a path, or `undefined` when it cannot be read (missing, not a directory, ...). */

@@ -1,3 +1,8 @@
+/**
+ * UI modules and UI methods for templates (Tornado's `UIModule`, `ui_modules`, `ui_methods`): the
+ * `modules` namespace, and the CSS and JavaScript they add to a rendered page.
+ * @module
+ */
 import { type LinkifyOptions, linkify, xhtmlEscape } from "../escape.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import type { Application } from "./application.ts";
