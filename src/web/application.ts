@@ -37,7 +37,7 @@ import {
   URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
-import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
+import { type UIMethodsSetting, type UIModulesSetting, UIRegistry } from "./ui-module.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -233,6 +233,12 @@ export class Application implements HTTPServerDelegate {
   #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   readonly #hostAllowed: ((host: string, protocol: string) => boolean) | undefined;
+  /**
+   * The UI modules and methods of the settings, for the `ui` namespace of this application's
+   * handlers.
+   * @internal
+   */
+  readonly uiRegistry: UIRegistry;
 
   /**
    * `handlers`: the routes, tried in order; a plain `[pattern, Handler]` list is matched through an
@@ -248,6 +254,7 @@ export class Application implements HTTPServerDelegate {
       effective.serveTraceback ??= true;
     }
     this.settings = effective;
+    this.uiRegistry = new UIRegistry(effective);
     this.#hostAllowed =
       effective.allowedHosts === undefined
         ? undefined

@@ -14,6 +14,10 @@ import { Locale } from "../locale.ts";
 import { appLog, clipForLog, genLog } from "../log.ts";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
 import { pyBytesRepr, pyStrip } from "../template/python.ts";
+// The one import that closes a circle in web/ (application.ts imports this file to build and run
+// handlers): a handler is typed with the Application it serves (`this.application`, `settings`,
+// handler classes' constructors), which is a type only, erased from the output. Files below the
+// Application get its types from here rather than importing application.ts themselves.
 import type { Application, ApplicationSettings } from "./application.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
@@ -27,7 +31,6 @@ import {
 } from "./errors.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
 import { HandlerResponse, type HeaderValue } from "./response.ts";
-import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
   decodeSignedValue,
@@ -38,7 +41,6 @@ import {
   signedCookieOptions,
   signingKeyVersion,
 } from "./signed-value.ts";
-import { createUINamespace, insertModuleResources } from "./ui-module.ts";
 import {
   encodeXsrfToken,
   rawXsrfToken,
@@ -55,6 +57,17 @@ import {
 export type WriteChunk = string | Uint8Array | Record<string, unknown>;
 
 export { type HeaderValue, SERVER_VERSION } from "./response.ts";
+export type { Application, ApplicationSettings };
+
+/** Options passed to a handler's `initialize()`: the third element of a route. */
+// biome-ignore lint/suspicious/noExplicitAny: init args are whatever the user's initialize() accepts.
+export type InitArgs = Record<string, any>;
+
+/** A RequestHandler subclass, as routes name it. */
+export type HandlerClass<H extends RequestHandler = RequestHandler> = new (
+  application: Application,
+  request: HTTPServerRequest,
+) => H;
 
 /**
  * Changes a response on its way out (compression, for instance): one instance per request, made by
@@ -1009,7 +1022,7 @@ export class RequestHandler {
     // The page as UTF-8 bytes, as Tornado's render() passes them: encoded once (the template's
     // output is a rope of many pieces) instead of once for the Etag, once for the length and
     // once more for the socket.
-    return this.finish(Buffer.from(insertModuleResources(this, html)));
+    return this.finish(Buffer.from(this.application.uiRegistry.insertResources(this, html)));
   }
 
   /**
@@ -1034,7 +1047,7 @@ export class RequestHandler {
   /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
   get ui(): Record<string, unknown> {
     const s = this.#more;
-    s.ui ??= createUINamespace(this);
+    s.ui ??= this.application.uiRegistry.namespaceFor(this);
     return s.ui;
   }
 

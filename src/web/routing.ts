@@ -7,19 +7,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
 import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
-import type { RequestDelegate } from "../routing.ts";
-import type { Application } from "./application.ts";
-import type { RequestHandler } from "./request-handler.ts";
+import type { HandlerClass, InitArgs } from "./request-handler.ts";
 
-/** Options passed to a handler's `initialize()`: the third element of a route. */
-// biome-ignore lint/suspicious/noExplicitAny: init args are whatever the user's initialize() accepts.
-export type InitArgs = Record<string, any>;
+export type { HandlerClass, InitArgs };
 
-/** A RequestHandler subclass, as routes name it. */
-export type HandlerClass<H extends RequestHandler = RequestHandler> = new (
-  application: Application,
-  request: HTTPServerRequest,
-) => H;
+/** A Node request listener. */
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+/** What a route may hand a request to whole: a delegate (an Application, a router) or a listener. */
+type Delegate = HTTPServerDelegate | Listener;
 
 /** A route as a tuple: `[pattern, Handler, initArgs?, name?]`. */
 export type RouteTuple =
@@ -42,7 +37,7 @@ export interface RouteMatch {
    * Set when the route's target is not a handler class (an Application, a router, a Node
    * listener): the request is handed to it whole, before its body is read.
    */
-  readonly delegate?: RequestDelegate;
+  readonly delegate?: HTTPServerDelegate | ((req: IncomingMessage, res: ServerResponse) => void);
 }
 
 // A pattern without groups matches with these: shared, so a match allocates nothing of its own.
@@ -327,10 +322,10 @@ export function toURLSpec(route: Route): URLSpec {
  * @internal
  */
 export function serveWith(
-  target: RequestDelegate,
-  listeners: WeakMap<HTTPServerDelegate, (req: IncomingMessage, res: ServerResponse) => void>,
+  target: Delegate,
+  listeners: WeakMap<HTTPServerDelegate, Listener>,
   options: HTTPServerOptions,
-): (req: IncomingMessage, res: ServerResponse) => void {
+): Listener {
   if (typeof target === "function") return target;
   let listener = listeners.get(target);
   if (listener === undefined) {

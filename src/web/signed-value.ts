@@ -12,7 +12,6 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { clipForLog, genLog } from "../log.ts";
 import { pyBytesRepr } from "../template/python.ts";
-import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { MissingSettingError } from "./errors.ts";
 
@@ -482,7 +481,9 @@ export function signedCookieOptions(options: SignedCookieOptions): CookieOptions
  * The `cookieSecret` setting, or a {@link MissingSettingError} when it is absent or empty (signed
  * cookies need it; XSRF cookies are not signed and do not).
  */
-export function requireCookieSecret(settings: ApplicationSettings): CookieSecret {
+export function requireCookieSecret(settings: {
+  readonly cookieSecret?: CookieSecret | undefined;
+}): CookieSecret {
   const secret = settings.cookieSecret;
   if (!secret || (isKeyMap(secret) && Object.keys(secret).length === 0)) {
     throw new MissingSettingError(
@@ -497,7 +498,10 @@ export function requireCookieSecret(settings: ApplicationSettings): CookieSecret
  * The key version to sign with: the `keyVersion` setting when `cookieSecret` is a map (required
  * then), otherwise none (written as 0), as in Tornado.
  */
-export function signingKeyVersion(settings: ApplicationSettings): number | null {
+export function signingKeyVersion(settings: {
+  readonly cookieSecret?: CookieSecret | undefined;
+  readonly keyVersion?: number | undefined;
+}): number | null {
   const secret = requireCookieSecret(settings);
   if (!isKeyMap(secret)) return null;
   if (settings.keyVersion === undefined || settings.keyVersion === null) {

@@ -12,7 +12,6 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { xhtmlEscape } from "../escape.ts";
-import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 
@@ -134,7 +133,7 @@ export const xsrfRefusedUnread = new WeakSet<object>();
 export const XSRF_UNREAD_MIN_BODY = 64 * 1024;
 
 /** The XSRF cookie's name: the `xsrfCookieName` setting, or `_xsrf`. */
-export function xsrfCookieName(settings: ApplicationSettings): string {
+export function xsrfCookieName(settings: { readonly xsrfCookieName?: string | undefined }): string {
   return settings.xsrfCookieName ?? XSRF_ARGUMENT;
 }
 
@@ -152,7 +151,10 @@ export function rawXsrfToken(cookie: string | undefined): XsrfTokenParts & { fro
  * The attributes of a new XSRF cookie: the `xsrfCookieKwargs` setting, plus a 30-day lifetime
  * when a user is logged in and the setting gives no `expiresDays`, as Tornado does.
  */
-export function xsrfCookieOptions(settings: ApplicationSettings, loggedIn: boolean): CookieOptions {
+export function xsrfCookieOptions(
+  settings: { readonly xsrfCookieKwargs?: CookieOptions | undefined },
+  loggedIn: boolean,
+): CookieOptions {
   const options: CookieOptions = { ...settings.xsrfCookieKwargs };
   if (loggedIn && options.expiresDays === undefined) options.expiresDays = 30;
   return options;
