@@ -103,6 +103,11 @@ export class UnsafeRedirectError extends Error {
   }
 }
 
+/** The message of a caught error, or the thrown value as text when it is not an `Error`. @internal */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** `getCurrentUser()` returned a promise where the user was needed synchronously. */
 export class CurrentUserError extends Error {
   /** The error class name, as in stack traces and logs. */

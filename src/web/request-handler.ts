@@ -23,6 +23,7 @@ import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import {
   CurrentUserError,
+  errorMessage,
   Finish,
   HTTPError,
   MissingArgumentError,
@@ -491,7 +492,7 @@ export class RequestHandler {
         // chain walker) from changing an object's prototype.
         value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
-        throw new HTTPError(400, `Invalid JSON body: ${clipForLog((error as Error).message)}`);
+        throw new HTTPError(400, `Invalid JSON body: ${clipForLog(errorMessage(error))}`);
       }
       s.jsonBody = { value };
     }

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
 import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
+import { errorMessage } from "./errors.ts";
 import type { HandlerClass, InitArgs } from "./request-handler.ts";
 
 export type { HandlerClass, InitArgs };
@@ -153,7 +154,7 @@ export class URLSpec {
       this.regex = new RegExp(js, "y");
     } catch (error) {
       throw new RouteError(
-        `Invalid route pattern ${JSON.stringify(source)}: ${(error as Error).message}`,
+        `Invalid route pattern ${JSON.stringify(source)}: ${errorMessage(error)}`,
       );
     }
     if (typeof handlerClass !== "function") {
@@ -308,13 +309,13 @@ export function toURLSpec(route: Route): URLSpec {
       `A route is [pattern, Handler, initArgs?, name?] or url(...); got ${String(route)}`,
     );
   }
-  const [pattern, handler, initArgs, name] = route as RouteTuple & unknown[];
-  return new URLSpec(
-    pattern as string | RegExp,
-    handler as HandlerClass,
-    initArgs as InitArgs | undefined,
-    name as string | undefined,
-  );
+  const [pattern, handler, initArgs, name]: readonly [
+    string | RegExp,
+    HandlerClass,
+    (InitArgs | undefined)?,
+    (string | undefined)?,
+  ] = route;
+  return new URLSpec(pattern, handler, initArgs, name);
 }
 
 /**

@@ -37,7 +37,7 @@ export class UIModule {
 
   /** The handler's locale, when the handler has one. */
   get locale(): unknown {
-    return (this.handler as unknown as { locale?: unknown }).locale;
+    return this.handler.locale;
   }
 
   /** The handler's current user. */

@@ -54,7 +54,8 @@ function parseHex(text: string): Buffer | null {
 
 function parsePythonInt(text: string): number | null {
   const match = PY_INT.exec(text);
-  return match ? Number(match[1]!.replaceAll("_", "")) : null;
+  const digits = match?.[1];
+  return digits === undefined ? null : Number(digits.replaceAll("_", ""));
 }
 
 /**
@@ -86,11 +87,11 @@ export function decodeXsrfToken(
     return { version: 1, token: parseHex(value) ?? bytes, timestamp: Math.trunc(clock()) };
   }
   if (match[1] !== "2") return null;
-  const parts = value.split("|");
-  if (parts.length !== 4) return null;
-  const mask = parseHex(parts[1]!);
-  const masked = parseHex(parts[2]!);
-  const timestamp = parsePythonInt(parts[3]!);
+  const [, maskText, maskedText, timestampText, ...extra] = value.split("|");
+  if (timestampText === undefined || extra.length > 0) return null;
+  const mask = parseHex(maskText ?? "");
+  const masked = parseHex(maskedText ?? "");
+  const timestamp = parsePythonInt(timestampText);
   if (mask === null || masked === null || timestamp === null) return null;
   return { version: 2, token: applyMask(mask, masked), timestamp };
 }
