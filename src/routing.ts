@@ -20,7 +20,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { connectionInfo, type HTTPServerDelegate, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPServerRequest } from "./httputil/request.ts";
 import { appLog } from "./log.ts";
-import type { ApplicationSettings } from "./web/application.ts";
 import { type HandlerClass, type InitArgs, RouteError, serveWith, URLSpec } from "./web/routing.ts";
 
 /** A Node request listener, as `http.createServer` takes: a rule target served as it is. */
@@ -87,8 +86,11 @@ export class HostMatches extends Matcher {
 
 /** What {@link DefaultHostMatches} reads the `defaultHost` setting from: an `Application`. */
 export interface HasSettings {
-  /** The application's settings. */
-  readonly settings: ApplicationSettings;
+  /** The application's settings, of which the `defaultHost` is read. */
+  readonly settings: {
+    /** The host whose rules serve requests for unknown hosts. */
+    readonly defaultHost?: string | undefined;
+  };
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   URLSpec,
 } from "./routing.ts";
 import { StaticFileHandler } from "./static-file-handler.ts";
-import type { UIMethodsSetting, UIModulesSetting } from "./ui-module.ts";
+import { type UIMethodsSetting, type UIModulesSetting, UIRegistry } from "./ui-module.ts";
 
 /**
  * Application settings (Tornado's `settings`, with camelCase names).
@@ -192,11 +192,9 @@ class RuleEntry extends URLSpec {
   }
 
   /** The target, when it can build URLs of its own. */
-  get reversibleTarget(): { reverseUrl(name: string, ...args: unknown[]): unknown } | undefined {
-    const target = this.#delegate as { reverseUrl?: unknown } | undefined;
-    return typeof target?.reverseUrl === "function"
-      ? (target as { reverseUrl(name: string, ...args: unknown[]): unknown })
-      : undefined;
+  get reversibleTarget(): Reversible | undefined {
+    const target = this.#delegate;
+    return isReversible(target) ? target : undefined;
   }
 }
 
@@ -233,6 +231,12 @@ export class Application implements HTTPServerDelegate {
   #defaultTable: RouteTable | undefined;
   #listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   readonly #hostAllowed: ((host: string, protocol: string) => boolean) | undefined;
+  /**
+   * The UI modules and methods of the settings, for the `ui` namespace of this application's
+   * handlers.
+   * @internal
+   */
+  readonly uiRegistry: UIRegistry;
 
   /**
    * `handlers`: the routes, tried in order; a plain `[pattern, Handler]` list is matched through an
@@ -248,6 +252,7 @@ export class Application implements HTTPServerDelegate {
       effective.serveTraceback ??= true;
     }
     this.settings = effective;
+    this.uiRegistry = new UIRegistry(effective);
     this.#hostAllowed =
       effective.allowedHosts === undefined
         ? undefined
@@ -475,6 +480,20 @@ export class Application implements HTTPServerDelegate {
 const NO_TRANSFORMS: readonly OutputTransform[] = Object.freeze([]);
 const NO_PATH_ARGS: readonly string[] = Object.freeze([]);
 const NO_PATH_KWARGS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A rule target that builds URLs of its own (an Application, a `ReversibleRouter`). */
+interface Reversible {
+  reverseUrl(name: string, ...args: unknown[]): unknown;
+}
+
+function isReversible(target: unknown): target is Reversible {
+  return (
+    (typeof target === "object" || typeof target === "function") &&
+    target !== null &&
+    "reverseUrl" in target &&
+    typeof target.reverseUrl === "function"
+  );
+}
 
 /** Whether a route's second element is a rule target other than a handler class. */
 function isOtherTarget(target: unknown): boolean {

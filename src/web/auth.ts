@@ -7,12 +7,6 @@ import { urlEscape } from "../escape.ts";
 import { HTTPError } from "./errors.ts";
 import type { RequestHandler } from "./request-handler.ts";
 
-/** `getCurrentUser()` returned a promise where the user was needed synchronously. */
-export class CurrentUserError extends Error {
-  /** The error class name, as in stack traces and logs. */
-  override readonly name = "CurrentUserError";
-}
-
 // RFC 3986 section 3.1: a scheme is a letter followed by letters, digits, "+", "-" or ".".
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 

@@ -1,6 +1,12 @@
+/**
+ * The `compressResponse` setting: gzip (or brotli, when the client prefers it) for text responses,
+ * as an output transform (Tornado's `GZipContentEncoding`).
+ * @module
+ */
 import { brotliCompressSync, constants, crc32, deflateRawSync, gzipSync } from "node:zlib";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import type { OutputTransform, RequestHandler } from "./request-handler.ts";
+import { byteLength } from "./response.ts";
 
 /** Media types compressed besides `text/*` (Tornado's list). */
 export const COMPRESSIBLE_TYPES: ReadonlySet<string> = new Set([
@@ -35,10 +41,6 @@ function qValue(header: string, coding: string): number {
     if (Number.isFinite(q)) best = Math.max(best, q);
   }
   return best;
-}
-
-function byteLength(chunk: Buffer | string): number {
-  return typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

@@ -1,3 +1,8 @@
+/**
+ * Cookie options and the `Set-Cookie` line in Tornado's layout, with the checks that keep a name
+ * or value from breaking the header.
+ * @module
+ */
 import { isLegalCookieName } from "../httputil/cookies.ts";
 import { formatTimestamp } from "../httputil/dates.ts";
 

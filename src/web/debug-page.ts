@@ -85,19 +85,17 @@ export function parseStack(stack: string): StackFrame[] {
     const text = line.slice(3);
     const template = TEMPLATE_FRAME.exec(text);
     if (template) {
-      frames.push({ text, functionName: "", template: template[1]! });
+      frames.push({ text, functionName: "", template: template[1] ?? "" });
       continue;
     }
     const named = FRAME_WITH_NAME.exec(text);
-    const bare = named ? null : FRAME_BARE.exec(text);
-    const match = named ?? bare;
+    // A frame without a function name has no group for it: "" in its place.
+    const match = named ?? FRAME_BARE.exec(text)?.toSpliced(1, 0, "");
     if (!match) {
       frames.push({ text, functionName: text });
       continue;
     }
-    const [functionName, file, lineText, columnText] = named
-      ? [named[1]!, named[2]!, named[3]!, named[4]!]
-      : ["", bare![1]!, bare![2]!, bare![3]!];
+    const [, functionName = "", file = "", lineText = "", columnText = ""] = match;
     frames.push({
       text,
       functionName,

@@ -21,11 +21,10 @@ import {
 import { HTTPServerRequest } from "../httputil/request.ts";
 import { accessLog, appLog, clipForLog, genLog } from "../log.ts";
 import type { RequestListener } from "../routing.ts";
-import type { Application, ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { guardHandlerTimeout } from "./handler-timeout.ts";
 import { ErrorHandler } from "./handlers.ts";
-import { RequestHandler } from "./request-handler.ts";
+import { type Application, type ApplicationSettings, RequestHandler } from "./request-handler.ts";
 import { type HandlerClass, type InitArgs, type RouteMatch, serveWith } from "./routing.ts";
 import { isStreamingClass, streamingBodyReader } from "./stream-request-body.ts";
 import {

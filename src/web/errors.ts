@@ -1,3 +1,8 @@
+/**
+ * The errors of `tornado-ts/web`: `HTTPError` (log message apart from the reason sent to the
+ * client), `Finish`, and the errors of missing settings, unsafe redirects and async current users.
+ * @module
+ */
 import { responses } from "../httputil/responses.ts";
 
 /** Options for {@link HTTPError}. */
@@ -96,4 +101,15 @@ export class UnsafeRedirectError extends Error {
     super(`Refusing to redirect: ${reason}`);
     this.reason = reason;
   }
+}
+
+/** The message of a caught error, or the thrown value as text when it is not an `Error`. @internal */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `getCurrentUser()` returned a promise where the user was needed synchronously. */
+export class CurrentUserError extends Error {
+  /** The error class name, as in stack traces and logs. */
+  override readonly name = "CurrentUserError";
 }

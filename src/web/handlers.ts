@@ -1,3 +1,8 @@
+/**
+ * The ready-made handlers (Tornado's `ErrorHandler`, `RedirectHandler`, `FallbackHandler`) and
+ * the `addslash` / `removeslash` decorators.
+ * @module
+ */
 import { IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { urlEscape, urlUnescapeToBytes } from "../escape.ts";
 import { appLog } from "../log.ts";

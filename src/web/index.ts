@@ -11,7 +11,6 @@ export {
 } from "./application.ts";
 export {
   authenticated,
-  CurrentUserError,
   isSafeRedirect,
   loginRedirectUrl,
   type SafeNextUrlOptions,
@@ -32,6 +31,7 @@ export {
 } from "./compression.ts";
 export { CookieError, type CookieOptions, formatSetCookie, quoteCookieValue } from "./cookies.ts";
 export {
+  CurrentUserError,
   Finish,
   HTTPError,
   type HTTPErrorOptions,

@@ -14,8 +14,11 @@ import { Locale } from "../locale.ts";
 import { appLog, clipForLog, genLog } from "../log.ts";
 import { pyBytesRepr, pyStrip } from "../python.ts";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
+// The one import that closes a circle in web/ (application.ts imports this file to build and run
+// handlers): a handler is typed with the Application it serves (`this.application`, `settings`,
+// handler classes' constructors), which is a type only, erased from the output. Files below the
+// Application get its types from here rather than importing application.ts themselves.
 import type { Application, ApplicationSettings } from "./application.ts";
-import { CurrentUserError } from "./auth.ts";
 import {
   type StandardSchemaV1,
   type ValidatedBody,
@@ -25,6 +28,8 @@ import {
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import {
+  CurrentUserError,
+  errorMessage,
   Finish,
   HTTPError,
   MissingArgumentError,
@@ -34,7 +39,6 @@ import {
 import type { CurrentUserOf } from "./handler-types.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
 import { HandlerResponse, type HeaderValue } from "./response.ts";
-import type { InitArgs } from "./routing.ts";
 import {
   createSignedValue,
   decodeSignedValue,
@@ -45,7 +49,6 @@ import {
   signedCookieOptions,
   signingKeyVersion,
 } from "./signed-value.ts";
-import { createUINamespace, insertModuleResources } from "./ui-module.ts";
 import {
   encodeXsrfToken,
   rawXsrfToken,
@@ -62,6 +65,17 @@ import {
 export type WriteChunk = string | Uint8Array | Record<string, unknown>;
 
 export { type HeaderValue, SERVER_VERSION } from "./response.ts";
+export type { Application, ApplicationSettings };
+
+/** Options passed to a handler's `initialize()`: the third element of a route. */
+// biome-ignore lint/suspicious/noExplicitAny: init args are whatever the user's initialize() accepts.
+export type InitArgs = Record<string, any>;
+
+/** A RequestHandler subclass, as routes name it. */
+export type HandlerClass<H extends RequestHandler = RequestHandler> = new (
+  application: Application,
+  request: HTTPServerRequest,
+) => H;
 
 /**
  * Changes a response on its way out (compression, for instance): one instance per request, made by
@@ -133,11 +147,12 @@ const BODY_STEP = 3;
 const FINISH_STEP = 5; // after METHOD_STEP, 4
 
 /** Whether `value` is a promise or another thenable. */
-export function isPromise(value: unknown): value is PromiseLike<unknown> {
+export function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
-    value !== null &&
     (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function"
+    value !== null &&
+    "then" in value &&
+    typeof value.then === "function"
   );
 }
 
@@ -152,7 +167,6 @@ const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
   OPTIONS: "options",
 };
 
-const NON_ASCII = /[^\x00-\x7f]/;
 // A path group that URL-decodes and UTF-8-decodes to itself: ASCII with no `%` escape.
 const PLAIN_PATH_ARGUMENT = /^[\x00-\x24\x26-\x7f]*$/;
 
@@ -514,7 +528,7 @@ export class RequestHandler {
         // chain walker) from changing an object's prototype.
         value = JSON.parse(text, (key, v) => (key === "__proto__" ? undefined : v));
       } catch (error) {
-        throw new HTTPError(400, `Invalid JSON body: ${clipForLog((error as Error).message)}`);
+        throw new HTTPError(400, `Invalid JSON body: ${clipForLog(errorMessage(error))}`);
       }
       s.jsonBody = { value };
     }
@@ -821,7 +835,10 @@ export class RequestHandler {
     }
     this.setStatus(code);
     // A non-ASCII URL goes out as its UTF-8 bytes, as Tornado sends it (browsers read it so).
-    this.setHeader("Location", NON_ASCII.test(url) ? Buffer.from(url, "utf8") : url);
+    this.setHeader(
+      "Location",
+      Buffer.byteLength(url) === url.length ? url : Buffer.from(url, "utf8"),
+    );
     this.finish();
   }
 
@@ -1052,7 +1069,7 @@ export class RequestHandler {
     // The page as UTF-8 bytes, as Tornado's render() passes them: encoded once (the template's
     // output is a rope of many pieces) instead of once for the Etag, once for the length and
     // once more for the socket.
-    return this.finish(Buffer.from(insertModuleResources(this, html)));
+    return this.finish(Buffer.from(this.application.uiRegistry.insertResources(this, html)));
   }
 
   /**
@@ -1077,7 +1094,7 @@ export class RequestHandler {
   /** The UI namespace: the `uiMethods` bound to this handler, and `modules` (Tornado's `self.ui`). */
   get ui(): Record<string, unknown> {
     const s = this.#more;
-    s.ui ??= createUINamespace(this);
+    s.ui ??= this.application.uiRegistry.namespaceFor(this);
     return s.ui;
   }
 

@@ -1,20 +1,21 @@
+/**
+ * Routes of an Application: `URLSpec` (pattern, handler class, init args, name), the route table
+ * that matches paths by first segment, `reverseUrl`'s reversal, and hand-over to other listeners.
+ * @module
+ */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { urlEscape } from "../escape.ts";
 import type { HTTPServerDelegate, HTTPServerOptions } from "../httpserver.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
-import type { RequestDelegate } from "../routing.ts";
-import type { Application } from "./application.ts";
-import type { RequestHandler } from "./request-handler.ts";
+import { errorMessage } from "./errors.ts";
+import type { HandlerClass, InitArgs } from "./request-handler.ts";
 
-/** Options passed to a handler's `initialize()`: the third element of a route. */
-// biome-ignore lint/suspicious/noExplicitAny: init args are whatever the user's initialize() accepts.
-export type InitArgs = Record<string, any>;
+export type { HandlerClass, InitArgs };
 
-/** A RequestHandler subclass, as routes name it. */
-export type HandlerClass<H extends RequestHandler = RequestHandler> = new (
-  application: Application,
-  request: HTTPServerRequest,
-) => H;
+/** A Node request listener. */
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+/** What a route may hand a request to whole: a delegate (an Application, a router) or a listener. */
+type Delegate = HTTPServerDelegate | Listener;
 
 /** A route as a tuple: `[pattern, Handler, initArgs?, name?]`. */
 export type RouteTuple =
@@ -37,7 +38,7 @@ export interface RouteMatch {
    * Set when the route's target is not a handler class (an Application, a router, a Node
    * listener): the request is handed to it whole, before its body is read.
    */
-  readonly delegate?: RequestDelegate;
+  readonly delegate?: HTTPServerDelegate | ((req: IncomingMessage, res: ServerResponse) => void);
 }
 
 // A pattern without groups matches with these: shared, so a match allocates nothing of its own.
@@ -153,7 +154,7 @@ export class URLSpec {
       this.regex = new RegExp(js, "y");
     } catch (error) {
       throw new RouteError(
-        `Invalid route pattern ${JSON.stringify(source)}: ${(error as Error).message}`,
+        `Invalid route pattern ${JSON.stringify(source)}: ${errorMessage(error)}`,
       );
     }
     if (typeof handlerClass !== "function") {
@@ -300,13 +301,13 @@ export function toURLSpec(route: Route): URLSpec {
       `A route is [pattern, Handler, initArgs?, name?] or url(...); got ${String(route)}`,
     );
   }
-  const [pattern, handler, initArgs, name] = route as RouteTuple & unknown[];
-  return new URLSpec(
-    pattern as string | RegExp,
-    handler as HandlerClass,
-    initArgs as InitArgs | undefined,
-    name as string | undefined,
-  );
+  const [pattern, handler, initArgs, name]: readonly [
+    string | RegExp,
+    HandlerClass,
+    (InitArgs | undefined)?,
+    (string | undefined)?,
+  ] = route;
+  return new URLSpec(pattern, handler, initArgs, name);
 }
 
 /**
@@ -314,10 +315,10 @@ export function toURLSpec(route: Route): URLSpec {
  * @internal
  */
 export function serveWith(
-  target: RequestDelegate,
-  listeners: WeakMap<HTTPServerDelegate, (req: IncomingMessage, res: ServerResponse) => void>,
+  target: Delegate,
+  listeners: WeakMap<HTTPServerDelegate, Listener>,
   options: HTTPServerOptions,
-): (req: IncomingMessage, res: ServerResponse) => void {
+): Listener {
   if (typeof target === "function") return target;
   let listener = listeners.get(target);
   if (listener === undefined) {

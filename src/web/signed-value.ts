@@ -12,7 +12,6 @@
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { clipForLog, genLog } from "../log.ts";
 import { pyBytesRepr } from "../python.ts";
-import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { MissingSettingError } from "./errors.ts";
 
@@ -352,7 +351,7 @@ function decodeV2(
   const signatureStart = splitV2(text);
   if (signatureStart < 0 || signatureStart === text.length) return null;
   const bounds = fieldBounds;
-  const keyVersion = digitsAt(text, bounds[0]!, bounds[1]!);
+  const keyVersion = digitsAt(text, bounds[0] ?? 0, bounds[1] ?? 0);
   if (keyVersion < 0) return null;
   // With one secret, new values name key version 0; a value naming another was not made here.
   if (keyVersion !== 0 && !isKeyMap(secret)) return null;
@@ -361,17 +360,18 @@ function decodeV2(
   const expected = signV2(key, text.slice(0, signatureStart), "latin1");
   if (!signatureMatches(text.slice(signatureStart), expected)) return null;
   // The name as bytes: the field (one character per byte) against the UTF-8 of `name`.
-  const nameStart = bounds[4]!;
+  const nameStart = bounds[4] ?? 0;
   const nameBytes = isAscii(name) ? name : Buffer.from(name, "utf8").toString("latin1");
-  if (bounds[5]! - nameStart !== nameBytes.length || !text.startsWith(nameBytes, nameStart)) {
+  const nameEnd = bounds[5] ?? 0;
+  if (nameEnd - nameStart !== nameBytes.length || !text.startsWith(nameBytes, nameStart)) {
     return null;
   }
-  const timestamp = digitsAt(text, bounds[2]!, bounds[3]!);
+  const timestamp = digitsAt(text, bounds[2] ?? 0, bounds[3] ?? 0);
   if (timestamp < 0) return null;
   const now = clock();
   if (timestamp < now - maxAgeDays * DAY) return null;
   if (inFuture(name, timestamp, now)) return null;
-  return decodeBase64(text.slice(bounds[6]!, bounds[7]!));
+  return decodeBase64(text.slice(bounds[6] ?? 0, bounds[7] ?? 0));
 }
 
 /**
@@ -439,7 +439,7 @@ export function getSignatureKeyVersion(
   if (value === null || value === undefined) return null;
   const text = byteText(value);
   if (versionOf(text) < 2 || splitV2(text) < 0) return null;
-  const keyVersion = digitsAt(text, fieldBounds[0]!, fieldBounds[1]!);
+  const keyVersion = digitsAt(text, fieldBounds[0] ?? 0, fieldBounds[1] ?? 0);
   return keyVersion < 0 ? null : keyVersion;
 }
 
@@ -482,7 +482,9 @@ export function signedCookieOptions(options: SignedCookieOptions): CookieOptions
  * The `cookieSecret` setting, or a {@link MissingSettingError} when it is absent or empty (signed
  * cookies need it; XSRF cookies are not signed and do not).
  */
-export function requireCookieSecret(settings: ApplicationSettings): CookieSecret {
+export function requireCookieSecret(settings: {
+  readonly cookieSecret?: CookieSecret | undefined;
+}): CookieSecret {
   const secret = settings.cookieSecret;
   if (!secret || (isKeyMap(secret) && Object.keys(secret).length === 0)) {
     throw new MissingSettingError(
@@ -497,7 +499,10 @@ export function requireCookieSecret(settings: ApplicationSettings): CookieSecret
  * The key version to sign with: the `keyVersion` setting when `cookieSecret` is a map (required
  * then), otherwise none (written as 0), as in Tornado.
  */
-export function signingKeyVersion(settings: ApplicationSettings): number | null {
+export function signingKeyVersion(settings: {
+  readonly cookieSecret?: CookieSecret | undefined;
+  readonly keyVersion?: number | undefined;
+}): number | null {
   const secret = requireCookieSecret(settings);
   if (!isKeyMap(secret)) return null;
   if (settings.keyVersion === undefined || settings.keyVersion === null) {

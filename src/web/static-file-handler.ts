@@ -1,3 +1,8 @@
+/**
+ * `StaticFileHandler` (Tornado's): files under the `staticPath` setting, with ranges, 304s against
+ * `If-None-Match` and `If-Modified-Since`, and the `?v=` content hash of `staticUrl`.
+ * @module
+ */
 import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { closeSync, lstatSync, openSync, readSync, realpathSync, statSync } from "node:fs";
@@ -7,10 +12,9 @@ import { join, resolve, sep } from "node:path";
 import type * as MimeTypes from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
 import { clipForLog, genLog } from "../log.ts";
-import type { ApplicationSettings } from "./application.ts";
 import { HTTPError } from "./errors.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
-import { RequestHandler } from "./request-handler.ts";
+import { type ApplicationSettings, isPromise, RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
 
 // mime-types (and its database) loads on the first file served, not with the framework.
@@ -78,10 +82,6 @@ function insideRealRoot(
 function hasDotSegment(root: string, target: string): boolean {
   // With a leading separator added, a root with or without its own trailing one works alike.
   return (sep + target.slice(root.length)).includes(`${sep}.`);
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /** `lstat()` of a path, or `undefined` when it cannot be read (missing, not a directory, ...). */
@@ -285,8 +285,13 @@ export class StaticFileHandler extends RequestHandler {
   #stat: Stats | undefined;
   #version: string | null = null;
 
+  /** This handler's class, for its static methods (which a subclass may override). */
+  get #statics(): typeof StaticFileHandler {
+    return this.constructor as typeof StaticFileHandler;
+  }
+
   override initialize(initArgs: InitArgs): void {
-    const args = initArgs as Partial<StaticFileInitArgs>;
+    const args: Partial<StaticFileInitArgs> = initArgs;
     if (typeof args.path !== "string") {
       throw new TypeError("StaticFileHandler needs a 'path' init arg (the directory to serve)");
     }
@@ -310,10 +315,7 @@ export class StaticFileHandler extends RequestHandler {
   // version cache is answered without a promise, as a synchronous handler is.
   #serve(urlPath: string, includeBody: boolean): void | Promise<void> {
     this.path = this.parseUrlPath(urlPath);
-    const absolute = (this.constructor as typeof StaticFileHandler).getAbsolutePath(
-      this.root,
-      this.path,
-    );
+    const absolute = this.#statics.getAbsolutePath(this.root, this.path);
     const validated = this.validateAbsolutePath(this.root, absolute);
     if (isPromise(validated)) {
       return validated.then((path) => this.#serveValidated(path, includeBody));
@@ -324,10 +326,7 @@ export class StaticFileHandler extends RequestHandler {
   #serveValidated(validated: string | null, includeBody: boolean): void | Promise<void> {
     if (validated === null) return;
     this.absolutePath = validated;
-    const version = (this.constructor as typeof StaticFileHandler).cachedVersion(
-      validated,
-      this.settings.staticHashCache !== false,
-    );
+    const version = this.#statics.cachedVersion(validated, this.settings.staticHashCache !== false);
     if (isPromise(version)) {
       return version.then((known) => this.#serveVersioned(validated, known, includeBody));
     }
@@ -372,7 +371,7 @@ export class StaticFileHandler extends RequestHandler {
     const length = end !== null ? end - (start ?? 0) : start !== null ? size - start : size;
     this.setHeader("Content-Length", length);
     if (!includeBody) return;
-    const cls = this.constructor as typeof StaticFileHandler;
+    const cls = this.#statics;
     if (length <= SYNC_READ_LIMIT && cls.getContent === StaticFileHandler.getContent) {
       // A small file is read in the event loop, in one piece (the one chunk getContent would
       // yield), without the thread pool's round trips; an overridden getContent is honoured.
@@ -391,7 +390,7 @@ export class StaticFileHandler extends RequestHandler {
   }
 
   async #stream(validated: string, start: number | null, end: number | null): Promise<void> {
-    const cls = this.constructor as typeof StaticFileHandler;
+    const cls = this.#statics;
     for await (const chunk of cls.getContent(validated, start, end)) {
       if (this.connectionClosed) return;
       this.write(chunk);
@@ -609,9 +608,7 @@ export class StaticFileHandler extends RequestHandler {
 
   /** Seconds the client may cache the file: ten years when the URL has a `v` argument, else 0. */
   getCacheTime(_path: string, _modified: Date | undefined, _mimeType: string): number {
-    return "v" in this.request.arguments
-      ? (this.constructor as typeof StaticFileHandler).CACHE_MAX_AGE
-      : 0;
+    return "v" in this.request.arguments ? this.#statics.CACHE_MAX_AGE : 0;
   }
 
   /** Sets more headers for the file; the default sets none. */

@@ -24,7 +24,7 @@ import type { MultipartLimits } from "../httpserver-options.ts";
 import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { clipForLog, genLog } from "../log.ts";
-import { HTTPError } from "./errors.ts";
+import { errorMessage, HTTPError } from "./errors.ts";
 import { RequestHandler } from "./request-handler.ts";
 import type { HandlerClass } from "./routing.ts";
 import { safeFilename } from "./uploads.ts";
@@ -272,18 +272,14 @@ export class MultipartStreamParser {
         },
       });
     } catch (error) {
-      throw new HTTPError(
-        400,
-        `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`,
-        {
-          cause: error,
-        },
-      );
+      throw new HTTPError(400, `Invalid multipart/form-data: ${clipForLog(errorMessage(error))}`, {
+        cause: error,
+      });
     }
     this.#finished = new Promise((resolve) => this.#busboy.once("close", () => resolve()));
     this.#finished.catch(() => {});
     this.#busboy.on("error", (error: unknown) =>
-      this.#fail(400, `Invalid multipart/form-data: ${clipForLog((error as Error).message)}`),
+      this.#fail(400, `Invalid multipart/form-data: ${clipForLog(errorMessage(error))}`),
     );
     this.#busboy.on("partsLimit", () =>
       this.#fail(400, `Invalid multipart/form-data: more than ${this.#limits.parts} parts`),
@@ -411,7 +407,7 @@ export class MultipartStreamParser {
           stream.pipe(out);
         }),
       (error: unknown) => {
-        this.#fail(500, `Cannot write upload: ${(error as Error).message}`);
+        this.#fail(500, `Cannot write upload: ${errorMessage(error)}`);
         stream.resume();
       },
     );

@@ -1,7 +1,11 @@
+/**
+ * UI modules and UI methods for templates (Tornado's `UIModule`, `ui_modules`, `ui_methods`): the
+ * `modules` namespace, and the CSS and JavaScript they add to a rendered page.
+ * @module
+ */
 import { type LinkifyOptions, linkify, xhtmlEscape } from "../escape.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
-import type { Application } from "./application.ts";
-import type { RequestHandler } from "./request-handler.ts";
+import type { ApplicationSettings, RequestHandler } from "./request-handler.ts";
 
 /** A file list or a single file, as a UI module returns its JavaScript or CSS files. */
 export type ResourceFiles = string | readonly string[] | null | undefined;
@@ -33,7 +37,7 @@ export class UIModule {
 
   /** The handler's locale, when the handler has one. */
   get locale(): unknown {
-    return (this.handler as unknown as { locale?: unknown }).locale;
+    return this.handler.locale;
   }
 
   /** The handler's current user. */
@@ -202,82 +206,93 @@ function isModuleClass(value: unknown): value is UIModuleClass {
   return typeof value === "function" && value.prototype instanceof UIModule;
 }
 
-interface UIRegistry {
-  readonly modules: ReadonlyMap<string, UIModuleClass>;
-  readonly methods: ReadonlyMap<string, (handler: RequestHandler, ...args: unknown[]) => unknown>;
-}
-
-const registries = new WeakMap<Application, UIRegistry>();
+type UIMethod = (handler: RequestHandler, ...args: unknown[]) => unknown;
 
 function entriesOf(setting: UIModulesSetting | UIMethodsSetting | undefined): [string, unknown][] {
   if (setting === undefined) return [];
-  const list = Array.isArray(setting) ? setting : [setting as Readonly<Record<string, unknown>>];
+  const list: readonly object[] = Array.isArray(setting) ? setting : [setting];
   return list.flatMap((object) => Object.entries(object));
 }
 
-/** The application's UI modules (built-ins first) and methods, read from its settings once. */
-function registryOf(application: Application): UIRegistry {
-  let registry = registries.get(application);
-  if (registry === undefined) {
-    const modules = new Map<string, UIModuleClass>([
-      ["linkify", LinkifyModule],
-      ["xsrf_form_html", XsrfFormHtmlModule],
-      ["xsrfFormHtml", XsrfFormHtmlModule],
-      ["Template", TemplateModule],
-    ]);
-    // As in Tornado, entries that are not UIModule subclasses are skipped, so a module's whole
-    // export object can be passed.
-    for (const [name, value] of entriesOf(application.settings.uiModules)) {
-      if (isModuleClass(value)) modules.set(name, value);
-    }
-    const methods = new Map<string, (handler: RequestHandler, ...args: unknown[]) => unknown>();
-    for (const [name, value] of entriesOf(application.settings.uiMethods)) {
-      if (
-        typeof value === "function" &&
-        !name.startsWith("_") &&
-        name[0]!.toLowerCase() === name[0]
-      ) {
-        methods.set(name, value as (handler: RequestHandler, ...args: unknown[]) => unknown);
-      }
-    }
-    registry = { modules, methods };
-    registries.set(application, registry);
+function isUIMethod(name: string, value: unknown): value is UIMethod {
+  return typeof value === "function" && !name.startsWith("_") && name[0]?.toLowerCase() === name[0];
+}
+
+/**
+ * The UI modules (built-ins first) and UI methods of one application, read from its settings on
+ * first use, and the `ui` namespace they give each of its handlers. Made by the Application.
+ * @internal
+ */
+export class UIRegistry {
+  readonly #settings: Pick<ApplicationSettings, "uiModules" | "uiMethods">;
+  #modules: ReadonlyMap<string, UIModuleClass> | undefined;
+  #methods: ReadonlyMap<string, UIMethod> | undefined;
+
+  constructor(settings: Pick<ApplicationSettings, "uiModules" | "uiMethods">) {
+    this.#settings = settings;
   }
-  return registry;
+
+  #load(): { modules: ReadonlyMap<string, UIModuleClass>; methods: ReadonlyMap<string, UIMethod> } {
+    if (this.#modules === undefined || this.#methods === undefined) {
+      const modules = new Map<string, UIModuleClass>([
+        ["linkify", LinkifyModule],
+        ["xsrf_form_html", XsrfFormHtmlModule],
+        ["xsrfFormHtml", XsrfFormHtmlModule],
+        ["Template", TemplateModule],
+      ]);
+      // As in Tornado, entries that are not UIModule subclasses are skipped, so a module's whole
+      // export object can be passed.
+      for (const [name, value] of entriesOf(this.#settings.uiModules)) {
+        if (isModuleClass(value)) modules.set(name, value);
+      }
+      const methods = new Map<string, UIMethod>();
+      for (const [name, value] of entriesOf(this.#settings.uiMethods)) {
+        if (isUIMethod(name, value)) methods.set(name, value);
+      }
+      this.#modules = modules;
+      this.#methods = methods;
+    }
+    return { modules: this.#modules, methods: this.#methods };
+  }
+
+  /**
+   * The UI namespace of a handler (Tornado's `handler.ui`): each UI method bound to the handler,
+   * and `modules` (also `_tt_modules`, which `{% module %}` uses), where each UI module is a
+   * function rendering it.
+   */
+  namespaceFor(handler: RequestHandler): Record<string, unknown> {
+    const { modules, methods } = this.#load();
+    const namespace: Record<string, unknown> = {};
+    for (const [name, method] of methods)
+      namespace[name] = (...args: unknown[]) => method(handler, ...args);
+    const moduleFunctions: Record<string, (...args: unknown[]) => unknown> = {};
+    for (const [name, cls] of modules) {
+      moduleFunctions[name] = (...args: unknown[]) => {
+        let active = activeModules.get(handler);
+        if (active === undefined) {
+          active = new Map();
+          activeModules.set(handler, active);
+        }
+        let instance = active.get(name);
+        if (instance === undefined) {
+          instance = new cls(handler);
+          active.set(name, instance);
+        }
+        return instance.render(...args);
+      };
+    }
+    namespace["_tt_modules"] = moduleFunctions;
+    namespace["modules"] = moduleFunctions;
+    return namespace;
+  }
+
+  /** The page with the resources of the UI modules `handler` used (see `insertModuleResources`). */
+  insertResources(handler: RequestHandler, html: string): string {
+    return insertModuleResources(handler, html);
+  }
 }
 
 const activeModules = new WeakMap<RequestHandler, Map<string, UIModule>>();
-
-/**
- * The UI namespace of a handler (Tornado's `handler.ui`): each UI method bound to the handler,
- * and `modules` (also `_tt_modules`, which `{% module %}` uses), where each UI module is a
- * function rendering it.
- */
-export function createUINamespace(handler: RequestHandler): Record<string, unknown> {
-  const { modules, methods } = registryOf(handler.application);
-  const namespace: Record<string, unknown> = {};
-  for (const [name, method] of methods)
-    namespace[name] = (...args: unknown[]) => method(handler, ...args);
-  const moduleFunctions: Record<string, (...args: unknown[]) => unknown> = {};
-  for (const [name, cls] of modules) {
-    moduleFunctions[name] = (...args: unknown[]) => {
-      let active = activeModules.get(handler);
-      if (active === undefined) {
-        active = new Map();
-        activeModules.set(handler, active);
-      }
-      let instance = active.get(name);
-      if (instance === undefined) {
-        instance = new cls(handler);
-        active.set(name, instance);
-      }
-      return instance.render(...args);
-    };
-  }
-  namespace["_tt_modules"] = moduleFunctions;
-  namespace["modules"] = moduleFunctions;
-  return namespace;
-}
 
 function filesOf(part: ResourceFiles): string[] {
   if (!part) return [];

@@ -12,7 +12,6 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { xhtmlEscape } from "../escape.ts";
-import type { ApplicationSettings } from "./application.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { HTTPError } from "./errors.ts";
 
@@ -55,7 +54,8 @@ function parseHex(text: string): Buffer | null {
 
 function parsePythonInt(text: string): number | null {
   const match = PY_INT.exec(text);
-  return match ? Number(match[1]!.replaceAll("_", "")) : null;
+  const digits = match?.[1];
+  return digits === undefined ? null : Number(digits.replaceAll("_", ""));
 }
 
 /**
@@ -87,11 +87,11 @@ export function decodeXsrfToken(
     return { version: 1, token: parseHex(value) ?? bytes, timestamp: Math.trunc(clock()) };
   }
   if (match[1] !== "2") return null;
-  const parts = value.split("|");
-  if (parts.length !== 4) return null;
-  const mask = parseHex(parts[1]!);
-  const masked = parseHex(parts[2]!);
-  const timestamp = parsePythonInt(parts[3]!);
+  const [, maskText, maskedText, timestampText, ...extra] = value.split("|");
+  if (timestampText === undefined || extra.length > 0) return null;
+  const mask = parseHex(maskText ?? "");
+  const masked = parseHex(maskedText ?? "");
+  const timestamp = parsePythonInt(timestampText);
   if (mask === null || masked === null || timestamp === null) return null;
   return { version: 2, token: applyMask(mask, masked), timestamp };
 }
@@ -134,7 +134,7 @@ export const xsrfRefusedUnread = new WeakSet<object>();
 export const XSRF_UNREAD_MIN_BODY = 64 * 1024;
 
 /** The XSRF cookie's name: the `xsrfCookieName` setting, or `_xsrf`. */
-export function xsrfCookieName(settings: ApplicationSettings): string {
+export function xsrfCookieName(settings: { readonly xsrfCookieName?: string | undefined }): string {
   return settings.xsrfCookieName ?? XSRF_ARGUMENT;
 }
 
@@ -152,7 +152,10 @@ export function rawXsrfToken(cookie: string | undefined): XsrfTokenParts & { fro
  * The attributes of a new XSRF cookie: the `xsrfCookieKwargs` setting, plus a 30-day lifetime
  * when a user is logged in and the setting gives no `expiresDays`, as Tornado does.
  */
-export function xsrfCookieOptions(settings: ApplicationSettings, loggedIn: boolean): CookieOptions {
+export function xsrfCookieOptions(
+  settings: { readonly xsrfCookieKwargs?: CookieOptions | undefined },
+  loggedIn: boolean,
+): CookieOptions {
   const options: CookieOptions = { ...settings.xsrfCookieKwargs };
   if (loggedIn && options.expiresDays === undefined) options.expiresDays = 30;
   return options;
