@@ -44,6 +44,24 @@ type Scan<
   T extends Frame,
   G extends string[],
   O extends string,
+> = S extends `${infer C}${infer R}`
+  ? C extends Special
+    ? Step<S, St, T, G, O>
+    : Scan<R, St, T, G, O>
+  : St extends []
+    ? PatternGroups<G, O | (T[2] extends true ? T[1] : never)>
+    : Unreadable;
+
+/** The characters that matter to {@link Scan}; it steps over any other one by one. */
+type Special = "\\" | "[" | "(" | ")" | "|";
+
+/** One step of {@link Scan}: the character (or group opening) at the start of `S`. */
+type Step<
+  S extends string,
+  St extends Frame[],
+  T extends Frame,
+  G extends string[],
+  O extends string,
 > = S extends `\\${string}${infer R}`
   ? Scan<R, St, T, G, O>
   : S extends `[${infer R}`
@@ -62,11 +80,7 @@ type Scan<
                 ? St extends [...infer Rest extends Frame[], infer F extends Frame]
                   ? Scan<R, [...Rest, [F[0], F[1], true]], T, G, O>
                   : Scan<R, St, [never, T[1], true], G, O>
-                : S extends `${string}${infer R}`
-                  ? Scan<R, St, T, G, O>
-                  : St extends []
-                    ? PatternGroups<G, O | (T[2] extends true ? T[1] : never)>
-                    : Unreadable;
+                : never;
 
 /** Closes the innermost group: `?`, `*` or `{0` after it, or `|` in it, makes groups optional. */
 type Close<

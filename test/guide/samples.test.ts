@@ -85,12 +85,33 @@ const SAMPLES: Sample[] = [
       );
       assert.equal(await page(`${base}/named/a/b/c`), "liuyifei is a nice women: a b c (p1=a)");
       await page(`${base}/liuyifei/only-two/x`, 404);
+      assert.equal(await page(`${base}/student/12/sunck`), "student 12: sunck");
+      assert.equal(await page(`${base}/greeting`), "ni hao: /student/12/sunck");
     },
   },
   {
     chapter: "03-requests.md",
     dir: "03-requests",
+    needs: ["zod"],
     async check({ base }) {
+      const json = { "Content-Type": "application/json" };
+      const added = await text(`${base}/api/students`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ name: "sunck", age: 18, hobbies: ["read"] }),
+      });
+      assert.deepEqual(JSON.parse(added.body), { added: "sunck", age: 18, hobbies: 1 });
+      const refused = await text(`${base}/api/students`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ name: "", age: -1 }),
+      });
+      assert.equal(refused.res.status, 400);
+      const { errors } = JSON.parse(refused.body) as { errors: { path: string[] }[] };
+      assert.deepEqual(
+        errors.map((error) => error.path),
+        [["name"], ["age"]],
+      );
       assert.deepEqual(JSON.parse(await page(`${base}/zhangmanyu?a=1&a=2&b=1&c=%20%201`)), {
         a: "2",
         b: "1",
@@ -380,7 +401,7 @@ describe("the guide's samples", { concurrency: 3 }, () => {
   });
 
   it("a file uploaded to the chapter 3 sample lands in its upfile/ folder", async () => {
-    const project = copyOut("03-requests", "03-upload");
+    const project = copyOut("03-requests", "03-upload", ["zod"]);
     const { base, proc } = await start("server.ts", [], project);
     try {
       const form = new FormData();

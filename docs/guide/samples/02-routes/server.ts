@@ -3,7 +3,7 @@
 // npx tsx docs/guide/samples/02-routes/server.ts)
 // #region imports
 import { define, parseCommandLine } from "tornado-ts/options";
-import { Application, type InitArgs, RequestHandler, url } from "tornado-ts/web";
+import { Application, type InitArgs, RequestHandler, url, urlReverser } from "tornado-ts/web";
 
 const port = define("port", { default: 8000, type: "int", help: "the port to listen on" });
 // #endregion
@@ -57,6 +57,45 @@ class NamedLiuyifeiHandler extends RequestHandler {
 }
 // #endregion
 
+// #region typed-routes
+class StudentHandler extends RequestHandler {
+  // Two groups in the pattern, two string parameters: url() checks that they agree.
+  override get(id: string, name: string) {
+    this.write(`student ${id}: ${name}`);
+  }
+}
+
+class GreetingHandler extends RequestHandler {
+  greeting = "";
+
+  // url() must pass this object, with these types.
+  override initialize(initArgs: { greeting: string }) {
+    this.greeting = initArgs.greeting;
+  }
+
+  override get() {
+    this.write(`${this.greeting}: ${reverseUrl("student", 12, "sunck")}`);
+  }
+}
+
+const typedRoutes = [
+  url("/student/(\\d+)/(\\w+)", StudentHandler, undefined, "student"),
+  url("/greeting", GreetingHandler, { greeting: "ni hao" }, "greeting"),
+] as const;
+// A reverseUrl for these routes that checks the name and the number of arguments.
+const reverseUrl = urlReverser(typedRoutes);
+
+// What the compiler refuses (each marked line is an error; the function never runs):
+export function refusedByTheCompiler() {
+  // @ts-expect-error: get() takes two arguments, the pattern has one group.
+  url("/student/(\\d+)", StudentHandler);
+  // @ts-expect-error: GreetingHandler's initialize needs { greeting: string }.
+  url("/greeting", GreetingHandler);
+  // @ts-expect-error: no route is named "students".
+  reverseUrl("students", 12, "sunck");
+}
+// #endregion
+
 // #region routes
 parseCommandLine();
 const app = new Application([
@@ -68,6 +107,8 @@ const app = new Application([
   // positional groups, then named ones (Python's (?P<name>...) is accepted too)
   ["/liuyifei/(\\w+)/(\\w+)/(\\w+)", LiuyifeiHandler],
   ["/named/(?P<p1>\\w+)/(?P<p2>\\w+)/(?P<p3>\\w+)", NamedLiuyifeiHandler],
+  // routes made with url() are type-checked (see "Typed routes")
+  ...typedRoutes,
 ]);
 const server = await app.listen(port.value, "127.0.0.1");
 console.log(`Listening on http://127.0.0.1:${server.port}/`);
