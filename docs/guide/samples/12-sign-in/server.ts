@@ -33,7 +33,7 @@ class BaseHandler extends RequestHandler {
 
 // #region oidc
 class OidcLoginHandler extends OpenIdConnectMixin(BaseHandler) {
-  async get() {
+  override async get() {
     if (this.getArgument("code", null) === null && this.getArgument("error", null) === null) {
       // To the provider, with state, nonce and PKCE kept in a signed ten-minute cookie.
       return this.authorizeRedirect();
@@ -48,7 +48,7 @@ class OidcLoginHandler extends OpenIdConnectMixin(BaseHandler) {
 
 // #region github
 class GitHubLoginHandler extends GitHubOAuth2Mixin(BaseHandler) {
-  async get() {
+  override async get() {
     if (this.settings.githubOauth === undefined) throw new HTTPError(404);
     if (this.getArgument("code", null) === null) {
       return this.authorizeRedirect({
@@ -67,13 +67,13 @@ class GitHubLoginHandler extends GitHubOAuth2Mixin(BaseHandler) {
 // #region pages
 class HomeHandler extends BaseHandler {
   @authenticated // nobody signed in: to /login
-  get() {
+  override get() {
     this.write(`<p id="user">Signed in as ${this.currentUser}</p>`);
   }
 }
 
 class LoginPageHandler extends BaseHandler {
-  get() {
+  override get() {
     this.write(
       '<p><a id="oidc" href="/login/oidc">Sign in with OpenID Connect</a></p>' +
         '<p><a id="github" href="/login/github">Sign in with GitHub</a></p>',
