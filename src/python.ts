@@ -175,7 +175,7 @@ function pyFloat(value: number): string {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   if (Object.is(value, -0)) return "-0.0";
-  const [mantissa, exponentText] = value.toExponential().split("e") as [string, string];
+  const [mantissa = "", exponentText = ""] = value.toExponential().split("e");
   const exponent = Number(exponentText);
   // repr() uses fixed notation for decimal exponents from -4 to 15, where JavaScript does too.
   if (exponent >= -4 && exponent < 16) return String(value);
