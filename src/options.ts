@@ -795,9 +795,12 @@ function readDataFile(file: string): Record<string, unknown> {
     return data;
   } catch (error) {
     if (error instanceof OptionError) throw error;
-    throw new OptionError(`Config file ${file} does not parse: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new OptionError(
+      `Config file ${file} does not parse: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -9,6 +9,7 @@ export function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T>
   return (
     value !== null &&
     (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
+    "then" in value &&
+    typeof value.then === "function"
   );
 }

@@ -175,7 +175,7 @@ function pyFloat(value: number): string {
   if (Number.isNaN(value)) return "nan";
   if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
   if (Object.is(value, -0)) return "-0.0";
-  const [mantissa, exponentText] = value.toExponential().split("e") as [string, string];
+  const [mantissa = "", exponentText = ""] = value.toExponential().split("e");
   const exponent = Number(exponentText);
   // repr() uses fixed notation for decimal exponents from -4 to 15, where JavaScript does too.
   if (exponent >= -4 && exponent < 16) return String(value);
@@ -243,13 +243,15 @@ export function pyRepr(value: unknown, seen: Set<object> = new Set()): string {
  * iterates a dict).
  */
 export function pyIter(value: unknown): Iterable<unknown> {
-  if (value !== null && value !== undefined) {
-    if (typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
-      return value as Iterable<unknown>;
-    }
-    if (typeof value === "object") return Object.keys(value);
-  }
+  if (isIterable(value)) return value;
+  if (typeof value === "object" && value !== null) return Object.keys(value);
   throw new TypeError(`'${typeName(value)}' object is not iterable`);
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  if (typeof value === "string") return true;
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  return Symbol.iterator in value && typeof value[Symbol.iterator] === "function";
 }
 
 function typeName(value: unknown): string {
@@ -264,8 +266,7 @@ function len(value: unknown): number {
   if (Array.isArray(value) || value instanceof Uint8Array) return value.length;
   if (value instanceof Map || value instanceof Set) return value.size;
   if (value !== null && typeof value === "object") {
-    const length = (value as { length?: unknown }).length;
-    if (typeof length === "number") return length;
+    if ("length" in value && typeof value.length === "number") return value.length;
     if (isPlainObject(value)) return Object.keys(value).length;
   }
   throw new TypeError(`object of type '${typeName(value)}' has no len()`);
@@ -312,8 +313,9 @@ function items(args: unknown[]): unknown[] {
   return args.length === 1 ? [...pyIter(args[0])] : args;
 }
 
-function compare(a: unknown, b: unknown): number {
-  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+// Python's < and > on numbers and strings are JavaScript's; other values compare as JavaScript does.
+function compare<T>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function min(...args: unknown[]): unknown {

@@ -177,10 +177,12 @@ export type RuleTarget = RequestDelegate | HandlerClass | readonly RuleSpec[];
  * A rule as a tuple: `[matcher, target, initArgs?, name?]`; a string or RegExp in the first place
  * is a {@link PathMatches} pattern.
  */
-export type RuleTuple =
-  | readonly [Matcher | string | RegExp, RuleTarget]
-  | readonly [Matcher | string | RegExp, RuleTarget, InitArgs | undefined]
-  | readonly [Matcher | string | RegExp, RuleTarget, InitArgs | undefined, string | undefined];
+export type RuleTuple = readonly [
+  matcher: Matcher | string | RegExp,
+  target: RuleTarget,
+  initArgs?: InitArgs | undefined,
+  name?: string | undefined,
+];
 
 /** A rule or its tuple form. */
 export type RuleSpec = Rule | RuleTuple;
@@ -248,25 +250,22 @@ export function toRule(spec: RuleSpec): Rule {
   if (!Array.isArray(spec) || spec.length < 2 || spec.length > 4) {
     throw new RouteError(`A rule is [matcher, target, initArgs?, name?]; got ${String(spec)}`);
   }
-  const [matcher, target, initArgs, name] = spec as RuleTuple & unknown[];
-  return new Rule(
-    matcher as Matcher,
-    target as RuleTarget,
-    initArgs as InitArgs | undefined,
-    name as string | undefined,
-  );
+  const [matcher, target, initArgs, name] = spec;
+  return new Rule(matcher, target, initArgs, name);
 }
 
 /** Whether `value` is a RequestHandler class (its prototype has the handler's life-cycle methods). */
 export function isHandlerClass(value: unknown): value is HandlerClass {
   if (typeof value !== "function") return false;
-  const proto = (value as { prototype?: unknown }).prototype as
-    | { initialize?: unknown; prepare?: unknown; onFinish?: unknown }
-    | undefined;
+  const proto: unknown = value.prototype;
   return (
-    proto !== undefined &&
+    typeof proto === "object" &&
+    proto !== null &&
+    "initialize" in proto &&
     typeof proto.initialize === "function" &&
+    "prepare" in proto &&
     typeof proto.prepare === "function" &&
+    "onFinish" in proto &&
     typeof proto.onFinish === "function"
   );
 }
@@ -350,8 +349,7 @@ export abstract class ReversibleRouter extends Router {
     // biome-ignore lint/complexity/noThisInStatic: a subclass (this) keeps the ordinary check.
     if (this !== ReversibleRouter) return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
-      value instanceof Router &&
-      typeof (value as { reverseUrl?: unknown }).reverseUrl === "function"
+      value instanceof Router && "reverseUrl" in value && typeof value.reverseUrl === "function"
     );
   }
 
@@ -434,10 +432,10 @@ export class ReversibleRuleRouter extends RuleRouter implements ReversibleRouter
       if (rule.name === name) return rule.reverse(...args);
     }
     for (const rule of this.rules) {
-      const target = rule.target as { reverseUrl?: unknown };
-      if (typeof target.reverseUrl !== "function") continue;
+      const target = rule.target;
+      if (!("reverseUrl" in target) || typeof target.reverseUrl !== "function") continue;
       try {
-        const found = (target.reverseUrl as (n: string, ...a: unknown[]) => unknown)(name, ...args);
+        const found: unknown = target.reverseUrl(name, ...args);
         if (typeof found === "string") return found;
       } catch (error) {
         // An Application throws for a name it does not know: the next target may know it.

@@ -299,7 +299,8 @@ const consumers: Consumer[] = [];
 let guard: LogGuardState | undefined;
 let removeDispatcher: (() => void) | undefined;
 const levelHolds: number[] = [];
-let baseLevel: number | undefined;
+// The root level before the first of the current holds (set when the first one starts).
+let baseLevel = 0;
 
 interface LogGuardState {
   level: number;
@@ -343,13 +344,13 @@ function addConsumer(consumer: Consumer): () => void {
 function holdLevel(level: number): () => void {
   if (levelHolds.length === 0) baseLevel = getRootLevel();
   levelHolds.push(level);
-  setRootLevel(Math.min(baseLevel!, ...levelHolds));
+  setRootLevel(Math.min(baseLevel, ...levelHolds));
   let released = false;
   return () => {
     if (released) return;
     released = true;
     levelHolds.splice(levelHolds.indexOf(level), 1);
-    setRootLevel(levelHolds.length === 0 ? baseLevel! : Math.min(baseLevel!, ...levelHolds));
+    setRootLevel(levelHolds.length === 0 ? baseLevel : Math.min(baseLevel, ...levelHolds));
   };
 }
 
@@ -556,14 +557,23 @@ class MemorySocket extends Duplex {
     _encoding: BufferEncoding,
     callback: (error?: Error) => void,
   ): void {
+    const peer = this.peer;
+    if (peer === undefined) {
+      callback(new Error("MemorySocket written before it was paired"));
+      return;
+    }
     this.#touch();
-    this.peer!.#touch();
-    this.peer!.push(chunk);
+    peer.#touch();
+    peer.push(chunk);
     callback();
   }
 
   override _final(callback: (error?: Error) => void): void {
-    this.peer!.push(null);
+    if (this.peer === undefined) {
+      callback(new Error("MemorySocket ended before it was paired"));
+      return;
+    }
+    this.peer.push(null);
     callback();
   }
 

@@ -1,23 +1,12 @@
 // The tutorial's first example (基础流程 / 第一个实例), run as a newcomer runs it: as a program.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../support/node-process.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls until the program answers (it prints nothing when it is ready, as in the tutorial). */
 async function waitForServer(port: number, child: ChildProcess): Promise<void> {

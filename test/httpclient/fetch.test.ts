@@ -10,6 +10,7 @@ import {
 } from "tornado-ts/httpclient";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { freePort } from "../support/node-process.ts";
 
 class EchoHandler extends RequestHandler {
   #answer() {
@@ -285,10 +286,7 @@ describe("AsyncHTTPClient", () => {
   });
 
   it("rejects with 599 on a refused connection even with raiseError false", async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
     await assert.rejects(
       client.fetch(`http://127.0.0.1:${port}/`, { raiseError: false }),
       (error: HTTPClientError) => {

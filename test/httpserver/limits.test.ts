@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { deflateSync, gzipSync } from "node:zlib";
-import type { HTTPServerOptions } from "tornado-ts/httpserver";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 import { multipart, openSocket, rawExchange, send } from "../reliability/support/http.ts";
+import { withTestServer } from "../support/test-server.ts";
 
 class EchoHandler extends RequestHandler {
   override post() {
@@ -28,18 +28,6 @@ class EchoHandler extends RequestHandler {
 
 const app = new Application([["/echo", EchoHandler]]);
 
-async function withServer(
-  options: HTTPServerOptions,
-  run: (server: TestServer) => Promise<void>,
-): Promise<void> {
-  const server = await TestServer.start(app, options);
-  try {
-    await run(server);
-  } finally {
-    await server.close();
-  }
-}
-
 /** Waits until the socket closes; resolves with what it received. */
 function untilClosed(socket: import("node:net").Socket): Promise<string> {
   return new Promise((resolve) => {
@@ -60,7 +48,7 @@ describe("HTTPServer limits and timeouts", () => {
   after(() => logs.stop());
 
   it("answers 413 to a declared Content-Length over maxBodySize, before reading the body", async () => {
-    await withServer({ maxBodySize: 1000 }, async (server) => {
+    await withTestServer(app, { maxBodySize: 1000 }, async (server) => {
       const socket = await openSocket(server.port);
       const closed = untilClosed(socket);
       // Only the headers are sent: the answer cannot depend on the body.
@@ -72,7 +60,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("answers 413 to a chunked body that grows past maxBodySize", async () => {
-    await withServer({ maxBodySize: 1000 }, async (server) => {
+    await withTestServer(app, { maxBodySize: 1000 }, async (server) => {
       const chunk = Buffer.alloc(600, 97);
       const res = await send(server.port, "/echo", {
         headers: { "Transfer-Encoding": "chunked" },
@@ -84,7 +72,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("bounds buffered bodies by maxBufferSize too", async () => {
-    await withServer({ maxBufferSize: 500, maxBodySize: 10_000 }, async (server) => {
+    await withTestServer(app, { maxBufferSize: 500, maxBodySize: 10_000 }, async (server) => {
       const res = await send(server.port, "/echo", {
         headers: { "Content-Length": "600" },
         chunks: [Buffer.alloc(600)],
@@ -96,7 +84,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("answers 431 to a header block over maxHeaderSize and closes the connection", async () => {
-    await withServer({ maxHeaderSize: 2048 }, async (server) => {
+    await withTestServer(app, { maxHeaderSize: 2048 }, async (server) => {
       const { data, closed } = await rawExchange(
         server.port,
         `GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(3000)}\r\n\r\n`,
@@ -109,7 +97,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("closes an idle keep-alive connection after idleConnectionTimeout", async () => {
-    await withServer({ idleConnectionTimeout: 0.3 }, async (server) => {
+    await withTestServer(app, { idleConnectionTimeout: 0.3 }, async (server) => {
       const socket = await openSocket(server.port);
       const closed = untilClosed(socket);
       socket.write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -119,7 +107,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("answers 408 and closes when headers arrive slower than headerTimeout (slowloris)", async () => {
-    await withServer({ headerTimeout: 0.5, requestTimeout: 1 }, async (server) => {
+    await withTestServer(app, { headerTimeout: 0.5, requestTimeout: 1 }, async (server) => {
       const socket = await openSocket(server.port);
       const closed = untilClosed(socket);
       socket.write("GET /echo HTTP/1.1\r\nHost: x\r\n");
@@ -133,7 +121,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("closes without an answer when the body arrives slower than bodyTimeout, and logs it", async () => {
-    await withServer({ bodyTimeout: 0.3 }, async (server) => {
+    await withTestServer(app, { bodyTimeout: 0.3 }, async (server) => {
       const socket = await openSocket(server.port);
       const closed = untilClosed(socket);
       socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
@@ -179,7 +167,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("decompresses gzip and deflate bodies with decompressRequest, as Tornado (headers swapped)", async () => {
-    await withServer({ decompressRequest: true }, async (server) => {
+    await withTestServer(app, { decompressRequest: true }, async (server) => {
       const form = Buffer.from("a=1&b=%C3%A9&a=2");
       for (const [encoding, body] of [
         ["gzip", gzipSync(form)],
@@ -206,23 +194,27 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("refuses a gzip bomb with 413 once the inflated size passes the limit", async () => {
-    await withServer({ decompressRequest: true, maxBodySize: 1024 * 1024 }, async (server) => {
-      // 64 MiB of zeros, about 64 KiB on the wire.
-      const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
-      assert.ok(bomb.length < 200 * 1024);
-      const memoryBefore = process.memoryUsage().rss;
-      const res = await send(server.port, "/echo", {
-        headers: { "Content-Length": String(bomb.length), "Content-Encoding": "gzip" },
-        chunks: [bomb],
-      });
-      assert.equal(res.status, 413);
-      // The server inflated about 1 MiB, not 64: far less than the bomb's size was allocated.
-      assert.ok(process.memoryUsage().rss - memoryBefore < 48 * 1024 * 1024);
-    });
+    await withTestServer(
+      app,
+      { decompressRequest: true, maxBodySize: 1024 * 1024 },
+      async (server) => {
+        // 64 MiB of zeros, about 64 KiB on the wire.
+        const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+        assert.ok(bomb.length < 200 * 1024);
+        const memoryBefore = process.memoryUsage().rss;
+        const res = await send(server.port, "/echo", {
+          headers: { "Content-Length": String(bomb.length), "Content-Encoding": "gzip" },
+          chunks: [bomb],
+        });
+        assert.equal(res.status, 413);
+        // The server inflated about 1 MiB, not 64: far less than the bomb's size was allocated.
+        assert.ok(process.memoryUsage().rss - memoryBefore < 48 * 1024 * 1024);
+      },
+    );
   });
 
   it("answers 400 to a body that does not decompress, and passes unknown codings through", async () => {
-    await withServer({ decompressRequest: true }, async (server) => {
+    await withTestServer(app, { decompressRequest: true }, async (server) => {
       const bad = await server.fetch("/echo", {
         body: "this is not gzip",
         headers: { "Content-Encoding": "gzip" },
@@ -237,7 +229,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("leaves compressed bodies alone without decompressRequest (the default)", async () => {
-    await withServer({}, async (server) => {
+    await withTestServer(app, {}, async (server) => {
       const gz = gzipSync(Buffer.from("hello"));
       const res = await server.fetch("/echo", {
         body: gz,
@@ -250,7 +242,8 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("applies multipart limits to buffered bodies: parts, fields, files (400) and sizes (413)", async () => {
-    await withServer(
+    await withTestServer(
+      app,
       { multipartLimits: { parts: 4, fields: 2, files: 1, fieldSize: 10, fileSize: 20 } },
       async (server) => {
         const post = async (parts: Parameters<typeof multipart>[0]): Promise<number> => {
@@ -294,7 +287,7 @@ describe("HTTPServer limits and timeouts", () => {
   });
 
   it("keeps Tornado 6.5.5's default of at most 100 parts", async () => {
-    await withServer({}, async (server) => {
+    await withTestServer(app, {}, async (server) => {
       const { body, contentType } = multipart(
         Array.from({ length: 101 }, (_, i) => ({ name: `a${i}`, data: "1" })),
       );

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { describe, it } from "node:test";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
+import { freePort } from "../support/node-process.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class HelloHandler extends RequestHandler {
@@ -13,18 +14,6 @@ class HelloHandler extends RequestHandler {
 
 function app(): Application {
   return new Application([["/", HelloHandler]]);
-}
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 describe("HTTPServer", () => {

@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { freePort } from "../support/node-process.ts";
 
 const SECRET = "shared-secret-for-every-instance-5bqD3x";
 const instanceScript = join(import.meta.dirname, "support", "instance.ts");
@@ -35,17 +35,6 @@ function startInstance(name: string): Promise<Instance> {
     child.stdout!.once("data", (chunk: Buffer) => {
       child.removeAllListeners("exit");
       resolve({ name, port: Number(chunk.toString().trim()), child });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
     });
   });
 }

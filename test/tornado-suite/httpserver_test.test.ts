@@ -21,6 +21,7 @@ import { HTTPHeaders } from "tornado-ts/httputil";
 import { addLogHandler, Level, type LogRecord } from "tornado-ts/log";
 import { captureLogs, expectLog, TestServer } from "tornado-ts/testing";
 import { Application, HTTPError, RequestHandler, streamRequestBody } from "tornado-ts/web";
+import { withTestServer } from "../support/test-server.ts";
 import { RawStream } from "./support/suite-a-stream.ts";
 
 const PY_TEST_DIR = "/usr/lib/python3/dist-packages/tornado/test";
@@ -103,19 +104,6 @@ function plainFetchFails(port: number): Promise<Error> {
   });
 }
 
-async function withServer<T>(
-  app: Application,
-  options: HTTPServerOptions,
-  fn: (server: TestServer) => Promise<T>,
-): Promise<T> {
-  const server = await TestServer.start(app, options);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 // SSLTestMixin's tests run for each TLS setup Node offers: its defaults (Tornado's SSLv23) and a
 // pinned TLS 1.2 (Tornado's SSLContextTest passes a prepared context). SSLv3 and TLS 1.0 are
 // refused by the OpenSSL Node ships, as by current Python.
@@ -131,7 +119,7 @@ function sslApp(): Application {
 test("SSLTestMixin.test_ssl", async (t) => {
   for (const [name, sslOptions] of SSL_VARIANTS) {
     await t.test(name, () =>
-      withServer(sslApp(), { sslOptions }, async (server) => {
+      withTestServer(sslApp(), { sslOptions }, async (server) => {
         const response = await httpsFetch(server.port, "/");
         assert.equal(response.body.toString(), "Hello world");
       }),
@@ -142,7 +130,7 @@ test("SSLTestMixin.test_ssl", async (t) => {
 test("SSLTestMixin.test_large_post", async (t) => {
   for (const [name, sslOptions] of SSL_VARIANTS) {
     await t.test(name, () =>
-      withServer(sslApp(), { sslOptions }, async (server) => {
+      withTestServer(sslApp(), { sslOptions }, async (server) => {
         const response = await httpsFetch(server.port, "/", {
           method: "POST",
           body: "A".repeat(5000),
@@ -156,7 +144,7 @@ test("SSLTestMixin.test_large_post", async (t) => {
 test("SSLTestMixin.test_non_ssl_request", async (t) => {
   for (const [name, sslOptions] of SSL_VARIANTS) {
     await t.test(name, () =>
-      withServer(sslApp(), { sslOptions }, async (server) => {
+      withTestServer(sslApp(), { sslOptions }, async (server) => {
         await expectLog(/SSL Error/, () => plainFetchFails(server.port), {
           logger: "tornado.general",
         });
@@ -168,7 +156,7 @@ test("SSLTestMixin.test_non_ssl_request", async (t) => {
 test("SSLTestMixin.test_error_logging", async (t) => {
   for (const [name, sslOptions] of SSL_VARIANTS) {
     await t.test(name, () =>
-      withServer(sslApp(), { sslOptions }, async (server) => {
+      withTestServer(sslApp(), { sslOptions }, async (server) => {
         const seen: LogRecord[] = [];
         const remove = addLogHandler((record) => seen.push(record));
         try {
@@ -629,7 +617,7 @@ test("XHeaderTest.test_scheme_headers", async () => {
 });
 
 test("SSLXHeaderTest.test_request_without_xprotocol", async () => {
-  await withServer(
+  await withTestServer(
     new Application([["/", XHeaderHandler]]),
     { sslOptions: SSL_OPTIONS, xheaders: true },
     async (server) => {
@@ -650,7 +638,7 @@ test("ManualProtocolTest.test_manual_protocol", async () => {
       this.write({ protocol: this.request.protocol });
     }
   }
-  await withServer(new Application([["/", Handler]]), { protocol: "https" }, async (server) => {
+  await withTestServer(new Application([["/", Handler]]), { protocol: "https" }, async (server) => {
     assert.equal((await fetchJson(server))["protocol"], "https");
   });
 });

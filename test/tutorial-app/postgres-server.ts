@@ -3,9 +3,9 @@
 // PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../support/node-process.ts";
 
 /** A running PostgreSQL server. */
 export interface PostgresServer {
@@ -29,20 +29,6 @@ function postgresBin(): string {
   if (!bin)
     throw new Error("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)");
   return bin;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** Starts a new cluster and resolves once it accepts connections. */

@@ -1,15 +1,6 @@
 // Helpers for the chat example's tests: a redis-server on loopback and chat server processes.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
-
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+import { freePort } from "../support/node-process.ts";
 
 /** A child process that the test stops. */
 export interface Child {

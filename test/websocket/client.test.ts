@@ -5,6 +5,7 @@ import { HTTPRequest } from "tornado-ts/httpclient";
 import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 import { WebSocketHandler, websocketConnect } from "tornado-ts/websocket";
+import { freePort } from "../support/node-process.ts";
 
 /** Every open connection of the room, for broadcasting. */
 const room = new Set<RoomHandler>();
@@ -130,10 +131,7 @@ describe("websocketConnect", () => {
   });
 
   it("rejects with a 599 HTTPClientError when nothing listens", async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
     await assert.rejects(
       websocketConnect(`ws://127.0.0.1:${port}/`),
       (error: Error & { code?: number }) => {

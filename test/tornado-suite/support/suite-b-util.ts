@@ -1,5 +1,6 @@
 import { createServer, type Socket } from "node:net";
 import { accessLog, Level } from "tornado-ts/log";
+import { freePort } from "../../support/node-process.ts";
 
 /** A promise with its resolve/reject exposed (Tornado's `Future` as the tests use it). */
 export interface Deferred<T> {
@@ -20,17 +21,7 @@ export function deferred<T>(): Deferred<T> {
 }
 
 /** A port that was free a moment ago and is closed now (Tornado's `bind_unused_port` + close). */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const closedPort: () => Promise<number> = freePort;
 
 /** Waits for the next turn of the event loop after pending I/O (Tornado's `gen.moment`). */
 export function moment(): Promise<void> {
