@@ -740,7 +740,7 @@ export class RequestHandler {
       if (
         response.status === 200 &&
         (method === "GET" || method === "HEAD") &&
-        response.getHeader("etag") === undefined
+        !response.hasHeader("etag")
       ) {
         this.setEtagHeader();
       }

@@ -112,14 +112,10 @@ function headerValueToString(value: HeaderValue): string {
   throw new TypeError(`Unsupported header value ${String(value)}`);
 }
 
-/** A header value as text, refused when HTTP cannot carry it safely; with whether it is plain ASCII. */
-function checkedValue(value: HeaderValue): { text: string; ascii: boolean } {
-  const text = headerValueToString(value);
-  const ascii = PLAIN_HEADER_VALUE.test(text);
-  if (!ascii && UNSAFE_HEADER_VALUE.test(text)) {
+/** Refuses a header value HTTP cannot carry safely (one that is not plain ASCII is checked). */
+function checkValue(text: string): void {
+  if (UNSAFE_HEADER_VALUE.test(text))
     throw new Error(`Unsafe header value ${JSON.stringify(text)}`);
-  }
-  return { text, ascii };
 }
 
 /**
@@ -306,13 +302,17 @@ export class HandlerResponse {
 
   setHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const { text, ascii } = checkedValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) checkValue(text);
     this.#headers.set(key, { name: normalized, values: [text], ascii });
   }
 
   addHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const { text, ascii } = checkedValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) checkValue(text);
     const entry = this.#headers.get(key);
     this.#headers.set(
       key,
@@ -324,6 +324,11 @@ export class HandlerResponse {
 
   clearHeader(name: string): void {
     this.#headers.delete(name.toLowerCase());
+  }
+
+  /** Whether a header is set; `key` is its name in lower case. */
+  hasHeader(key: string): boolean {
+    return this.#headers.has(key);
   }
 
   getHeader(name: string): string | undefined {
@@ -573,8 +578,10 @@ export class HandlerResponse {
     const cookies = this.#cookies;
     let cookiesSent = cookies === undefined;
     for (const entry of this.#headers.entries) {
+      const values = entry.values;
       if (entry.ascii) {
-        for (const value of entry.values) out.push(entry.name, value);
+        if (values.length === 1) out.push(entry.name, values[0] ?? "");
+        else for (const value of values) out.push(entry.name, value);
       } else {
         for (const value of entry.values) this.#pushValue(out, entry.name, value);
       }
