@@ -1359,10 +1359,10 @@ RequestHandler.prototype.includeHost = false;
 
 /**
  * The handler's state that most requests never touch (the current user, the XSRF token, the JSON
- * body, the locale, the UI namespace), made on first use: a field of its own on the handler each
- * would be defined on every handler object, and with many handler subclasses (each its own object
- * shape) those definitions go megamorphic, about 15 ns each (8 subclasses constructed in turn,
- * Node 20).
+ * body, the locale, the UI namespace), made on first use. As fields of the handler each would be
+ * defined on every handler object, and with many handler subclasses (each its own object shape)
+ * those definitions go megamorphic: 23 such fields were measured at about 370 ns per handler,
+ * against 110 ns for one object holding them (8 subclasses constructed in turn, Node 20).
  */
 class HandlerExtras {
   currentUser: unknown = undefined;
