@@ -1,9 +1,12 @@
 // The user-space cost of one request, without the kernel: requests are pushed into node:http through
-// in-memory sockets (Duplex streams), one at a time per socket, and the time per response is
-// measured after a warm-up. Loopback TCP costs every framework the same few microseconds per request
+// in-memory sockets (Duplex streams), one at a time per socket, and the process's CPU time (user +
+// system, from process.cpuUsage(): every thread, the garbage collector's too) per response is
+// measured after a warm-up. CPU time rather than wall time: on a shared machine the wall clock
+// also counts the moments another process held the core. Loopback TCP costs every framework the same few microseconds per request
 // and is noisy on a shared machine; this isolates what a framework adds to Node's own HTTP work.
 //
 //   node bench/in-process.mjs [--requests=N] [--sockets=N] [--servers=a,b] [--scenarios=a,b]
+//                             [--minimal]
 //   (npm run bench:in-process; names as in the table, e.g. --servers=tornado-ts "--scenarios=POST /form")
 //
 // Servers: the apps of `npm run bench` (bench/servers/*.mjs), driven without a port, and one more:
@@ -19,15 +22,28 @@
 // tornado-ts signs Tornado's v2 format, fastify uses @fastify/cookie, node:http one HMAC each way)
 // and GET /static 304 (a 4 KiB static file asked for with its own ETag in If-None-Match: each
 // server's validator; Fastify sits this one out). The tornado floor answers / and /json only.
-// Each figure is the median of 5 rounds, in µs per request.
+// With --minimal the servers are the issue's minimal apps (bench/servers/minimal-*.mjs) and the
+// scenarios GET / and GET /json only; the tornado floor then sends their bodies.
+// Each figure is the median of 5 rounds, in CPU µs per request, with the rounds' min-max.
 import { hash } from "node:crypto";
 import { createServer } from "node:http";
 import { Duplex } from "node:stream";
 import { Signer } from "@fastify/cookie";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { createSignedValue } from "tornado-ts/web";
-import { cookieSecret, cookieValue, isMain, jsonBody, plainText } from "./servers/common.mjs";
+import {
+  cookieSecret,
+  cookieValue,
+  isMain,
+  jsonBody,
+  minimalJson,
+  minimalText,
+  plainText,
+} from "./servers/common.mjs";
 import { createFastify } from "./servers/fastify.mjs";
+import { createMinimalFastify } from "./servers/minimal-fastify.mjs";
+import { createMinimalNode } from "./servers/minimal-node.mjs";
+import { createMinimalApp } from "./servers/minimal-tornado-ts.mjs";
 import { createRawServer, sign } from "./servers/raw-node.mjs";
 import { createApp, serverOptions } from "./servers/tornado-ts.mjs";
 
@@ -38,13 +54,21 @@ const SOCKETS = option("sockets", 16);
 export const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
+/** The minimal apps instead of the full ones (see the top of this file). */
+export const minimal = process.argv.includes("--minimal");
 
 function tornadoFloor() {
   let second = 0;
   let date = "";
   return createServer((req, res) => {
     const json = req.url === "/json";
-    const body = json ? JSON.stringify(jsonBody) : plainText;
+    const body = minimal
+      ? json
+        ? JSON.stringify(minimalJson).replace(/([,:])/g, "$1 ")
+        : minimalText
+      : json
+        ? JSON.stringify(jsonBody)
+        : plainText;
     const now = Math.floor(Date.now() / 1000);
     if (now !== second) {
       second = now;
@@ -55,7 +79,7 @@ function tornadoFloor() {
       "Server",
       "tornado-ts/0.1.0",
       "Content-Type",
-      json ? "application/json; charset=UTF-8" : TEXT,
+      json ? "application/json; charset=UTF-8" : minimal ? "text/html; charset=UTF-8" : TEXT,
       "Date",
       date,
       "Etag",
@@ -123,17 +147,23 @@ export async function check(server, name, scenario, request) {
   }
 }
 
-/** Sends `count` copies of `request` over `SOCKETS` sockets; resolves with µs per request. */
+/**
+ * Sends `count` copies of `request` over `SOCKETS` sockets; resolves with the process's CPU µs
+ * (user + system) and the wall-clock µs per request.
+ */
 export function drive(server, request, count) {
   return new Promise((resolve) => {
     let sent = 0;
     let answered = 0;
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     const next = (socket) => {
       answered++;
       if (answered === count) {
+        const cpu = process.cpuUsage(cpuStart);
+        const wall = Number(process.hrtime.bigint() - start) / 1000 / count;
         for (const s of sockets) s.destroy();
-        resolve(Number(process.hrtime.bigint() - start) / 1000 / count);
+        resolve({ cpu: (cpu.user + cpu.system) / count, wall });
       } else if (sent < count) {
         sent++;
         // A new turn of the event loop per request, as a socket read would be.
@@ -159,7 +189,7 @@ const cookies = {
 };
 // Each server's own validator for the static file, fetched before the 304 scenario runs.
 const etags = {};
-export const scenarios = [
+const fullScenarios = [
   { name: "GET /", request: () => get("/"), expect: /\r\n\r\nHello, World!$/ },
   {
     name: "GET /json",
@@ -201,14 +231,31 @@ export const scenarios = [
     fastify: false,
   },
 ];
+const minimalScenarios = [
+  { name: "GET /", request: () => get("/"), expect: /\r\n\r\nsunck is a good man $/ },
+  {
+    name: "GET /json",
+    request: () => get("/json"),
+    expect:
+      /\r\n\r\n\{"name": ?"sunck", ?"age": ?18, ?"good": ?true, ?"motto": ?"sunck is a good man"\}$/,
+  },
+];
+export const scenarios = minimal ? minimalScenarios : fullScenarios;
 /** The servers, by the names of the table; `only` picks some. */
 export async function createServers(only) {
-  const makers = {
-    "node:http": () => createRawServer(),
-    "tornado floor": () => tornadoFloor(),
-    "tornado-ts": () => new HTTPServer(createApp(), serverOptions).nodeServer,
-    fastify: async () => (await createFastify({ files: false })).server,
-  };
+  const makers = minimal
+    ? {
+        "node:http": () => createMinimalNode(),
+        "tornado floor": () => tornadoFloor(),
+        "tornado-ts": () => new HTTPServer(createMinimalApp(), serverOptions).nodeServer,
+        fastify: async () => (await createMinimalFastify()).server,
+      }
+    : {
+        "node:http": () => createRawServer(),
+        "tornado floor": () => tornadoFloor(),
+        "tornado-ts": () => new HTTPServer(createApp(), serverOptions).nodeServer,
+        fastify: async () => (await createFastify({ files: false })).server,
+      };
   const servers = [];
   for (const [name, make] of Object.entries(makers)) {
     if (!only || only.includes(name)) servers.push([name, await make()]);
@@ -242,30 +289,36 @@ async function main() {
     }
     const samples = Object.fromEntries(taking.map(([name]) => [name, []]));
     // Rounds interleave the servers, so a slow moment of the machine touches all of them alike.
+    // The order turns each round, so no server always follows the same one.
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, server] of taking) {
-        samples[name].push(await drive(server, scenario.request(name), REQUESTS));
+      const k = round % taking.length;
+      for (const [name, server] of [...taking.slice(k), ...taking.slice(0, k)]) {
+        samples[name].push((await drive(server, scenario.request(name), REQUESTS)).cpu);
       }
     }
     for (const [name, list] of Object.entries(samples)) {
       list.sort((a, b) => a - b);
       results[name] ??= {};
-      results[name][scenario.name] = list[Math.floor(list.length / 2)];
+      results[name][scenario.name] = {
+        median: list[Math.floor(list.length / 2)],
+        min: list[0],
+        max: list.at(-1),
+      };
     }
   }
   const raw = results["node:http"] ?? {};
+  const shown = scenarios.filter((s) => !onlyScenarios || onlyScenarios.includes(s.name));
   console.log(
-    `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, median of ${ROUNDS} rounds, Node ${process.version}; µs per request (÷ node:http)\n`,
+    `in-process, ${REQUESTS} requests per round over ${SOCKETS} sockets, ${ROUNDS} rounds, Node ${process.version}: CPU µs per request, median (min-max), and node:http's median ÷ it\n`,
   );
-  console.log(`| server | ${scenarios.map((s) => s.name).join(" | ")} |`);
-  console.log(`|---|${scenarios.map(() => "---:").join("|")}|`);
+  console.log(`| server | ${shown.map((s) => s.name).join(" | ")} |`);
+  console.log(`|---|${shown.map(() => "---:").join("|")}|`);
   for (const [name, byScenario] of Object.entries(results)) {
-    const cells = scenarios.map(({ name: scenario }) => {
+    const cells = shown.map(({ name: scenario }) => {
       const us = byScenario[scenario];
       if (us === undefined) return "";
-      return raw[scenario]
-        ? `${us.toFixed(2)} (${(raw[scenario] / us).toFixed(2)})`
-        : us.toFixed(2);
+      const range = `${us.median.toFixed(2)} (${us.min.toFixed(2)}-${us.max.toFixed(2)})`;
+      return raw[scenario] ? `${range} ${(raw[scenario].median / us.median).toFixed(2)}` : range;
     });
     console.log(`| ${name} | ${cells.join(" | ")} |`);
   }

@@ -4,6 +4,7 @@
 //   node bench/profile.mjs [--server=tornado-ts] [--scenario="GET /"] [--requests=N] [--top=N]
 //                          [--warm-all]
 //   node bench/profile.mjs --all [--requests=N]
+//   node bench/profile.mjs --pieces [--minimal] [--scenario=...] [--requests=N]
 //   (npm run bench:profile -- --server=fastify "--scenario=GET /cookie")
 //
 // --warm-all runs every other scenario first, so the code has seen all the handler classes, as in
@@ -20,6 +21,11 @@
 //   application                  the benchmark's own handlers (bench/servers/)
 //   benchmark driver             the in-memory sockets that stand in for the network
 //   garbage collector            V8's garbage collection
+// --pieces gives, for tornado-ts, the inclusive time of each piece of Tornado's per-request work
+// (a sample counts for a piece when any frame of its stack belongs to it; see PIECES), so pieces
+// that call one another overlap and do not add up. A function V8 has inlined into its caller is
+// counted for the caller (clear() inside the constructor, for one): a piece at 0 is such a case. --minimal runs the issue's minimal apps
+// (bench/in-process.mjs --minimal).
 // Run with --cpu-prof as well to inspect a profile in Chrome's DevTools.
 import { spawnSync } from "node:child_process";
 import { Session } from "node:inspector/promises";
@@ -40,6 +46,49 @@ const scenarioName = list("scenario") ?? "GET /";
 const REQUESTS = option("requests", 200_000);
 const TOP = option("top", 25);
 const INTERVAL_US = 50;
+
+/**
+ * Tornado's per-request work, as the functions that do it: [piece, file of dist/ or node:, names].
+ * A frame belongs to a piece when its script's path ends with the file and its function has one
+ * of the names.
+ */
+const PIECES = [
+  ["all of tornado-ts's request listener (HTTPServer's)", "/httpserver.js", ["listener"]],
+  [
+    "connection tracking (HTTPServer #track, its close listener)",
+    "/httpserver.js",
+    ["#track", "#connection", "onTrackedResponseClose", "forgetConnection"],
+  ],
+  ["framing checks (refuseMalformed: Host, version)", "/httpserver-framing.js", ["framingProblem"]],
+  ["request object (HTTPServerRequest)", "/httputil/request.js", ["HTTPServerRequest"]],
+  ["routing (findHandler)", "/web/application.js", ["findHandler"]],
+  [
+    "handler object (RequestHandler constructor, clear())",
+    "/web/request-handler.js",
+    ["RequestHandler"],
+  ],
+  ["default headers (clear(): Server, Content-Type, Date)", "/web/request-handler.js", ["clear"]],
+  [
+    "lifecycle (#execute: prepare, the method, write, finish)",
+    "/web/request-handler.js",
+    ["#execute"],
+  ],
+  ["write()", "/web/request-handler.js", ["write"]],
+  ["finish()", "/web/request-handler.js", ["finish"]],
+  [
+    "ETag (setEtagHeader: computeEtag, SHA-1; checkEtagHeader)",
+    "/web/request-handler.js",
+    ["setEtagHeader", "computeEtag", "checkEtagHeader"],
+  ],
+  [
+    "header block and writeHead (handler-state)",
+    "/web/handler-state.js",
+    ["writeHead", "rawHeaders"],
+  ],
+  ["access log (logRequest)", "/web/application.js", ["logRequest"]],
+  ["Node: writeHead and the header checks it makes", "node:_http_server", ["writeHead"]],
+  ["Node: end() (the write of the response)", "node:_http_outgoing", ["end"]],
+];
 
 if (process.argv.includes("--all")) {
   summarise();
@@ -81,7 +130,7 @@ session.connect();
 await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: INTERVAL_US });
 await session.post("Profiler.start");
-const wall = await drive(server, scenario.request(serverName), REQUESTS);
+const { wall, cpu } = await drive(server, scenario.request(serverName), REQUESTS);
 const { profile } = await session.post("Profiler.stop");
 session.disconnect();
 
@@ -165,6 +214,11 @@ for (let i = 0; i < profile.samples.length; i++) {
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
 }
 
+if (process.argv.includes("--pieces")) {
+  printPieces();
+  process.exit(0);
+}
+
 if (process.argv.includes("--json")) {
   const perGroup = Object.fromEntries([...byGroup].map(([name, us]) => [name, us / REQUESTS]));
   console.log(JSON.stringify({ wall, profiled: total / REQUESTS, groups: perGroup }));
@@ -174,7 +228,7 @@ if (process.argv.includes("--json")) {
 const perRequest = (us) => (us / REQUESTS).toFixed(2).padStart(6);
 const share = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 console.log(
-  `${serverName}, ${scenarioName}${warming.length > 0 ? " (after every other scenario)" : ""}: ${REQUESTS} requests, ${wall.toFixed(2)} µs per request (wall); profiled ${perRequest(total).trim()} µs per request (sampled every ${INTERVAL_US} µs, Node ${process.version})\n`,
+  `${serverName}, ${scenarioName}${warming.length > 0 ? " (after every other scenario)" : ""}: ${REQUESTS} requests, ${cpu.toFixed(2)} CPU µs per request (${wall.toFixed(2)} wall); profiled ${perRequest(total).trim()} µs per request (sampled every ${INTERVAL_US} µs, Node ${process.version})\n`,
 );
 console.log("µs/req  share  group");
 const groups = [...byGroup].sort((a, b) => b[1] - a[1]);
@@ -232,4 +286,42 @@ function summarise() {
       );
     }
   }
+}
+
+function printPieces() {
+  const matchers = PIECES.map(([, file, names]) => ({ file, names: new Set(names) }));
+  const piecesOf = new Map();
+  const own = (id) => {
+    const frame = nodes.get(id).callFrame;
+    const out = [];
+    matchers.forEach(({ file, names }, i) => {
+      if (frame.url.endsWith(file) && names.has(frame.functionName)) out.push(i);
+    });
+    return out;
+  };
+  const pieces = (id) => {
+    let set = piecesOf.get(id);
+    if (set) return set;
+    const parent = parents.get(id);
+    set = new Set([...(parent === undefined ? [] : pieces(parent)), ...own(id)]);
+    piecesOf.set(id, set);
+    return set;
+  };
+  const sums = PIECES.map(() => 0);
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const { group } = ownerOf(profile.samples[i]);
+    if (group === "idle, program" || group === "profiler") continue;
+    for (const p of pieces(profile.samples[i])) sums[p] += dt;
+  }
+  console.log(
+    `${serverName}, ${scenarioName}${process.argv.includes("--minimal") ? " (minimal app)" : ""}: ${REQUESTS} requests, profiled ${(total / REQUESTS).toFixed(2)} µs per request (sampled every ${INTERVAL_US} µs; the profiler inflates every figure about alike), Node ${process.version}\n`,
+  );
+  console.log("| piece (inclusive: with what it calls) | µs/req | share of the profiled time |");
+  console.log("|---|---:|---:|");
+  PIECES.forEach(([name], i) => {
+    console.log(
+      `| ${name} | ${(sums[i] / REQUESTS).toFixed(2)} | ${((100 * sums[i]) / total).toFixed(1)} % |`,
+    );
+  });
 }

@@ -54,7 +54,7 @@ export const EXAMPLES: readonly (readonly [string, readonly (readonly [string, s
 
 /** The index page. */
 export class ExamplesIndexHandler extends RequestHandler {
-  get() {
+  override get() {
     let html =
       '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>tornado-ts examples</title></head><body>\n<h1>tornado-ts examples</h1>\n';
     for (const [chapter, links] of EXAMPLES) {

@@ -28,11 +28,11 @@ class EchoHandler extends WebSocketHandler {
 
 /** What h2spec requests: GET and POST on `/`, answered with a small body. */
 class PageHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write("tornado-ts\n");
   }
 
-  post(): void {
+  override post(): void {
     this.write(`${this.request.body.length} bytes\n`);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import type * as Entities from "entities";
-import { PY_SPACE, pyStrip } from "./template/python.ts";
+import { codePointLength, PY_SPACE, parsePyInt, pyStrip } from "./python.ts";
 
 // entities (and its decoding tables) loads on the first named entity unescaped.
 const require = createRequire(import.meta.url);
@@ -83,8 +83,9 @@ export function xhtmlUnescape(value: string | Uint8Array): string {
   ENTITY_RE.lastIndex = 0;
   return text.replace(ENTITY_RE, (whole: string, hash: string, body: string) => {
     if (hash) {
-      const code = body[0] === "x" || body[0] === "X" ? pyInt(body.slice(1), 16) : pyInt(body, 10);
-      return code !== null && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      const hex = body[0] === "x" || body[0] === "X";
+      const code = hex ? parsePyInt(body.slice(1), 16) : parsePyInt(body);
+      return code !== undefined && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     // Strict decoding: the regex guarantees the closing ";" that HTML5's legacy names may omit.
     entities ??= require("entities") as typeof Entities;
@@ -97,20 +98,6 @@ export function xhtmlUnescape(value: string | Uint8Array): string {
 // exactly (nor does `\s` match PY_SPACE); used wherever Tornado's output depends on them.
 const PY_WORD = "\\p{L}\\p{N}_";
 const ENTITY_RE = new RegExp(`&(#?)([${PY_WORD}]+?);`, "gu");
-
-/**
- * Python's `int(text, base)` for the digit strings an entity can hold: ASCII digits with single
- * underscores between them (and an optional `0x` prefix in base 16). `null` when Python would
- * raise `ValueError`.
- */
-function pyInt(text: string, base: 10 | 16): number | null {
-  let digits = text;
-  if (base === 16 && /^0[xX]/.test(digits)) digits = digits.slice(2).replace(/^_/, "");
-  const pattern = base === 16 ? /^[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/ : /^[0-9]+(?:_[0-9]+)*$/;
-  if (!pattern.test(digits)) return null;
-  const value = Number.parseInt(digits.replaceAll("_", ""), base);
-  return Number.isSafeInteger(value) ? value : Number.POSITIVE_INFINITY;
-}
 
 const URL_SAFE_PLUS = /[A-Za-z0-9_.\-~]/;
 const URL_SAFE_PATH = /[A-Za-z0-9_.\-~/]/;
@@ -387,21 +374,6 @@ function shortenUrl(url: string, protoLength: number): string {
   // Never cut an entity such as "&amp;" in half.
   if (amp > LINKIFY_MAX_LEN - 5) out = out.slice(0, amp);
   return out.join("") + "...";
-}
-
-function codePointLength(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
 }
 
 /** Encodes a string as UTF-8 bytes; bytes are returned unchanged, `null` stays `null`. */

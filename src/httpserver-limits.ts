@@ -6,32 +6,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import type { HTTPServerOptions } from "./httpserver.ts";
+import type { HTTPServerOptions, MultipartLimits } from "./httpserver-options.ts";
 import type { BodyParseLimits } from "./httputil/body.ts";
 import type { HTTPServerRequest } from "./httputil/request.ts";
 import { accessLog, clipForLog, genLog } from "./log.ts";
+import { isPromise } from "./promise.ts";
 
 /** The default for `maxBufferSize`: 100 MiB, as Tornado. */
 export const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
-
-/**
- * Limits on `multipart/form-data` bodies (the `multipartLimits` server option). They apply to
- * buffered bodies and to the streaming parser of `@streamRequestBody` handlers alike.
- */
-export interface MultipartLimits {
-  /** The most parts (fields and files) a body may have; more is a 400. Default 100 (Tornado 6.5.5). */
-  parts?: number;
-  /** The most non-file fields; more is a 400. Default: `parts`. */
-  fields?: number;
-  /** The most files; more is a 400. Default: `parts`. */
-  files?: number;
-  /** The largest value of a non-file field, in bytes; more is a 413. Default 1 MiB (Tornado has none). */
-  fieldSize?: number;
-  /** The largest file, in bytes; more is a 413. Default: the body limit. */
-  fileSize?: number;
-  /** The largest header block of one part, in bytes; more is a 400. Default 10 KiB (Tornado 6.5.5); the streaming parser has busboy's fixed 16 KiB instead. */
-  partHeaderSize?: number;
-}
 
 /** The body limits in force for one server, every default filled in. */
 export interface BodyLimits {
@@ -302,10 +284,10 @@ export function consumeBody(
         fail(error);
         return;
       }
-      if (result && typeof (result as Promise<void>).then === "function") {
+      if (isPromise(result)) {
         pending++;
         paused().pause();
-        (result as Promise<void>).then(
+        result.then(
           () => {
             pending--;
             if (settled) return;

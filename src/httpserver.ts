@@ -15,7 +15,8 @@ import {
 import { type AddressInfo, isIP, Server as NetServer, type Socket } from "node:net";
 import { createHttp2Server } from "./http2.ts";
 import { refuseConnection, refuseMalformed } from "./httpserver-framing.ts";
-import { deferContinue, type MultipartLimits } from "./httpserver-limits.ts";
+import { deferContinue } from "./httpserver-limits.ts";
+import type { HTTPServerOptions } from "./httpserver-options.ts";
 import type { RequestConnectionInfo } from "./httputil/request.ts";
 import { runCloseHook, watchResponseClose } from "./httputil/response-close.ts";
 import { genLog } from "./log.ts";
@@ -29,72 +30,6 @@ import {
   taskId,
 } from "./process.ts";
 
-/** Options of an {@link HTTPServer}; the defaults are safe for a server on the open internet. */
-export interface HTTPServerOptions {
-  /**
-   * Trust `X-Real-Ip` / `X-Forwarded-For` for the client address and `X-Scheme` /
-   * `X-Forwarded-Proto` for the protocol. Only behind a proxy that sets them. Default `false`.
-   */
-  xheaders?: boolean;
-  /** Proxy addresses skipped when reading `X-Forwarded-For` from the right (with `xheaders`). */
-  trustedDownstream?: readonly string[];
-  /** Serve HTTPS with these TLS options (certificate and key). */
-  sslOptions?: TlsServerOptions;
-  /**
-   * Serve HTTP/2 as well as HTTP/1.1 over TLS (needs `sslOptions`): each client gets the protocol
-   * it prefers in the TLS handshake (ALPN), through `node:http2`'s compatibility API, so handlers
-   * run unchanged. HTTP/2 responses carry no reason phrase; `idleConnectionTimeout` applies to
-   * HTTP/2 connections too, `noKeepAlive` only to HTTP/1.1 ones. Not in Tornado.
-   */
-  http2?: boolean;
-  /** Close every connection after one response. Default `false`. */
-  noKeepAlive?: boolean;
-  /** The largest request body accepted, in bytes; larger ones get a 413. Default 100 MiB. */
-  maxBodySize?: number;
-  /** The largest header block accepted, in bytes; larger ones get a 431. Default 64 KiB. */
-  maxHeaderSize?: number;
-  /**
-   * Seconds an idle connection is kept open: between requests on a kept-alive connection, and
-   * before the first request of a new one. Default 5 (Node's; Tornado's is 3600).
-   */
-  idleConnectionTimeout?: number;
-  /** Seconds allowed to receive a request's headers. Default 60. */
-  headerTimeout?: number;
-  /** Seconds allowed to receive a whole request. Default 300. */
-  requestTimeout?: number;
-  /** Overrides the protocol reported for requests (`http` or `https`). */
-  protocol?: string;
-  /**
-   * The largest body read into memory, in bytes (a `@streamRequestBody` handler's body is not held
-   * in memory, so only `maxBodySize` bounds it). Default 100 MiB; `maxBodySize` defaults to it.
-   */
-  maxBufferSize?: number;
-  /**
-   * The bytes all bodies being read into memory at once may hold together (those of requests not
-   * yet answered), per server. Each body counts its `Content-Length` (a chunked or compressed body
-   * counts the whole body limit, the most it may grow to) from the moment it is accepted until its
-   * response ends. A body that would pass the budget gets a **503** with `Retry-After: 5` before
-   * any of it is read, and its connection is closed; bodies already accepted are unaffected.
-   * Default 512 MiB (five bodies of the largest default size, a fraction of a small server's
-   * memory); `Infinity` turns it off. Not in Tornado.
-   */
-  bufferedBodyBudget?: number;
-  /**
-   * Seconds allowed to receive a request body once its headers are in; on expiry the connection is
-   * closed without a response and `Timeout reading body from IP` is logged. Default: none (Tornado's);
-   * `requestTimeout` still bounds the whole request.
-   */
-  bodyTimeout?: number;
-  /**
-   * Decompress `Content-Encoding: gzip` request bodies (also `deflate` and `br`, which Tornado does
-   * not) before parsing; the inflated size is bounded by the body limits, so a gzip bomb gets a 413.
-   * Default `false`.
-   */
-  decompressRequest?: boolean;
-  /** Limits on multipart form bodies (parts, fields, files, sizes); see `MultipartLimits`. */
-  multipartLimits?: MultipartLimits;
-}
-
 /** What an HTTPServer serves: an Application, or anything else that makes Node request listeners. */
 export interface HTTPServerDelegate {
   /** Makes the listener for requests arriving through a server with these options. */
@@ -105,12 +40,12 @@ export {
   BodyAbortedError,
   BodyTimeoutError,
   DEFAULT_MAX_BUFFER_SIZE,
-  type MultipartLimits,
   RequestBodyTooLargeError,
   RequestDecompressionError,
   setBodyTimeout,
   setMaxBodySize,
 } from "./httpserver-limits.ts";
+export type { HTTPServerOptions, MultipartLimits } from "./httpserver-options.ts";
 
 /**
  * Options of {@link HTTPServer.start}: how workers are supervised (see `forkProcesses` in
@@ -145,9 +80,6 @@ function logTlsError(error: Error & { code?: string }, socket: Socket): void {
     : "(not connected)";
   genLog.warning(`SSL Error on ${peer}: ${error.message.slice(0, 200)}`);
 }
-
-/** The default for {@link HTTPServerOptions.maxBodySize}: 100 MiB, as Tornado. */
-export const DEFAULT_MAX_BODY_SIZE = 100 * 1024 * 1024;
 
 /** Strips the IPv4-mapped prefix Node reports on dual-stack sockets (`::ffff:127.0.0.1`). */
 function plainAddress(address: string | undefined): string {
@@ -219,41 +151,6 @@ export function connectionInfo(
     }
   }
   return { remoteIp, protocol };
-}
-
-/**
- * Reads a request body into memory, refusing more than `maxBodySize` bytes.
- * Resolves with the body, or rejects with a `BodyTooLargeError`.
- */
-export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodySize) {
-        req.removeAllListeners("data");
-        req.pause();
-        reject(new BodyTooLargeError(maxBodySize));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once("error", reject);
-  });
-}
-
-/** A request body larger than the server accepts (answered with 413). */
-export class BodyTooLargeError extends Error {
-  /** The error's name, `"BodyTooLargeError"`. */
-  override readonly name = "BodyTooLargeError";
-  /** The limit that was passed, in bytes. */
-  readonly limit: number;
-  constructor(limit: number) {
-    super(`Request body larger than ${limit} bytes`);
-    this.limit = limit;
-  }
 }
 
 /** What the server keeps per connection: its responses in progress, and since when it is idle. */

@@ -4,6 +4,7 @@
  * @module tornado-ts
  */
 
+export * from "./auth/index.ts";
 export * as autoreload from "./autoreload.ts";
 export * from "./concurrent.ts";
 export * from "./escape.ts";

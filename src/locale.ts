@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as GettextParser from "gettext-parser";
 import { genLog } from "./log.ts";
+import { DAY_NAMES, MONTH_NAMES } from "./python.ts";
 
 // gettext-parser loads with the first catalogue read, not with the framework (require() of an
 // ES module: Node 20.19 or later).
@@ -522,29 +523,6 @@ export interface FormatDateOptions {
 }
 
 const DAY_MS = 86_400_000;
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-] as const;
-const WEEKDAYS = [
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-  "Sunday",
-] as const;
 
 function toMillis(value: Date | number): number {
   return value instanceof Date ? value.getTime() : value * 1000;
@@ -665,13 +643,13 @@ export abstract class Locale {
 
   /** The translated month names, January first. */
   protected get monthNames(): readonly string[] {
-    this.#months ??= MONTHS.map((month) => this.translate(month));
+    this.#months ??= MONTH_NAMES.map((month) => this.translate(month));
     return this.#months;
   }
 
   /** The translated weekday names, Monday first. */
   protected get weekdayNames(): readonly string[] {
-    this.#weekdays ??= WEEKDAYS.map((day) => this.translate(day));
+    this.#weekdays ??= DAY_NAMES.map((day) => this.translate(day));
     return this.#weekdays;
   }
 

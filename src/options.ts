@@ -18,7 +18,9 @@ import { readFileSync } from "node:fs";
 import { extname, normalize, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse as parseToml } from "smol-toml";
+import { callerFile } from "./caller.ts";
 import { enablePrettyLogging, LogConfigError } from "./log.ts";
+import { isPlainObject, MONTH_NAMES, parsePyFloat, parsePyInt } from "./python.ts";
 
 /**
  * The type of an option: `String`, `Number`, `Boolean`, `Date`, or one of Tornado's finer kinds:
@@ -220,18 +222,6 @@ function inferType(spec: OptionSpec): OptionType {
   return String;
 }
 
-/** The file that called into this module: the first stack frame outside it (else this file). */
-function callerFile(): string {
-  const stack = new Error().stack ?? "";
-  for (const line of stack.split("\n").slice(1)) {
-    const match = /(?:\(|at )((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?$/.exec(line.trim());
-    if (!match) continue;
-    const file = match[1]!.startsWith("file:") ? fileURLToPath(match[1]!) : match[1]!;
-    if (file !== THIS_FILE) return file;
-  }
-  return THIS_FILE;
-}
-
 const UNITS: Record<string, number> = {
   h: 3600,
   hours: 3600,
@@ -274,7 +264,7 @@ export function parseTimedelta(text: string): number | undefined {
   return total;
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS = MONTH_NAMES.map((month) => month.slice(0, 3).toLowerCase());
 const D = "(\\d{1,2})";
 const DATE_FORMATS: [RegExp, (m: RegExpExecArray) => number[]][] = [
   [
@@ -462,13 +452,14 @@ export class Option<T = unknown> {
       return seconds;
     }
     if (type === "int") {
-      if (!/^\s*[-+]?\d+(?:_\d+)*\s*$/.test(text)) {
+      const integer = parsePyInt(text);
+      if (integer === undefined) {
         throw new OptionError(`Option '${this.name}' requires an integer, got '${text}'`);
       }
-      return Number(text.replace(/_/g, ""));
+      return integer;
     }
-    const number = text.trim() === "" ? Number.NaN : Number(text);
-    if (Number.isNaN(number)) {
+    const number = parsePyFloat(text);
+    if (number === undefined) {
       throw new OptionError(`Option '${this.name}' requires a number, got '${text}'`);
     }
     return number;
@@ -489,12 +480,6 @@ export interface OptionParserInit {
 export interface ParseOptions {
   /** Run the parse callbacks (logging setup among them) afterwards. Default `true`. */
   final?: boolean;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function formatDefault(value: unknown): string {
@@ -582,7 +567,8 @@ export class OptionParser {
     if (VIEW_METHODS.has(name)) {
       throw new OptionError(`Option name '${name}' is reserved for a method of options`);
     }
-    const option = new Option<SpecValue<S>>(name, spec ?? {}, callerFile());
+    const definedIn = callerFile((file) => file !== THIS_FILE) ?? THIS_FILE;
+    const option = new Option<SpecValue<S>>(name, spec ?? {}, definedIn);
     this.#byName.set(key, option);
     return option;
   }

@@ -20,6 +20,7 @@ import * as tls from "node:tls";
 import { IOStream, type IOStreamOptions, SSLIOStream, StreamClosedError } from "./iostream.ts";
 import { appLog } from "./log.ts";
 import { drainOnSignals, type ForkOptions, forkProcesses, onDrain, taskId } from "./process.ts";
+import { isPromise } from "./promise.ts";
 
 /** Options of a {@link TCPServer}. */
 export interface TCPServerOptions extends IOStreamOptions {
@@ -174,7 +175,7 @@ export abstract class TCPServer {
     };
     try {
       const result = this.handleStream(stream, address);
-      if (result instanceof Promise) result.catch(fail);
+      if (isPromise(result)) result.then(undefined, fail);
     } catch (error) {
       fail(error);
     }

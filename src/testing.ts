@@ -13,6 +13,7 @@ import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { TimeoutError } from "./gen.ts";
 import { HTTPServer, type HTTPServerDelegate, type HTTPServerOptions } from "./httpserver.ts";
+import { byteLength } from "./httputil/body.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
 import {
   addLogHandler,
@@ -250,10 +251,7 @@ function sendRequest(
       body !== undefined &&
       !headerPairs.some(([name]) => name.toLowerCase() === "content-length")
     ) {
-      headerPairs.push([
-        "Content-Length",
-        String(typeof body === "string" ? Buffer.byteLength(body) : body.length),
-      ]);
+      headerPairs.push(["Content-Length", String(byteLength(body))]);
     }
     const headerObject: Record<string, string | string[]> = {};
     for (const [name, value] of headerPairs) {

@@ -390,7 +390,7 @@ export class WebSocketHandler extends RequestHandler {
   }
 
   /** The WebSocket handshake (RFC 6455 section 4.2), with Tornado's checks and refusals. */
-  async get(...args: string[]): Promise<void> {
+  override async get(...args: string[]): Promise<void> {
     const request = this.request;
     if ((request.headerValue("upgrade") ?? "").toLowerCase() !== "websocket") {
       this.#refuse(400, 'Can "Upgrade" only to "WebSocket".');

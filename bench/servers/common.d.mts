@@ -5,6 +5,8 @@ export declare const port: number;
 export declare const routeCount: number;
 export declare const jsonBody: { message: string };
 export declare const plainText: string;
+export declare const minimalText: string;
+export declare const minimalJson: { name: string; age: number; good: boolean; motto: string };
 export declare const routeIndexes: number[];
 export declare const templateDir: string;
 export declare const viewsDir: string;

@@ -8,6 +8,7 @@
 //   GET  /static/file4k.txt  a 4 KiB static file (and 304 with If-None-Match)
 //   GET  /cookie             reads the signed cookie "session" and sets it again
 //   POST /upload             a multipart body with one file; answers its name and size
+// The minimal apps (minimal-*.mjs) answer only / (`minimalText`) and /json (`minimalJson`).
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,6 +18,9 @@ export const port = Number(process.env.PORT ?? 0);
 export const routeCount = Number(process.env.ROUTES ?? 100);
 export const jsonBody = { message: "Hello, World!" };
 export const plainText = "Hello, World!";
+/** The minimal apps' bodies: issue 18's `write("sunck is a good man ")` and a four-field object. */
+export const minimalText = "sunck is a good man ";
+export const minimalJson = { name: "sunck", age: 18, good: true, motto: "sunck is a good man" };
 export const routeIndexes = Array.from({ length: routeCount }, (_, i) => i);
 /** The folder of the tornado-ts and Python Tornado templates (base.html, page.html). */
 export const templateDir = join(here, "templates");

@@ -22,7 +22,7 @@ abstract class LongRequestHandler extends RequestHandler {
   /** The long operation; resolves with its result. */
   abstract longIo(seconds: number): Promise<string>;
 
-  async get() {
+  override async get() {
     const seconds = Number(this.getArgument("seconds", "5"));
     say("开始处理reqA");
     const res = await this.longIo(seconds);
@@ -59,7 +59,7 @@ export class FetchHandler extends LongRequestHandler {
 
 /** The slow service FetchHandler calls (served by the same application to stay self-contained). */
 export class UpstreamHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await sleep(Number(this.getArgument("seconds", "5")) * 1000);
     this.write("sunck is a good man (fetch)");
   }
@@ -67,7 +67,7 @@ export class UpstreamHandler extends RequestHandler {
 
 /** The fast request. */
 export class ReqBHandler extends RequestHandler {
-  get() {
+  override get() {
     say("开始处理reqB");
     this.write("reqB done");
     say("结束处理reqB");

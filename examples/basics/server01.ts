@@ -7,7 +7,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 
 // A handler class (like a Django view): it answers GET only; a POST gets 405.
 export class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     // Sends text to the browser.
     this.write("sunck is a good man ");
   }

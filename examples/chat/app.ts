@@ -94,7 +94,7 @@ export class ChatSocketHandler extends WebSocketHandler {
 
 /** The page: a room, a nickname, the messages, and a box to type in. */
 export class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     const room = this.getArgument("room", "lobby");
     const nick = this.getArgument("nick", "");
     this.write(PAGE.replace("{room}", xhtmlEscape(room)).replace("{nick}", xhtmlEscape(nick)));

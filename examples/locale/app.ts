@@ -14,7 +14,7 @@ class HomeHandler extends RequestHandler {
     return chosen === undefined ? null : Locale.get(chosen);
   }
 
-  get() {
+  override get() {
     const lang = this.getQueryArgument("lang", null);
     if (lang !== null) this.setCookie("lang", this.locale.code);
     const locale = this.locale;

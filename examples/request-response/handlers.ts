@@ -23,7 +23,7 @@ const TEMPLATES = join(import.meta.dirname, "templates");
 
 /** The home page: a link whose href comes from the route named `kaige` (reverse URL). */
 export class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     const url = this.reverseUrl("kaige");
     this.write(`<a href="${url}">去另一个界面</a>`);
   }
@@ -37,7 +37,7 @@ export class SunckHandler extends RequestHandler {
     this.word1 = word1;
     this.word2 = word2;
   }
-  get() {
+  override get() {
     print(this.word1, this.word2);
     this.write("sunck is a nice man");
   }
@@ -51,7 +51,7 @@ export class KaigeHandler extends RequestHandler {
     this.word3 = word3;
     this.word4 = word4;
   }
-  get() {
+  override get() {
     print(this.word3, this.word4);
     this.write("kaige is a handsome man");
   }
@@ -61,7 +61,7 @@ export class KaigeHandler extends RequestHandler {
 
 /** Regex groups (正则分组): each group arrives as a string argument, positional or named. */
 export class LiuyifeiHandler extends RequestHandler {
-  get(h1: string, h2: string, h3: string) {
+  override get(h1: string, h2: string, h3: string) {
     print([h1, h2, h3].join("-"));
     this.write("liuyifei is a nice women");
   }
@@ -69,7 +69,7 @@ export class LiuyifeiHandler extends RequestHandler {
 
 /** Named groups (`(?P<p1>...)`): also by name on `this.pathKwargs`. */
 export class LiuyifeiNamedHandler extends RequestHandler {
-  get() {
+  override get() {
     const { p1, p2, p3 } = this.pathKwargs;
     print([p1, p2, p3].join("-"));
     this.write("liuyifei is a nice women");
@@ -78,7 +78,7 @@ export class LiuyifeiNamedHandler extends RequestHandler {
 
 /** Query arguments: the last value wins, whitespace is stripped; `getQueryArguments` lists all. */
 export class ZhangmanyuHandler extends RequestHandler {
-  get() {
+  override get() {
     const a = this.getQueryArgument("a");
     const b = this.getQueryArgument("b");
     const c = this.getQueryArgument("c");
@@ -90,10 +90,10 @@ export class ZhangmanyuHandler extends RequestHandler {
 
 /** Body arguments from a form; a group of checkboxes gives a list. */
 export class PostFileHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write(await readFile(join(TEMPLATES, "postfile.html")));
   }
-  post() {
+  override post() {
     const name = this.getBodyArgument("username");
     const passwd = this.getBodyArgument("passwd");
     const hobbyList = this.getBodyArguments("hobby");
@@ -104,18 +104,18 @@ export class PostFileHandler extends RequestHandler {
 
 /** Either source: `getArgument` reads the query and the body (with a default). */
 export class NextHandler extends RequestHandler {
-  get() {
+  override get() {
     const next = this.getArgument("next", "/");
     this.write(`next is ${next}`);
   }
-  post() {
+  override post() {
     this.get();
   }
 }
 
 /** The request object's attributes, printed as the tutorial's zhuyin example does. */
 export class ZhuyinHandler extends RequestHandler {
-  get() {
+  override get() {
     const r = this.request;
     print("method", r.method);
     print("host", r.host);
@@ -148,10 +148,10 @@ export class UpFileHandler extends RequestHandler {
   override initialize({ uploadDir }: InitArgs) {
     this.uploadDir = resolve(uploadDir);
   }
-  async get() {
+  override async get() {
     this.write(await readFile(join(TEMPLATES, "upfile.html")));
   }
-  async post() {
+  override async post() {
     const filesDict = this.request.files;
     for (const inputName in filesDict) {
       for (const fileObject of filesDict[inputName]!) {
@@ -176,7 +176,7 @@ export class UpFileHandler extends RequestHandler {
 
 /** `write` buffers; `finish` sends. Writing after finish is an error (logged; the client has its page). */
 export class WriteHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("good");
     this.write("nice");
     this.write("handsome");
@@ -191,7 +191,7 @@ const PER = { name: "sunck", age: 18, height: 175, weight: 70 };
 
 /** JSON serialised by hand: the Content-Type stays text/html. */
 export class Json1Handler extends RequestHandler {
-  get() {
+  override get() {
     const jsonStr = JSON.stringify(PER);
     this.write(jsonStr);
   }
@@ -199,14 +199,14 @@ export class Json1Handler extends RequestHandler {
 
 /** An object passed to write(): JSON with Content-Type application/json (the recommended way). */
 export class Json2Handler extends RequestHandler {
-  get() {
+  override get() {
     this.write(PER);
   }
 }
 
 /** `setHeader` changes an existing header and adds new ones. */
 export class SetHeaderHandler extends RequestHandler {
-  get() {
+  override get() {
     const jsonStr = JSON.stringify(PER);
     this.setHeader("Content-Type", "application/json;charset=utf-8");
     this.setHeader("sunck", "hhgood");
@@ -220,11 +220,11 @@ export class HeaderHandler extends RequestHandler {
     this.setHeader("Content-Type", "text/html;charset=utf-8");
     this.setHeader("kaige", "nice");
   }
-  get() {
+  override get() {
     this.setHeader("kaige", "handsome");
     this.write("good nice");
   }
-  post() {}
+  override post() {}
 }
 
 /**
@@ -233,7 +233,7 @@ export class HeaderHandler extends RequestHandler {
  * `?reason=` shows a reason that can.
  */
 export class StatusCodeHandler extends RequestHandler {
-  get() {
+  override get() {
     const reason = this.getQueryArgument("reason", "我是谁，我在哪里");
     this.setStatus(200, reason);
     this.write("88888888888888888888888888");
@@ -242,7 +242,7 @@ export class StatusCodeHandler extends RequestHandler {
 
 /** `redirect(url)`: a 302 to the home page. */
 export class RedirectHandler extends RequestHandler {
-  get() {
+  override get() {
     this.redirect("/");
   }
 }
@@ -260,7 +260,7 @@ export class ErrorHandler extends RequestHandler {
       return super.writeError(statusCode, info);
     }
   }
-  get() {
+  override get() {
     const flag = this.getQueryArgument("flag");
     if (flag === "0") {
       // sendError goes to writeError; nothing may be written after it.
@@ -288,7 +288,7 @@ export class CallOrderHandler extends RequestHandler {
     print("prepare");
     this.write("very very man");
   }
-  get() {
+  override get() {
     print("http方法");
     if (this.getQueryArgument("error", "") === "1") {
       this.sendError(500);

@@ -40,7 +40,7 @@ ${body}
 
 /** `self.set_cookie('sunck', 'good')`. */
 export class PCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setCookie("sunck", "good");
     this.write("ok");
   }
@@ -48,7 +48,7 @@ export class PCookieHandler extends RequestHandler {
 
 /** The same cookie through the Set-Cookie header by hand: `sunck=good1; Path=/`. */
 export class PCookieHeaderHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Set-Cookie", "sunck=good1; Path=/");
     this.write("ok");
   }
@@ -56,7 +56,7 @@ export class PCookieHeaderHandler extends RequestHandler {
 
 /** `self.get_cookie('sunck', '未登录')`: the cookie, or the default when there is none. */
 export class GetPCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     const cookie = this.getCookie("sunck", "未登录");
     this.write(`ok: ${xhtmlEscape(cookie)}`);
   }
@@ -64,7 +64,7 @@ export class GetPCookieHandler extends RequestHandler {
 
 /** `self.clear_cookie('sunck')`: empties it and makes it expire; the browser then drops it. */
 export class ClearPCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.clearCookie("sunck");
     this.write("ok");
   }
@@ -72,7 +72,7 @@ export class ClearPCookieHandler extends RequestHandler {
 
 /** `self.clear_all_cookies(path='/', domain=None)`: every cookie the request brought. */
 export class ClearAllPCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.clearAllCookies({ path: "/" });
     this.write("ok");
   }
@@ -82,7 +82,7 @@ export class ClearAllPCookieHandler extends RequestHandler {
 
 /** `self.set_secure_cookie('zhangmanyu', 'nice')`: `2|1:0|10:<time>|10:zhangmanyu|8:bmljZQ==|<sig>`. */
 export class SCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setSecureCookie("zhangmanyu", "nice");
     this.write("ok");
   }
@@ -93,7 +93,7 @@ export class SCookieHandler extends RequestHandler {
  * The tutorial prints the value (`b'nice'`); this writes it into the page.
  */
 export class GetSCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     const scookie = this.getSecureCookie("zhangmanyu");
     this.write(`ok: ${xhtmlEscape(String(scookie))}`);
   }
@@ -108,7 +108,7 @@ function nextCount(handler: RequestHandler): number {
 
 /** The cookie counter: counts this browser's visits in the `count` cookie (`第8次访问`). */
 export class CookieNumHandler extends RequestHandler {
-  get() {
+  override get() {
     const count = nextCount(this);
     this.setCookie("count", String(count));
     this.write(page("cookienum", `<p id="count">第${count}次访问</p>`));
@@ -120,7 +120,7 @@ export class CookieNumHandler extends RequestHandler {
  * another site can no longer change the count; the page's own form carries it with `xsrfFormHtml()`.
  */
 export class PostFileHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(
       page(
         "postfile",
@@ -136,7 +136,7 @@ export class PostFileHandler extends RequestHandler {
     );
   }
 
-  post() {
+  override post() {
     this.setCookie("count", String(nextCount(this)));
     this.redirect("/cookienum");
   }
@@ -144,7 +144,7 @@ export class PostFileHandler extends RequestHandler {
 
 /** `self.xsrf_token` outside templates: sets the `_xsrf` cookie for pages that post by script. */
 export class SetXSRFCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     void this.xsrfToken;
     this.finish("ok");
   }
@@ -193,7 +193,7 @@ export class XsrfClientPageHandler extends RequestHandler {
     void this.xsrfToken;
   }
 
-  get() {
+  override get() {
     this.write(
       page(
         "xsrf",
@@ -221,7 +221,7 @@ export class XsrfClientPageHandler extends RequestHandler {
  * cannot send the user to another site (the tutorial redirects to any `next`).
  */
 export class LoginHandler extends RequestHandler {
-  get() {
+  override get() {
     const next = safeNextUrl(this);
     this.write(
       page(
@@ -236,7 +236,7 @@ export class LoginHandler extends RequestHandler {
     );
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("username");
     const pawd = this.getBodyArgument("passwd");
     const next = safeNextUrl(this);
@@ -258,7 +258,7 @@ export class HomeHandler extends RequestHandler {
   }
 
   @authenticated
-  get() {
+  override get() {
     this.write(page("home", `<h1 id="welcome">欢迎回家 (${xhtmlEscape(this.currentUser)})</h1>`));
   }
 }

@@ -6,7 +6,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 // A handler class answers the requests of its route, like a view in Django.
 class IndexHandler extends RequestHandler {
   // GET only: other methods get 405.
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

@@ -6,7 +6,7 @@ import { IOLoop } from "tornado-ts/ioloop";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

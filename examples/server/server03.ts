@@ -16,7 +16,7 @@ import { taskId } from "tornado-ts/process";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

@@ -28,7 +28,7 @@ declare module "tornado-ts/options" {
 }
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

@@ -11,7 +11,7 @@ const port = define("port", { default: 8000, type: "int", help: "this is a port"
 define("list", { default: [], type: String, multiple: true });
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

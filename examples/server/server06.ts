@@ -6,7 +6,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import * as config from "./config.ts";
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

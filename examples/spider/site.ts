@@ -30,7 +30,7 @@ class PageHandler extends RequestHandler {
     this.stats = stats as SiteStats;
   }
 
-  async get(id: string) {
+  override async get(id: string) {
     const stats = this.stats;
     stats.hits.set(this.request.path, (stats.hits.get(this.request.path) ?? 0) + 1);
     stats.inFlight += 1;
@@ -55,7 +55,7 @@ class PageHandler extends RequestHandler {
 }
 
 class HomeHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write('<a href="/page/0#top">start</a> <a href="/missing">a broken link</a>');
   }
 }

@@ -3,7 +3,7 @@ import { RequestHandler, StaticFileHandler } from "tornado-ts/web";
 
 /** 传输变量与表达式: self.render('home.html', num=temp, per=dict) */
 export class HomeHandler extends RequestHandler {
-  get() {
+  override get() {
     const temp = 100;
     const dict = { name: "tom", age: 18 };
     return this.render("home.html", { num: temp, per: dict });
@@ -12,7 +12,7 @@ export class HomeHandler extends RequestHandler {
 
 /** 前端模板流程控制: if / elif / else and for. */
 export class FlowHandler extends RequestHandler {
-  get() {
+  override get() {
     const score = Number(this.getArgument("score", "85"));
     return this.render("flow.html", { score, stus: ["tom", "lily", "lucy"] });
   }
@@ -20,7 +20,7 @@ export class FlowHandler extends RequestHandler {
 
 /** 自定义函数: a function passed to the template and called there. */
 export class FunctionHandler extends RequestHandler {
-  get() {
+  override get() {
     const mySum = (n1: number, n2: number) => n1 + n2;
     return this.render("func.html", { mySum });
   }
@@ -28,7 +28,7 @@ export class FunctionHandler extends RequestHandler {
 
 /** 转义, 情况一: {{ str }} is escaped, {% raw str %} is not. */
 export class TransHandler extends RequestHandler {
-  get() {
+  override get() {
     const str = "<h1>sunck is a good man </h1>";
     return this.render("trans.html", { str });
   }
@@ -36,7 +36,7 @@ export class TransHandler extends RequestHandler {
 
 /** 转义, 情况二: {% autoescape None %} turns escaping off for the whole file; escape() still escapes. */
 export class Trans2Handler extends RequestHandler {
-  get() {
+  override get() {
     const str = "<h1>sunck is a good man </h1>";
     return this.render("trans2.html", { str });
   }
@@ -44,14 +44,14 @@ export class Trans2Handler extends RequestHandler {
 
 /** 继承: cart.html extends base.html. */
 export class CartHandler extends RequestHandler {
-  get() {
+  override get() {
     return this.render("cart.html");
   }
 }
 
 /** static_url(): the page links its stylesheet with a content hash. */
 export class StaticUrlHandler extends RequestHandler {
-  get() {
+  override get() {
     return this.render("static.html");
   }
 }

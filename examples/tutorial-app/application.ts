@@ -3,7 +3,13 @@
 import { join } from "node:path";
 import { loadTranslations } from "tornado-ts/locale";
 import { Application, type ApplicationSettings, type Route, url } from "tornado-ts/web";
-import { BASE_DIRS, LOCALE_PATH, makeSettings, UPLOAD_DIR } from "./config.ts";
+import {
+  BASE_DIRS,
+  LOCALE_PATH,
+  makeSettings,
+  openidConnectSettings,
+  UPLOAD_DIR,
+} from "./config.ts";
 import type { Database } from "./db/database.ts";
 import {
   IndexHandler,
@@ -40,6 +46,7 @@ import {
   SetXSRFCookieHandler,
   StaticFileHandler,
 } from "./views/security.ts";
+import { OidcLoginHandler } from "./views/sign-in.ts";
 import { StudentsHandler } from "./views/students.ts";
 import {
   CartHandler,
@@ -99,13 +106,14 @@ export function routes(): Route[] {
 }
 
 /**
- * The site's own routes, beyond the tutorial's: the output chapter's page and the language
- * switch. They go first, so the static catch-all stays last.
+ * The site's own routes, beyond the tutorial's: the output chapter's page, the language switch
+ * and sign-in with OpenID Connect. They go first, so the static catch-all stays last.
  */
 export function siteRoutes(): Route[] {
   return [
     ["/output", OutputHandler],
     ["/lang/(\\w+)", LanguageHandler],
+    ["/login/oidc", OidcLoginHandler],
   ];
 }
 
@@ -138,6 +146,7 @@ export class TutorialApplication extends Application {
     const given = options.settings?.cookieSecret === undefined ? {} : { COOKIE_SECRET: "given" };
     super([...siteRoutes(), ...routes()], {
       ...makeSettings({ ...env, ...given }),
+      ...openidConnectSettings(env),
       ...options.settings,
     });
     // The pages are written in English; the CSV files translate them (see views/languages.ts).

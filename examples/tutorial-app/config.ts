@@ -91,6 +91,24 @@ export function allowedHostsFor(address: string, env: NodeJS.ProcessEnv = proces
   return ["*"];
 }
 
+/**
+ * The OpenID Connect provider for `/login/oidc`, from OIDC_ISSUER, OIDC_CLIENT_ID (default
+ * `tutorial`) and OIDC_CLIENT_SECRET; none without OIDC_ISSUER. An `http:` issuer is accepted
+ * only on this machine (`npm run dev:oidc`'s development provider).
+ */
+export function openidConnectSettings(env: NodeJS.ProcessEnv = process.env): ApplicationSettings {
+  const issuer = env["OIDC_ISSUER"];
+  if (!issuer) return {};
+  return {
+    openidConnect: {
+      issuer,
+      clientId: env["OIDC_CLIENT_ID"] || "tutorial",
+      clientSecret: env["OIDC_CLIENT_SECRET"] || undefined,
+      allowInsecureRequests: true,
+    },
+  };
+}
+
 /** The tutorial's `settings`, camelCase: templates, static files, cookies, XSRF and login. */
 // #region settings
 export function makeSettings(env: NodeJS.ProcessEnv = process.env): ApplicationSettings {

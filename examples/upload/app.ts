@@ -30,11 +30,11 @@ declare module "tornado-ts/web" {
 
 /** The tutorial's UpFileHandler: the whole body in memory, files in `this.request.files`. */
 export class UpFileHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(FORM);
   }
 
-  async post() {
+  override async post() {
     const saved: string[] = [];
     const filesDict = this.request.files;
     for (const inputName of Object.keys(filesDict)) {
@@ -56,7 +56,7 @@ export class BigUpFileHandler extends MultipartUploadHandler {
     return { uploadDir: join(this.settings.uploadPath!, ".incoming") };
   }
 
-  async post() {
+  override async post() {
     const files = await this.receiveUploads();
     const saved: string[] = [];
     for (const list of Object.values(files)) {

@@ -16,6 +16,11 @@ export type ArgumentMap = Record<string, Buffer[]>;
 /** Uploaded files by form field name. */
 export type FileMap = Record<string, HTTPFile[]>;
 
+/** The bytes a body chunk takes on the wire: a string's UTF-8 length, a buffer's length. */
+export function byteLength(data: string | Uint8Array): number {
+  return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+}
+
 /** An empty argument or file map with no prototype, so names such as `__proto__` are plain keys. */
 export function emptyMap<T>(): Record<string, T[]> {
   return Object.create(null) as Record<string, T[]>;

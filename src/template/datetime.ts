@@ -2,21 +2,7 @@
 // namespace: `datetime.datetime.now()`, `datetime.date.today()`, `strftime`, `isoformat`, and
 // `str()` output as Python prints it.
 
-const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
+import { DAY_NAMES, MONTH_NAMES } from "../python.ts";
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
@@ -70,14 +56,14 @@ export class PyDate {
       case "j":
         return pad(dayOfYear, 3);
       case "B":
-        return MONTHS[this.month - 1];
+        return MONTH_NAMES[this.month - 1];
       case "b":
       case "h":
-        return MONTHS[this.month - 1]!.slice(0, 3);
+        return MONTH_NAMES[this.month - 1]!.slice(0, 3);
       case "A":
-        return DAYS[this.weekday()];
+        return DAY_NAMES[this.weekday()];
       case "a":
-        return DAYS[this.weekday()]!.slice(0, 3);
+        return DAY_NAMES[this.weekday()]!.slice(0, 3);
       case "w":
         return String((this.weekday() + 1) % 7);
       case "%":

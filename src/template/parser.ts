@@ -1,5 +1,7 @@
 // The template grammar (Tornado's): text, {{ expressions }}, {% directives %} and {# comments #},
 // parsed into a tree whose expressions are already translated to JavaScript.
+
+import { PY_SPACE, pyRepr, pyStrip } from "../python.ts";
 import { ParseError } from "./errors.ts";
 import {
   type Assignment,
@@ -12,7 +14,6 @@ import {
   translateExpression,
   translateFor,
 } from "./expression.ts";
-import { PY_SPACE, pyRepr, pyStrip } from "./python.ts";
 
 /** How text between tags is filtered: kept (`all`), collapsed (`single`), or one line (`oneline`). */
 export type WhitespaceMode = "all" | "single" | "oneline";

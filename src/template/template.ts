@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { posix, resolve, sep } from "node:path";
 import { jsonEncode, linkify, squeeze, toUnicode, urlEscape, xhtmlEscape } from "../escape.ts";
+import { PY_BUILTINS, pyIter, pyStr } from "../python.ts";
 import { datetimeModule } from "./datetime.ts";
 import { annotateError, ParseError, type TemplateLocation } from "./errors.ts";
 import { type Translation, translateExpression } from "./expression.ts";
@@ -11,7 +12,6 @@ import {
   parseTemplate,
   type WhitespaceMode,
 } from "./parser.ts";
-import { PY_BUILTINS, pyIter, pyStr } from "./python.ts";
 
 /** Options for {@link Template}. */
 export interface TemplateOptions {

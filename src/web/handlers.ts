@@ -128,7 +128,7 @@ export class RedirectHandler extends RequestHandler {
   }
 
   /** Redirects to the `url` init arg with the path groups and query arguments filled in. */
-  get(...args: string[]): void {
+  override get(...args: string[]): void {
     let target = "";
     for (const part of this.#parts) {
       if (typeof part === "string") target += part;
@@ -267,19 +267,19 @@ export class FallbackHandler extends RequestHandler {
   }
 
   /** Does nothing: the fallback answered the request in `prepare`. */
-  get(): void {}
+  override get(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  head(): void {}
+  override head(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  post(): void {}
+  override post(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  put(): void {}
+  override put(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  delete(): void {}
+  override delete(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  patch(): void {}
+  override patch(): void {}
   /** Does nothing: the fallback answered the request in `prepare`. */
-  options(): void {}
+  override options(): void {}
 }
 
 /** A handler method as the decorators take and give it: `this` is the handler, the arguments are path groups. */

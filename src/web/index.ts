@@ -17,6 +17,12 @@ export {
   type SafeRedirectOptions,
   safeNextUrl,
 } from "./auth.ts";
+export type {
+  BodyError,
+  SchemaOutput,
+  StandardSchemaV1,
+  ValidatedBody,
+} from "./body-schema.ts";
 export {
   COMPRESSIBLE_TYPES,
   compressionTransform,
@@ -34,6 +40,12 @@ export {
   UnsafeRedirectError,
 } from "./errors.ts";
 export { guardHandlerTimeout } from "./handler-timeout.ts";
+export type {
+  CurrentUserOf,
+  HandlerVerb,
+  InitArgsOf,
+  VerbMethod,
+} from "./handler-types.ts";
 export {
   addslash,
   ErrorHandler,
@@ -52,6 +64,22 @@ export {
   type WriteChunk,
 } from "./request-handler.ts";
 export {
+  type CheckRoute,
+  type GroupsOf,
+  type PathArgsOf,
+  type PathKwargsOf,
+  type PatternGroups,
+  type ReverseArgs,
+  type RouteInfo,
+  type RouteNames,
+  type RouteTypeError,
+  type TypedURLSpec,
+  type UrlRest,
+  type UrlReverser,
+  url,
+  urlReverser,
+} from "./route-types.ts";
+export {
   type HandlerClass,
   type InitArgs,
   type Route,
@@ -59,7 +87,6 @@ export {
   type RouteMatch,
   type RouteTuple,
   URLSpec,
-  url,
 } from "./routing.ts";
 export {
   type Clock,

@@ -6,19 +6,27 @@
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { callerFile } from "../caller.ts";
 import { jsonEncode, urlUnescapeToBytes, xhtmlEscape } from "../escape.ts";
 import { multipartParseLimits } from "../httpserver-limits.ts";
 import { BodyParseError, BodyPartTooLargeError, parseBodyArguments } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { Locale } from "../locale.ts";
 import { appLog, clipForLog, genLog } from "../log.ts";
+import { isPromise } from "../promise.ts";
+import { pyBytesRepr, pyStrip } from "../python.ts";
 import { type BaseLoader, Loader, type LoaderOptions } from "../template/index.ts";
-import { pyBytesRepr, pyStrip } from "../template/python.ts";
 // The one import that closes a circle in web/ (application.ts imports this file to build and run
 // handlers): a handler is typed with the Application it serves (`this.application`, `settings`,
 // handler classes' constructors), which is a type only, erased from the output. Files below the
 // Application get its types from here rather than importing application.ts themselves.
 import type { Application, ApplicationSettings } from "./application.ts";
+import {
+  type StandardSchemaV1,
+  type ValidatedBody,
+  validateFormBody,
+  validateJsonBody,
+} from "./body-schema.ts";
 import { type CookieOptions, formatSetCookie } from "./cookies.ts";
 import { acceptsHtml, renderDebugPage, renderTracebackText } from "./debug-page.ts";
 import {
@@ -30,6 +38,7 @@ import {
   MissingSettingError,
   UnsafeRedirectError,
 } from "./errors.ts";
+import type { CurrentUserOf } from "./handler-types.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
 import { HandlerResponse, type HeaderValue } from "./response.ts";
 import {
@@ -108,20 +117,22 @@ interface StaticUrlMaker {
   makeStaticUrl(settings: ApplicationSettings, path: string, includeVersion?: boolean): string;
 }
 
+function isStaticUrlMaker(value: unknown): value is StaticUrlMaker {
+  return (
+    typeof value === "function" &&
+    "makeStaticUrl" in value &&
+    typeof value.makeStaticUrl === "function"
+  );
+}
+
 // Template loaders by directory and settings, for the whole process (as Tornado keeps them).
 const templateLoaders = new Map<string, BaseLoader>();
 const FRAMEWORK_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The directory of the first source file on the stack outside tornado-ts itself. */
 function callerDirectory(): string {
-  for (const line of (new Error().stack ?? "").split("\n").slice(1)) {
-    const match = /((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line);
-    const found = match?.[1];
-    if (found === undefined) continue;
-    const file = found.startsWith("file://") ? fileURLToPath(found) : found;
-    if (!file.startsWith(FRAMEWORK_SOURCE)) return dirname(file);
-  }
-  return process.cwd();
+  const file = callerFile((path) => !path.startsWith(FRAMEWORK_SOURCE));
+  return file === undefined ? process.cwd() : dirname(file);
 }
 
 const CONTROL_CHARS = /[\x00-\x08\x0e-\x1f]/g;
@@ -138,16 +149,6 @@ const USER_STEP = 1;
 const PREPARE_STEP = 2;
 const BODY_STEP = 3;
 const FINISH_STEP = 5; // after METHOD_STEP, 4
-
-/** Whether `value` is a promise or another thenable. */
-export function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    "then" in value &&
-    typeof value.then === "function"
-  );
-}
 
 // The handler method for each standard HTTP method, without lower-casing per request.
 const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
@@ -223,6 +224,27 @@ export class RequestHandler {
   get settings(): ApplicationSettings {
     return this.application.settings;
   }
+
+  // ---- HTTP methods ------------------------------------------------------------------------
+  // Declared for the type checker only, so a subclass's `override get(id: string)` is checked
+  // (and `override Get()` refused); none exists at run time, so a method the subclass does not
+  // define still answers 405. Path groups arrive as strings (`undefined` for an optional group
+  // that did not take part).
+
+  /** Serves GET. */
+  get?(...pathArgs: string[]): unknown;
+  /** Serves HEAD (not mapped to `get`, as in Tornado). */
+  head?(...pathArgs: string[]): unknown;
+  /** Serves POST. */
+  post?(...pathArgs: string[]): unknown;
+  /** Serves PUT. */
+  put?(...pathArgs: string[]): unknown;
+  /** Serves PATCH. */
+  patch?(...pathArgs: string[]): unknown;
+  /** Serves DELETE. */
+  delete?(...pathArgs: string[]): unknown;
+  /** Serves OPTIONS. */
+  options?(...pathArgs: string[]): unknown;
 
   // ---- hooks -------------------------------------------------------------------------------
 
@@ -316,16 +338,16 @@ export class RequestHandler {
    * The current user: `getCurrentUser()`'s result, computed on first use and kept for the rest of
    * the request (even when falsy); assignable, e.g. in `prepare`. Throws a `CurrentUserError` when
    * `getCurrentUser()` returns a promise without being declared `async` (declare it `async`, or
-   * `await this.loadCurrentUser()` first).
+   * `await this.loadCurrentUser()` first). Its type is what `getCurrentUser()` returns, awaited.
    */
-  get currentUser(): unknown {
+  get currentUser(): CurrentUserOf<this> {
     const s = this.#more;
     if (!s.currentUserLoaded && isPromise(this.#startCurrentUser())) {
       throw new CurrentUserError(
         `${this.constructor.name}.getCurrentUser() returned a promise: declare it async (the framework then awaits it before prepare()) or await this.loadCurrentUser() before reading currentUser`,
       );
     }
-    return s.currentUser;
+    return s.currentUser as CurrentUserOf<this>;
   }
   /** Sets the current user for the rest of the request. */
   set currentUser(user: unknown) {
@@ -335,10 +357,10 @@ export class RequestHandler {
   }
 
   /** Resolves `currentUser`, awaiting `getCurrentUser()` when it returns a promise (once per request). */
-  async loadCurrentUser(): Promise<unknown> {
+  async loadCurrentUser(): Promise<CurrentUserOf<this>> {
     const s = this.#more;
     if (!s.currentUserLoaded) await this.#startCurrentUser();
-    return s.currentUser;
+    return s.currentUser as CurrentUserOf<this>;
   }
 
   /** Calls `getCurrentUser()` once: the user, or the pending promise of an async one. */
@@ -465,15 +487,21 @@ export class RequestHandler {
    * is not JSON and 400 when the body is not valid JSON. Keys named `__proto__` are dropped, so the
    * result can be merged into other objects safely.
    *
+   * With a Standard Schema validator (zod, valibot, arktype, ...), the body is validated and the
+   * result typed by the schema: the value, or a promise of it when the validator is async (so
+   * `await` it). A body that is not JSON or that the schema refuses answers 415 or 400 with the
+   * JSON `{"errors": [{"path": [...], "message": "..."}, ...]}`.
+   *
    * Not in Tornado, where handlers call `json.loads(self.request.body)` themselves.
    */
-  getJsonBody<T = unknown>(): T {
+  getJsonBody<S extends StandardSchemaV1>(schema: S): ValidatedBody<S>;
+  getJsonBody<T = unknown>(): T;
+  getJsonBody(schema?: StandardSchemaV1): unknown {
+    if (schema !== undefined) return validateJsonBody(this, schema);
     const s = this.#more;
     if (s.jsonBody === undefined) {
-      const type = (this.request.headerValue("content-type") ?? "")
-        .split(";")[0]!
-        .trim()
-        .toLowerCase();
+      const [mediaType = ""] = (this.request.headerValue("content-type") ?? "").split(";");
+      const type = mediaType.trim().toLowerCase();
       if (type !== "application/json" && !type.endsWith("+json")) {
         throw new HTTPError(
           415,
@@ -496,7 +524,17 @@ export class RequestHandler {
       }
       s.jsonBody = { value };
     }
-    return s.jsonBody.value as T;
+    return s.jsonBody.value;
+  }
+
+  /**
+   * The form body (urlencoded or multipart fields) validated by a Standard Schema validator: a
+   * field sent once is a string, one sent several times an array of strings. The value, or a
+   * promise of it for an async validator; a body the schema refuses answers 400 with the JSON
+   * `{"errors": [{"path": [...], "message": "..."}, ...]}`. Not in Tornado.
+   */
+  getFormBody<S extends StandardSchemaV1>(schema: S): ValidatedBody<S> {
+    return validateFormBody(this, schema);
   }
 
   /** The request cookie `name`, or `defaultValue` (default `undefined`). */
@@ -917,14 +955,14 @@ export class RequestHandler {
     if (header === undefined) return Locale.get(defaultCode);
     const weighted: { code: string; q: number }[] = [];
     for (const entry of header.split(",")) {
-      const parts = entry.trim().split(";");
+      const [code = "", rawParam] = entry.trim().split(";");
       let q = 1;
-      const param = parts[1]?.trim();
-      if (parts.length > 1 && param!.startsWith("q=")) {
-        q = pythonFloat(param!.slice(2));
+      const param = rawParam?.trim();
+      if (param?.startsWith("q=")) {
+        q = pythonFloat(param.slice(2));
         if (!(q >= 0)) q = 0;
       }
-      if (q > 0) weighted.push({ code: parts[0]!, q });
+      if (q > 0) weighted.push({ code, q });
     }
     if (weighted.length === 0) return Locale.get(defaultCode);
     weighted.sort((a, b) => b.q - a.q);
@@ -1039,7 +1077,12 @@ export class RequestHandler {
       );
     }
     const options = typeof includeHost === "object" ? includeHost : { includeHost };
-    const maker = settings.staticHandlerClass as unknown as StaticUrlMaker;
+    const maker: unknown = settings.staticHandlerClass;
+    if (!isStaticUrlMaker(maker)) {
+      throw new Error(
+        "The 'staticHandlerClass' setting has no makeStaticUrl (StaticFileHandler has)",
+      );
+    }
     const url = maker.makeStaticUrl(settings, path, options.includeVersion ?? true);
     const withHost = options.includeHost ?? this.includeHost;
     return withHost ? `${this.request.protocol}://${this.request.host}${url}` : url;

@@ -8,6 +8,7 @@
  */
 import * as crypto from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { byteLength } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
 import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
@@ -43,11 +44,6 @@ export type ChunkTransformFactory = (request: HTTPServerRequest) => ChunkTransfo
 
 /** The server version sent in the `Server` header. */
 export const SERVER_VERSION = "tornado-ts/0.1.0";
-
-/** The number of bytes `data` takes on the wire (UTF-8 for text). */
-export function byteLength(data: string | Uint8Array): number {
-  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
-}
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 section 5.5: field values may hold TAB, visible ASCII and obs-text; CR and LF (and the

@@ -291,15 +291,7 @@ function reverseParts(js: string, groupCount: number): string[] | null {
   return parts.length - 1 === groupCount ? parts : null;
 }
 
-/** Makes a route with init args and a name (Tornado's `url()`). */
-export function url(
-  pattern: string | RegExp,
-  handlerClass: HandlerClass,
-  initArgs?: InitArgs,
-  name?: string,
-): URLSpec {
-  return new URLSpec(pattern, handlerClass, initArgs, name);
-}
+// `url()`, the typed way to make a URLSpec, is in route-types.ts.
 
 /** Turns a route tuple or spec into a {@link URLSpec}. */
 export function toURLSpec(route: Route): URLSpec {

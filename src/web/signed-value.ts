@@ -11,7 +11,7 @@
  */
 import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from "node:crypto";
 import { clipForLog, genLog } from "../log.ts";
-import { pyBytesRepr } from "../template/python.ts";
+import { pyBytesRepr } from "../python.ts";
 import type { CookieOptions } from "./cookies.ts";
 import { MissingSettingError } from "./errors.ts";
 

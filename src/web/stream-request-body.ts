@@ -16,11 +16,11 @@ import {
   BodyTimeoutError,
   bodyLimitsOf,
   consumeBody,
-  type MultipartLimits,
   RequestBodyTooLargeError,
   RequestDecompressionError,
   resolveBodyLimits,
 } from "../httpserver-limits.ts";
+import type { MultipartLimits } from "../httpserver-options.ts";
 import { parseHeaderParams } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import { clipForLog, genLog } from "../log.ts";

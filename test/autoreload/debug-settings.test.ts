@@ -4,7 +4,7 @@ import { captureLogs, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class BrokenHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("handler broke");
   }
 }

@@ -26,7 +26,7 @@ function findStudent(students: Student[], name: string): Student {
 }
 
 class StudentHandler extends RequestHandler {
-  get() {
+  override get() {
     const students = [{ name: "sunck", age: 18 }];
     const student = findStudent(students, this.getQueryArgument("name"));
     this.render("student.html", { student });
@@ -34,7 +34,7 @@ class StudentHandler extends RequestHandler {
 }
 
 class ProfileHandler extends RequestHandler {
-  get() {
+  override get() {
     this.render("profile.html", { user: null });
   }
 }

@@ -14,7 +14,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 /** A page on another origin that posts the counter form without a token (the chapter's attack). */
 function attackerApp(target: string): Application {
   class ForgedFormHandler extends RequestHandler {
-    get() {
+    override get() {
       this.write(`<form id="forged" action="${target}/postfile" method="post">
   <input type="text" name="username" value="victim"/>
   <input type="submit" value="go"/>

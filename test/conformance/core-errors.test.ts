@@ -155,13 +155,13 @@ app = tornado.web.Application([
 `;
 
 class Hello extends RequestHandler {
-  get() {
+  override get() {
     this.write("Hello");
   }
 }
 
 class Boom extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Lost", "1");
     this.setCookie("keep", "1");
     this.write("lost");
@@ -170,14 +170,14 @@ class Boom extends RequestHandler {
 }
 
 class Raise extends RequestHandler {
-  get() {
+  override get() {
     const reason = this.getArgument("reason", undefined);
     throw new HTTPError(Number(this.getArgument("code")), "secret detail", { reason });
   }
 }
 
 class Send extends RequestHandler {
-  get() {
+  override get() {
     const reason = this.getArgument("reason", undefined);
     this.sendError(Number(this.getArgument("code")), reason === undefined ? {} : { reason });
   }
@@ -187,7 +187,7 @@ class PrepareError extends RequestHandler {
   override prepare() {
     throw new HTTPError(403);
   }
-  get() {
+  override get() {
     this.write("never");
   }
 }
@@ -197,32 +197,32 @@ class CustomError extends RequestHandler {
     this.setHeader("X-Error", String(statusCode));
     this.write(`custom ${statusCode} ${this.reason}`);
   }
-  get() {
+  override get() {
     throw new HTTPError(418, undefined, { reason: "Teapot Time" });
   }
 }
 
 class Missing extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.getArgument("x"));
   }
 }
 
 class ListWrite extends RequestHandler {
-  get() {
+  override get() {
     this.write([1, 2] as unknown as Record<string, unknown>);
   }
 }
 
 class BodyWith204 extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(204);
     this.write("x");
   }
 }
 
 class AfterFlush extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("partial");
     await this.flush();
     throw new Error("late");
@@ -230,67 +230,67 @@ class AfterFlush extends RequestHandler {
 }
 
 class OnlyPost extends RequestHandler {
-  post() {
+  override post() {
     this.write("posted");
   }
 }
 
 class Options extends RequestHandler {
-  options() {
+  override options() {
     this.setHeader("Allow", "GET, OPTIONS");
     this.setStatus(204);
   }
 }
 
 class UnsafeHeader extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Bad", "a\r\nX-Injected: 1");
     this.write("never");
   }
 }
 
 class FloatHeader extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Float", 1.5);
   }
 }
 
 class BadRedirect extends RequestHandler {
-  get() {
+  override get() {
     this.redirect("/hello", false, 200);
   }
 }
 
 class LengthShort extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Length", 10);
     this.write("abc");
   }
 }
 
 class LengthLong extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Length", 2);
     this.write("abc");
   }
 }
 
 class WriteAfterFinish extends RequestHandler {
-  get() {
+  override get() {
     this.finish("done");
     this.write("more");
   }
 }
 
 class AsyncBoom extends RequestHandler {
-  async get() {
+  override async get() {
     await new Promise((resolve) => setTimeout(resolve, 1));
     throw new HTTPError(409, "conflict");
   }
 }
 
 class OnFinishBoom extends RequestHandler {
-  get() {
+  override get() {
     this.write("fine");
   }
   override onFinish() {
@@ -299,7 +299,7 @@ class OnFinishBoom extends RequestHandler {
 }
 
 class SendErrorTwice extends RequestHandler {
-  get() {
+  override get() {
     this.sendError(400);
     this.sendError(500);
   }
@@ -309,19 +309,19 @@ class PrepareSend extends RequestHandler {
   override prepare() {
     this.sendError(503, { reason: "Busy Now" });
   }
-  get() {
+  override get() {
     this.write("never");
   }
 }
 
 class HeadError extends RequestHandler {
-  head() {
+  override head() {
     throw new HTTPError(410);
   }
 }
 
 class RedirectAfterFlush extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("started");
     await this.flush();
     this.redirect("/elsewhere");
@@ -333,7 +333,7 @@ class FinishInWriteError extends RequestHandler {
     this.setStatus(299, "Custom Done");
     this.finish({ error: statusCode });
   }
-  get() {
+  override get() {
     throw new Error("x");
   }
 }

@@ -60,7 +60,7 @@ app = tornado.web.Application([
 `;
 
 class Args extends RequestHandler {
-  get() {
+  override get() {
     const name = this.getArgument("name", "x");
     this.write({
       last: this.getArgument(name, null),
@@ -72,16 +72,16 @@ class Args extends RequestHandler {
       body_last: this.getBodyArgument(name, null),
     });
   }
-  post() {
+  override post() {
     this.get();
   }
-  put() {
+  override put() {
     this.get();
   }
 }
 
 class Upload extends RequestHandler {
-  post() {
+  override post() {
     const files: Record<string, unknown[]> = {};
     for (const [field, items] of Object.entries(this.request.files)) {
       files[field] = items.map((f) => ({
@@ -99,32 +99,32 @@ class Upload extends RequestHandler {
 }
 
 class Positional extends RequestHandler {
-  get(...args: (string | undefined)[]) {
+  override get(...args: (string | undefined)[]) {
     this.write({ args: args.map((a) => a ?? null) });
   }
 }
 
 class Named extends RequestHandler {
-  get() {
+  override get() {
     this.write({ kwargs: this.pathKwargs });
   }
 }
 
 class Raw extends RequestHandler {
-  post() {
+  override post() {
     const args: Record<string, string[]> = {};
     for (const [name, values] of Object.entries(this.request.bodyArguments)) {
       args[name] = values.map((v) => v.toString("latin1"));
     }
     this.write({ body: this.request.body.toString("latin1"), args });
   }
-  put() {
+  override put() {
     this.post();
   }
 }
 
 class Attrs extends RequestHandler {
-  get() {
+  override get() {
     const r = this.request;
     this.write({
       method: r.method,

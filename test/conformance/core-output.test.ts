@@ -148,20 +148,20 @@ app = tornado.web.Application([
 `;
 
 class Hello extends RequestHandler {
-  get() {
+  override get() {
     this.write("Hello");
   }
 }
 
 class Unicode extends RequestHandler {
-  get() {
+  override get() {
     this.write("café €");
     this.write(Buffer.from([0xff]));
   }
 }
 
 class Json extends RequestHandler {
-  get() {
+  override get() {
     this.write({
       name: "sunck",
       age: 18,
@@ -176,7 +176,7 @@ class Json extends RequestHandler {
 }
 
 class JsonThenType extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Before", "1");
     this.write({ a: 1 });
     this.setHeader("Content-Type", "application/vnd.test+json");
@@ -184,7 +184,7 @@ class JsonThenType extends RequestHandler {
 }
 
 class Empty extends RequestHandler {
-  get() {}
+  override get() {}
 }
 
 class Headers extends RequestHandler {
@@ -193,7 +193,7 @@ class Headers extends RequestHandler {
     this.setHeader("Content-Type", "text/plain; charset=utf-8");
   }
 
-  get() {
+  override get() {
     this.setHeader("x-custom-HEADER", "1");
     this.addHeader("X-Multi", "1");
     this.addHeader("X-Multi", "2");
@@ -208,7 +208,7 @@ class Headers extends RequestHandler {
 }
 
 class ClearServer extends RequestHandler {
-  get() {
+  override get() {
     this.clearHeader("Server");
     this.clearHeader("Content-Type");
     this.write("x");
@@ -216,7 +216,7 @@ class ClearServer extends RequestHandler {
 }
 
 class Cookies extends RequestHandler {
-  get() {
+  override get() {
     this.setCookie("a", "1");
     this.setCookie("b", "2", { path: "/p", domain: "example.com", httpOnly: true, secure: true });
     this.setCookie("a", "3");
@@ -228,7 +228,7 @@ class Cookies extends RequestHandler {
 }
 
 class Status extends RequestHandler {
-  get() {
+  override get() {
     const reason = this.getArgument("reason", undefined);
     this.setStatus(Number(this.getArgument("code")), reason);
     if (this.getArgument("body", "1") === "1") this.write("status body");
@@ -236,7 +236,7 @@ class Status extends RequestHandler {
 }
 
 class Redirect extends RequestHandler {
-  get() {
+  override get() {
     const status = this.getArgument("status", null);
     this.redirect(
       this.getArgument("to"),
@@ -247,25 +247,25 @@ class Redirect extends RequestHandler {
 }
 
 class Etag extends RequestHandler {
-  get() {
+  override get() {
     this.write("etag body");
   }
-  post() {
+  override post() {
     this.write("etag body");
   }
 }
 
 class Head extends RequestHandler {
-  get() {
+  override get() {
     this.write("get body");
   }
-  head() {
+  override head() {
     this.write("head body");
   }
 }
 
 class Flush extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("part1");
     await this.flush();
     this.write("part2");
@@ -275,14 +275,14 @@ class Flush extends RequestHandler {
 }
 
 class FlushEmpty extends RequestHandler {
-  async get() {
+  override async get() {
     await this.flush();
     this.write("after");
   }
 }
 
 class FinishRaise extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(401);
     this.setHeader("WWW-Authenticate", 'Basic realm="x"');
     throw new Finish();
@@ -290,13 +290,13 @@ class FinishRaise extends RequestHandler {
 }
 
 class FinishChunk extends RequestHandler {
-  get() {
+  override get() {
     throw new Finish("finished");
   }
 }
 
 class OwnLength extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Length", 5);
     this.setHeader("X-After", "1");
     this.write("12345");
@@ -304,26 +304,26 @@ class OwnLength extends RequestHandler {
 }
 
 class NoContent extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(204);
   }
 }
 
 class NotModified extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(304);
   }
 }
 
 class Created extends RequestHandler {
-  post() {
+  override post() {
     this.setStatus(201);
     this.write("made");
   }
 }
 
 class Latin1Header extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Latin", "caf\u00e9");
     this.setHeader("X-Bytes", Buffer.from([0xc3, 0xa9]));
     this.write("body é");

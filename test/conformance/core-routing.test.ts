@@ -40,7 +40,7 @@ class Text extends RequestHandler {
   override initialize(initArgs: InitArgs) {
     this.text = String(initArgs["text"]);
   }
-  get(...args: (string | undefined)[]) {
+  override get(...args: (string | undefined)[]) {
     // Python's repr of the list Tornado passes: strings quoted, a missing group as None.
     const kwargs = Object.entries(this.pathKwargs).sort(([a], [b]) => (a < b ? -1 : 1));
     const items =
@@ -52,7 +52,7 @@ class Text extends RequestHandler {
 }
 
 class Reverse extends RequestHandler {
-  get() {
+  override get() {
     this.write(
       [
         this.reverseUrl("a", 5),

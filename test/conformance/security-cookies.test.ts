@@ -68,7 +68,7 @@ app = tornado.web.Application([("/echo", Echo), ("/apply", Apply)])
 `;
 
 class EchoHandler extends RequestHandler {
-  get() {
+  override get() {
     const out: Record<string, string> = {};
     for (const name of Object.keys(this.request.cookies)) out[name] = this.getCookie(name)!;
     this.write(JSON.stringify(out));
@@ -80,7 +80,7 @@ function tsOptions(attrs: Attrs | undefined): CookieOptions {
 }
 
 class ApplyHandler extends RequestHandler {
-  get() {
+  override get() {
     for (const op of JSON.parse(this.getArgument("ops")) as Op[]) {
       if (op[0] === "set") this.setCookie(op[1], op[2], tsOptions(op[3]));
       else if (op[0] === "clear") this.clearCookie(op[1], tsOptions(op[2]));

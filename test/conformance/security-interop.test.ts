@@ -176,7 +176,7 @@ app = tornado.web.Application([("/set", SetCookie), ("/get", GetCookie), ("/form
 `;
 
 class SetHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setSecureCookie("user", this.getArgument("value"), {
       version: Number(this.getArgument("version", "2")),
     });
@@ -185,7 +185,7 @@ class SetHandler extends RequestHandler {
 }
 
 class GetHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(
       JSON.stringify({
         value: this.getSecureCookie("user"),
@@ -196,10 +196,10 @@ class GetHandler extends RequestHandler {
 }
 
 class FormHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.xsrfFormHtml());
   }
-  post() {
+  override post() {
     this.write("posted");
   }
 }

@@ -352,13 +352,13 @@ describe("tampered XSRF tokens", () => {
 // ---- over HTTP ---------------------------------------------------------------------------------
 
 class ReadHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ value: this.getSecureCookie(this.getArgument("name")) });
   }
 }
 
 class PostHandler extends RequestHandler {
-  post() {
+  override post() {
     this.write("posted");
   }
 }

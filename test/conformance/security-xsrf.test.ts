@@ -71,22 +71,22 @@ class Base extends RequestHandler {
 }
 
 class FormHandler extends Base {
-  get() {
+  override get() {
     this.write("got");
   }
-  post() {
+  override post() {
     this.write("posted");
   }
-  put() {
+  override put() {
     this.write("put");
   }
-  patch() {
+  override patch() {
     this.write("patched");
   }
-  delete() {
+  override delete() {
     this.write("deleted");
   }
-  options() {
+  override options() {
     this.write("options");
   }
 }
@@ -106,17 +106,17 @@ class UserHandler extends Base {
   }
   override checkXsrfCookie() {}
   @authenticated
-  get() {
+  override get() {
     this.write("hello");
   }
   @authenticated
-  head() {}
+  override head() {}
   @authenticated
-  post() {
+  override post() {
     this.write("posted");
   }
   @authenticated
-  delete() {
+  override delete() {
     this.write("deleted");
   }
 }

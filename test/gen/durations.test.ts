@@ -83,7 +83,7 @@ describe("gen.sleep with units", () => {
 
   it("a handler that sleeps milliseconds by mistake answers 500 at once, and the log says why", async () => {
     class SleepHandler extends RequestHandler {
-      async get() {
+      override async get() {
         await sleep(5000);
         this.write("never");
       }

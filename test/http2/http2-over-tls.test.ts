@@ -43,14 +43,14 @@ function makeCertificate(): { key: Buffer; cert: Buffer } {
 }
 
 class InfoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Custom", "yes");
     this.setCookie("flavour", "h2");
     this.write(
       `${this.request.version} ${this.request.protocol} ${this.request.host} ${this.request.headers.get("X-Test") ?? "-"}`,
     );
   }
-  post() {
+  override post() {
     this.write({
       name: this.getBodyArgument("name"),
       pseudo: this.request.headers.get(":path") ?? null,
@@ -59,7 +59,7 @@ class InfoHandler extends RequestHandler {
 }
 
 class StreamHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("first,");
     await this.flush();
     this.write("second");
@@ -67,7 +67,7 @@ class StreamHandler extends RequestHandler {
 }
 
 class GoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.redirect("/info");
   }
 }

@@ -17,53 +17,53 @@ class EchoHandler extends RequestHandler {
     for (const [name, value] of this.request.headers) headers[name] = value;
     this.write({ method: this.request.method, headers, body: this.request.body.toString() });
   }
-  get() {
+  override get() {
     this.#answer();
   }
-  post() {
+  override post() {
     this.#answer();
   }
-  put() {
+  override put() {
     this.#answer();
   }
-  delete() {
+  override delete() {
     this.#answer();
   }
 }
 
 class StatusHandler extends RequestHandler {
-  get(code: string) {
+  override get(code: string) {
     this.setStatus(Number(code));
     this.finish(`status ${code}`);
   }
 }
 
 class RedirectHandler extends RequestHandler {
-  get(code: string, hops: string) {
+  override get(code: string, hops: string) {
     const left = Number(hops);
     this.redirect(left > 0 ? `/redirect/${code}/${left - 1}` : "/echo", false, Number(code));
   }
-  post(code: string, hops: string) {
+  override post(code: string, hops: string) {
     this.get(code, hops);
   }
 }
 
 class GzipHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Encoding", "gzip");
     this.finish(gzipSync(Buffer.from("zipped ".repeat(100))));
   }
 }
 
 class SlowHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await new Promise((resolve) => setTimeout(resolve, Number(this.getArgument("ms", "200"))));
     this.write("slow");
   }
 }
 
 class ChunksHandler extends RequestHandler {
-  async get() {
+  override async get() {
     for (const part of ["one ", "two ", "three"]) {
       this.write(part);
       await this.flush();

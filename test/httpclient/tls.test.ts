@@ -6,7 +6,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { selfSignedCertificate } from "../support/tls.ts";
 
 class HelloHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`hello over ${this.request.protocol}`);
   }
 }

@@ -6,23 +6,23 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { exchange, parseResponse } from "../support/raw-http.ts";
 
 class EchoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`get ${this.request.uri}`);
   }
-  post() {
+  override post() {
     this.write(`post ${this.request.body.toString()}`);
   }
 }
 
 class LengthHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Length", Number(this.getQueryArgument("declared")));
     this.write("abc");
   }
 }
 
 class FlushTooLongHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.setHeader("Content-Length", 2);
     this.write("a");
     await this.flush();

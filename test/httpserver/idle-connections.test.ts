@@ -8,7 +8,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { WebSocketHandler, websocketConnect } from "tornado-ts/websocket";
 
 class Slow extends RequestHandler {
-  async get() {
+  override async get() {
     await new Promise((resolve) => setTimeout(resolve, 400));
     this.write("done");
   }

@@ -7,7 +7,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { multipart, openSocket, rawExchange, send } from "../reliability/support/http.ts";
 
 class EchoHandler extends RequestHandler {
-  post() {
+  override post() {
     const args: Record<string, string[]> = {};
     for (const name of Object.keys(this.request.bodyArguments))
       args[name] = this.getBodyArguments(name);
@@ -21,7 +21,7 @@ class EchoHandler extends RequestHandler {
       consumed: this.request.headers.get("X-Consumed-Content-Encoding") ?? null,
     });
   }
-  get() {
+  override get() {
     this.write("ok");
   }
 }
@@ -148,7 +148,7 @@ describe("HTTPServer limits and timeouts", () => {
   it("never hands a body the client cut short to the handler, and keeps serving", async () => {
     let posts = 0;
     class CountingHandler extends RequestHandler {
-      post() {
+      override post() {
         posts++;
         this.write(`${this.request.body.length}`);
       }

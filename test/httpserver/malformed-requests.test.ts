@@ -5,10 +5,10 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { exchange } from "../support/raw-http.ts";
 
 class HostHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`host=${this.request.host}`);
   }
-  post() {
+  override post() {
     this.write(`body=${this.request.body.toString()}`);
   }
 }

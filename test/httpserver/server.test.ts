@@ -6,7 +6,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { rawFetch } from "../support/raw-http.ts";
 
 class HelloHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }
@@ -101,7 +101,7 @@ describe("HTTPServer", () => {
       release = resolve;
     });
     class SlowHandler extends RequestHandler {
-      async get() {
+      override async get() {
         await released;
         this.write("slow");
       }

@@ -50,10 +50,10 @@ class AttributesHandler extends RequestHandler {
       text: r.toString(),
     });
   }
-  get() {
+  override get() {
     this.#describe();
   }
-  post() {
+  override post() {
     this.#describe();
   }
 }

@@ -33,7 +33,7 @@ const HEADERS = [
 ];
 
 class CodeHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.locale.code);
   }
 }
@@ -43,7 +43,7 @@ class GreetingHandler extends RequestHandler {
     const lang = this.getQueryArgument("lang", null);
     return lang === null ? null : Locale.get(lang);
   }
-  get() {
+  override get() {
     const _ = this.locale.translate;
     this.write(`${_("Hello")} / ${this.locale.code}`);
   }
@@ -53,7 +53,7 @@ class AssignedHandler extends RequestHandler {
   override prepare() {
     this.locale = Locale.get("fr");
   }
-  get() {
+  override get() {
     this.write(
       `${this.locale.translate("Hello")} ${this.getBrowserLocale().code} ${this.getBrowserLocale("es_LA").code}`,
     );

@@ -26,6 +26,17 @@ describe("option values from text", () => {
     assert.throws(() => parse({ type: Number }, ""), /Option 'x' requires a number, got ''/);
   });
 
+  it("reads numbers as Python's float() does, not as JavaScript's Number()", () => {
+    assert.equal(parse({ type: "float" }, "1_000.5"), 1000.5);
+    assert.equal(parse({ type: Number }, "-inf"), Number.NEGATIVE_INFINITY);
+    assert.equal(parse({ type: Number }, " 2.5 "), 2.5);
+    assert.throws(
+      () => parse({ type: Number }, "0x10"),
+      /Option 'x' requires a number, got '0x10'/,
+    );
+    assert.throws(() => parse({ type: "int" }, "0x10"), /requires an integer, got '0x10'/);
+  });
+
   it("reads booleans as Tornado: only false, 0 and f are false", () => {
     for (const text of ["false", "FALSE", "0", "f", "F"])
       assert.equal(parse({ type: Boolean }, text), false);

@@ -13,14 +13,14 @@ const released = new Promise<void>((resolve) => {
 });
 
 class SlowHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await released;
     this.write("done");
   }
 }
 
 class FailingHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("fails on purpose");
   }
 }

@@ -11,7 +11,7 @@ import { representativeApp } from "./support/app.ts";
 import { multipart, rawExchange } from "./support/http.ts";
 
 class InjectingHandler extends RequestHandler {
-  get(kind: string) {
+  override get(kind: string) {
     const value = this.getQueryArgument("v");
     if (kind === "header") this.setHeader("X-Echo", value);
     else if (kind === "add-header") this.addHeader("X-Echo", value);

@@ -13,23 +13,23 @@ const onProcessError = (error: unknown): void => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 class OkHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("ok");
   }
 }
 class ThrowingHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("sync failure");
   }
 }
 class RejectingHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await sleep(1);
     throw new Error("async failure");
   }
 }
 class NeverHandler extends RequestHandler {
-  get() {
+  override get() {
     // Never finishes: neither returns a promise that settles nor calls finish().
     this.detach();
   }
@@ -38,7 +38,7 @@ class NeverHandler extends RequestHandler {
   }
 }
 class HangingAsyncHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await sleep(600);
     try {
       this.write("too late");
@@ -48,7 +48,7 @@ class HangingAsyncHandler extends RequestHandler {
   }
 }
 class BadWriteErrorHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("first failure");
   }
   override writeError(_status: number, _info: ErrorInfo) {
@@ -56,7 +56,7 @@ class BadWriteErrorHandler extends RequestHandler {
   }
 }
 class RejectingWriteErrorHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("first failure");
   }
   override async writeError() {
@@ -65,7 +65,7 @@ class RejectingWriteErrorHandler extends RequestHandler {
   }
 }
 class BadOnFinishHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("finished fine");
   }
   override onFinish() {
@@ -73,7 +73,7 @@ class BadOnFinishHandler extends RequestHandler {
   }
 }
 class RejectingOnFinishHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("finished fine too");
   }
   override async onFinish() {
@@ -85,12 +85,12 @@ class BadInitializeHandler extends RequestHandler {
   override initialize() {
     throw new Error("initialize failure");
   }
-  get() {
+  override get() {
     this.write("never");
   }
 }
 class StreamingResponseHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("x".repeat(1024));
     await this.flush();
     // The client goes away here; the handler carries on writing.
@@ -109,7 +109,7 @@ class StreamingResponseHandler extends RequestHandler {
   }
 }
 class BodyHandler extends RequestHandler {
-  post() {
+  override post() {
     this.write(`got ${this.request.body.length}`);
   }
 }

@@ -37,7 +37,7 @@ class HashingHandler extends RequestHandler {
     this.#hash.update(chunk);
     if (this.getQueryArgument("slow", "") === "1") await new Promise((r) => setImmediate(r));
   }
-  put() {
+  override put() {
     events.push("put");
     this.write({
       bytes: this.#bytes,
@@ -52,7 +52,7 @@ class PlainStreaming extends RequestHandler {
   override dataReceived(chunk: Buffer) {
     this.#bytes += chunk.length;
   }
-  post() {
+  override post() {
     this.write(`streamed ${this.#bytes}`);
   }
 }
@@ -65,14 +65,14 @@ class RefusingStream extends RequestHandler {
   override dataReceived() {
     events.push("refused-chunk");
   }
-  post() {
+  override post() {
     this.write("never");
   }
 }
 streamRequestBody(RefusingStream);
 
 class BufferedHandler extends RequestHandler {
-  put() {
+  override put() {
     this.write(`buffered ${this.request.body.length}`);
   }
 }
@@ -81,7 +81,7 @@ class FailingStream extends RequestHandler {
   override dataReceived() {
     throw new Error("disk full");
   }
-  post() {
+  override post() {
     this.write("never");
   }
 }
@@ -96,7 +96,7 @@ class Upload extends MultipartUploadHandler {
     closedConnections++;
     return super.onConnectionClose();
   }
-  async post() {
+  override async post() {
     const files = await this.receiveUploads();
     const keep = this.getBodyArgument("keep", "no") === "yes";
     const out = [];

@@ -7,7 +7,7 @@ import { startTornado, type TornadoProcess } from "../support/python-tornado.ts"
 import { openSocket } from "./support/http.ts";
 
 class WhoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`${this.request.remoteIp} ${this.request.protocol} ${this.request.fullUrl()}`);
   }
 }

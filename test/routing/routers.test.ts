@@ -35,10 +35,10 @@ class LabelHandler extends RequestHandler {
   override initialize(initArgs: InitArgs): void {
     this.label = String(initArgs["label"] ?? "none");
   }
-  get(...args: string[]) {
+  override get(...args: string[]) {
     this.write(`${this.label} ${this.request.path} [${args.join(",")}]`);
   }
-  post() {
+  override post() {
     this.write(`${this.label} got ${this.request.body.length} bytes: ${this.getBodyArgument("v")}`);
   }
 }

@@ -10,11 +10,11 @@ import { rawFetch } from "../support/raw-http.ts";
 let served = 0;
 
 class WhereHandler extends RequestHandler {
-  get() {
+  override get() {
     served++;
     this.write(this.request.fullUrl());
   }
-  post() {
+  override post() {
     served++;
     this.write(`posted ${this.request.body.length}`);
   }

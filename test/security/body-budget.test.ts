@@ -10,23 +10,23 @@ import { Application, RequestHandler } from "tornado-ts/web";
 import { openSocket } from "../reliability/support/http.ts";
 
 class FormHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.xsrfToken);
   }
-  post() {
+  override post() {
     this.write(`read ${this.request.body.length}`);
   }
 }
 
 class ExemptHandler extends RequestHandler {
   override checkXsrfCookie(): void {}
-  post() {
+  override post() {
     this.write(`read ${this.request.body.length}`);
   }
 }
 
 class BodyHandler extends RequestHandler {
-  post() {
+  override post() {
     this.write(`read ${this.request.body.length}`);
   }
 }

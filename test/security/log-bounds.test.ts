@@ -11,19 +11,19 @@ import { Application, RequestHandler, StaticFileHandler } from "tornado-ts/web";
 import { rawFetch } from "../support/raw-http.ts";
 
 class CookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ user: this.getSecureCookie("user") });
   }
 }
 
 class JsonHandler extends RequestHandler {
-  post() {
+  override post() {
     this.write({ got: this.getJsonBody() });
   }
 }
 
 class FailingHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("handler failed");
   }
 }

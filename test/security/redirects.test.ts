@@ -18,20 +18,20 @@ import { type RawResponse, rawFetch } from "../support/raw-http.ts";
 
 class AddSlash extends RequestHandler {
   @addslash
-  get() {
+  override get() {
     this.write("page");
   }
 }
 
 class RemoveSlash extends RequestHandler {
   @removeslash
-  get() {
+  override get() {
     this.write("page");
   }
 }
 
 class RedirectTo extends RequestHandler {
-  get() {
+  override get() {
     // A header can carry a tab, which arguments turn into a space.
     this.redirect(this.request.headers.get("X-To") ?? "/");
   }

@@ -43,7 +43,7 @@ print(json.dumps({
 `;
 
 class UserHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ user: this.getSecureCookie("user") });
   }
 }

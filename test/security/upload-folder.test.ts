@@ -26,7 +26,7 @@ class Upload extends MultipartUploadHandler {
   override multipartOptions(): MultipartStreamOptions {
     return configured === undefined ? {} : { uploadDir: configured };
   }
-  async post() {
+  override async post() {
     const files = await this.receiveUploads();
     const file = files["file"]![0]!;
     const folder = statSync(dirname(file.path));

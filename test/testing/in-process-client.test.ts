@@ -4,32 +4,32 @@ import { captureLogs, InProcessClient, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class FormHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setCookie("seen", "yes");
     this.write(
       `hello ${this.getArgument("name", "world")} from ${this.request.remoteIp} via ${this.request.host}`,
     );
   }
-  post() {
+  override post() {
     this.write({ name: this.getBodyArgument("name"), size: this.request.body.length });
   }
 }
 
 class CookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.getCookie("seen", "none"));
   }
 }
 
 class RedirectingHandler extends RequestHandler {
-  get() {
+  override get() {
     this.redirect("/form?name=redirected");
   }
 }
 
 class HangingHandler extends RequestHandler {
   static closed = 0;
-  async get() {
+  override async get() {
     this.detach();
   }
   override onConnectionClose() {

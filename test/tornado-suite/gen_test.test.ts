@@ -156,7 +156,7 @@ test("GenCoroutineTest.test_sleep", async () => {
 });
 
 class GenCoroutineSequenceHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     await moment();
     this.write("1");
     await moment();
@@ -167,7 +167,7 @@ class GenCoroutineSequenceHandler extends RequestHandler {
 }
 
 class GenCoroutineUnfinishedSequenceHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     await moment();
     this.write("1");
     await moment();
@@ -185,7 +185,7 @@ class UndecoratedCoroutinesHandler extends RequestHandler {
     await moment();
     this.chunks.push("1");
   }
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     this.chunks.push("2");
     await moment();
     this.chunks.push("3");
@@ -199,13 +199,13 @@ class AsyncPrepareErrorHandler extends RequestHandler {
     await moment();
     throw new HTTPError(403);
   }
-  get(): void {
+  override get(): void {
     this.finish("ok");
   }
 }
 
 class NativeCoroutineHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     await Promise.resolve();
     this.write("ok");
   }

@@ -18,7 +18,7 @@ import { quietAccessLog, rawResponseServer } from "./support/suite-b-util.ts";
 quietAccessLog();
 
 class HelloWorldHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     const name = this.getArgument("name", "world") as string;
     this.setHeader("Content-Type", "text/plain");
     this.finish(`Hello ${name}!`);
@@ -26,13 +26,13 @@ class HelloWorldHandler extends RequestHandler {
 }
 
 class PostHandler extends RequestHandler {
-  post(): void {
+  override post(): void {
     this.finish(`Post arg1: ${this.getArgument("arg1")}, arg2: ${this.getArgument("arg2")}`);
   }
 }
 
 class PutHandler extends RequestHandler {
-  put(): void {
+  override put(): void {
     this.write("Put body: ");
     this.write(this.request.body);
   }
@@ -58,7 +58,7 @@ class RedirectWithoutLocationHandler extends RequestHandler {
 }
 
 class ChunkHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     this.write("asdf");
     await this.flush();
     // Long enough for the chunks to be sent and received separately.
@@ -68,13 +68,13 @@ class ChunkHandler extends RequestHandler {
 }
 
 class AuthHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.finish(this.request.headers.get("Authorization") ?? "");
   }
 }
 
 class CountdownHandler extends RequestHandler {
-  get(count: string): void {
+  override get(count: string): void {
     const n = Number(count);
     if (n > 0) this.redirect(this.reverseUrl("countdown", n - 1));
     else this.write("Zero");
@@ -82,19 +82,19 @@ class CountdownHandler extends RequestHandler {
 }
 
 class EchoPostHandler extends RequestHandler {
-  post(): void {
+  override post(): void {
     this.write(this.request.body);
   }
 }
 
 class UserAgentHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write(this.request.headers.get("User-Agent") ?? "User agent not set");
   }
 }
 
 class ContentLength304Handler extends RequestHandler {
-  get(): void {
+  override get(): void {
     // tornado-ts keeps a Content-Length the handler sets on a 304 (Python's test overrides
     // _clear_representation_headers to get the same), as some servers send one.
     this.setStatus(304);
@@ -103,7 +103,7 @@ class ContentLength304Handler extends RequestHandler {
 }
 
 class PatchHandler extends RequestHandler {
-  patch(): void {
+  override patch(): void {
     this.write(this.request.body);
   }
 }
@@ -113,25 +113,25 @@ class AllMethodsHandler extends RequestHandler {
   method(): void {
     this.write(this.request.method);
   }
-  get(): void {
+  override get(): void {
     this.method();
   }
-  head(): void {
+  override head(): void {
     this.method();
   }
-  post(): void {
+  override post(): void {
     this.method();
   }
-  put(): void {
+  override put(): void {
     this.method();
   }
-  delete(): void {
+  override delete(): void {
     this.method();
   }
-  options(): void {
+  override options(): void {
     this.method();
   }
-  patch(): void {
+  override patch(): void {
     this.method();
   }
   other(): void {
@@ -140,7 +140,7 @@ class AllMethodsHandler extends RequestHandler {
 }
 
 class SetHeaderHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     // Names as strings, values as the raw bytes of the query.
     const names = this.getArguments("k");
     const values = this.request.arguments["v"] ?? [];
@@ -151,7 +151,7 @@ class SetHeaderHandler extends RequestHandler {
 }
 
 class InvalidGzipHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     // Content-Encoding set by hand, so no automatic compression happens.
     this.setHeader("Content-Type", "text/plain");
     this.setHeader("Content-Encoding", "gzip");
@@ -163,14 +163,14 @@ class InvalidGzipHandler extends RequestHandler {
 }
 
 class HeaderEncodingHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.finish(Buffer.from(this.request.headers.get("Foo") ?? "", "latin1"));
   }
 }
 
 /** Echoes the request's User-Agent and Authorization (for the request/defaults merge tests). */
 class RequestEchoHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write({
       userAgent: this.request.headers.get("User-Agent") ?? null,
       authorization: this.request.headers.get("Authorization") ?? null,

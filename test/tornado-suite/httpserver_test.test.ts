@@ -34,11 +34,11 @@ class HelloWorldRequestHandler extends RequestHandler {
   override initialize(args: { protocol?: string } = {}) {
     this.expectedProtocol = args.protocol ?? "http";
   }
-  get() {
+  override get() {
     if (this.request.protocol !== this.expectedProtocol) throw new Error("unexpected protocol");
     this.finish("Hello world");
   }
-  post() {
+  override post() {
     this.finish(`Got ${this.request.body.length} bytes in POST`);
   }
 }
@@ -54,10 +54,10 @@ function decodedArguments(handler: RequestHandler): Record<string, string[]> {
 }
 
 class EchoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(decodedArguments(this));
   }
-  post() {
+  override post() {
     this.write(decodedArguments(this));
   }
 }
@@ -214,7 +214,7 @@ test("BadSSLOptionsTest.test_missing_key", () => {
 
 // HTTPConnectionTest
 class MultipartTestHandler extends RequestHandler {
-  post() {
+  override post() {
     const file = this.request.files["files"]![0]!;
     this.finish({
       header: this.request.headers.get("X-Header-Encoding-Test"),
@@ -361,11 +361,11 @@ class TypeCheckHandler extends RequestHandler {
     const argValue = Object.values(request.arguments)[0]![0];
     if (!Buffer.isBuffer(argValue)) this.errors["arg_value"] = "expected a Buffer";
   }
-  post() {
+  override post() {
     if (!Buffer.isBuffer(this.request.body)) this.errors["body"] = "expected a Buffer";
     this.write(this.errors);
   }
-  get() {
+  override get() {
     this.write(this.errors);
   }
   checkType(name: string, value: unknown, expected: string) {
@@ -374,7 +374,7 @@ class TypeCheckHandler extends RequestHandler {
 }
 
 class PostEchoHandler extends RequestHandler {
-  post() {
+  override post() {
     this.write({ echo: this.getArgument("data") });
   }
 }
@@ -570,7 +570,7 @@ test("HTTPServerRawTest.test_invalid_content_length", async () => {
 
 // XHeaderTest
 class XHeaderHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("request-version", this.request.version);
     this.write({ remote_ip: this.request.remoteIp, remote_protocol: this.request.protocol });
   }
@@ -646,7 +646,7 @@ test("SSLXHeaderTest.test_request_without_xprotocol", async () => {
 
 test("ManualProtocolTest.test_manual_protocol", async () => {
   class Handler extends RequestHandler {
-    get() {
+    override get() {
       this.write({ protocol: this.request.protocol });
     }
   }
@@ -707,16 +707,16 @@ test("UnixSocketTest.test_unix_socket_bad_request", async () => {
 
 // KeepAliveTest: a hand-written client, to control connection reuse and closing.
 class HelloHandler extends RequestHandler {
-  get() {
+  override get() {
     this.finish("Hello world");
   }
-  post() {
+  override post() {
     this.finish("Hello world");
   }
 }
 
 class LargeHandler extends RequestHandler {
-  get() {
+  override get() {
     // 512 KiB, larger than the socket buffers, so it is written in pieces.
     const parts: string[] = [];
     for (let i = 0; i < 512; i++) parts.push(String.fromCharCode(i % 256).repeat(1024));
@@ -725,7 +725,7 @@ class LargeHandler extends RequestHandler {
 }
 
 class TransferEncodingChunkedHandler extends RequestHandler {
-  async head() {
+  override async head() {
     this.write("Hello world");
     await this.flush();
   }
@@ -735,7 +735,7 @@ let releaseFinishOnClose: () => void = () => {};
 let sawClose: () => void = () => {};
 
 class FinishOnCloseHandler extends RequestHandler {
-  async get() {
+  override async get() {
     void this.flush();
     await new Promise<void>((resolve) => {
       releaseFinishOnClose = resolve;
@@ -988,7 +988,7 @@ class ChunkLengthsHandler extends RequestHandler {
   override dataReceived(chunk: Buffer) {
     this.chunkLengths.push(chunk.length);
   }
-  post() {
+  override post() {
     this.write(JSON.stringify(this.chunkLengths));
   }
 }
@@ -1140,7 +1140,7 @@ test("IdleTimeoutTest.test_idle_after_use", async () => {
 
 // BodyLimitsTest
 class BufferedHandler extends RequestHandler {
-  put() {
+  override put() {
     this.write(String(this.request.body.length));
   }
 }
@@ -1159,7 +1159,7 @@ class StreamingHandler extends RequestHandler {
   override dataReceived(data: Buffer) {
     this.bytesRead += data.length;
   }
-  put() {
+  override put() {
     this.write(String(this.bytesRead));
   }
 }

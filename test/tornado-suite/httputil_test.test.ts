@@ -386,7 +386,7 @@ async function captureRequest(
 ): Promise<{ request: HTTPServerRequest; response: string }> {
   let seen: HTTPServerRequest | undefined;
   class Capture extends RequestHandler {
-    get() {
+    override get() {
       seen = this.request;
       this.write("ok");
     }

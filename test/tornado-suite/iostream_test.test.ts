@@ -32,7 +32,7 @@ import {
 // --- TestIOStreamWebMixin: a client stream talking HTTP to an Application ----------------------
 
 class HelloHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write("Hello");
   }
 }

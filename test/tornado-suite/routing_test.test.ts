@@ -52,7 +52,7 @@ test("BasicRouterTestCase.test_basic_router", async () => {
 const resources = new Map<string, Buffer>();
 
 class GetResource extends RequestHandler {
-  get(path: string) {
+  override get(path: string) {
     const body = resources.get(path);
     if (body === undefined) throw new HTTPError(404);
     return this.finish(body);
@@ -60,7 +60,7 @@ class GetResource extends RequestHandler {
 }
 
 class PostResource extends RequestHandler {
-  post(path: string) {
+  override post(path: string) {
     resources.set(path, Buffer.from(this.request.body));
   }
 }
@@ -102,7 +102,7 @@ declare module "tornado-ts/web" {
 
 function getNamedHandler(handlerName: string): typeof RequestHandler {
   return class Handler extends RequestHandler {
-    get() {
+    override get() {
       const appName = this.application.settings.appName;
       if (appName !== undefined) this.write(`${appName}: `);
       return this.finish(`${handlerName}: ${this.reverseUrl(handlerName)}`);
@@ -227,7 +227,7 @@ function wsgiContainerApp(): RuleRouter {
   };
 
   class Handler extends RequestHandler {
-    get() {
+    override get() {
       return this.finish(this.reverseUrl("tornado"));
     }
   }

@@ -32,7 +32,7 @@ quietAccessLog();
 const triggers: (() => void)[] = [];
 
 class TriggerHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     const released: Deferred<void> = deferred();
     triggers.push(() => released.resolve());
     await released.promise;
@@ -40,7 +40,7 @@ class TriggerHandler extends RequestHandler {
 }
 
 class ChunkHandler extends RequestHandler {
-  async get(): Promise<void> {
+  override async get(): Promise<void> {
     this.write("asdf");
     await this.flush();
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -49,7 +49,7 @@ class ChunkHandler extends RequestHandler {
 }
 
 class CountdownHandler extends RequestHandler {
-  get(count: string): void {
+  override get(count: string): void {
     const n = Number(count);
     if (n > 0) this.redirect(this.reverseUrl("countdown", n - 1));
     else this.write("Zero");
@@ -57,34 +57,34 @@ class CountdownHandler extends RequestHandler {
 }
 
 class HelloWorldHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.setHeader("Content-Type", "text/plain");
     this.finish(`Hello ${this.getArgument("name", "world")}!`);
   }
 }
 
 class HeadHandler extends RequestHandler {
-  head(): void {
+  override head(): void {
     this.setHeader("Content-Length", "7");
   }
 }
 
 class OptionsHandler extends RequestHandler {
-  options(): void {
+  override options(): void {
     this.setHeader("Access-Control-Allow-Origin", "*");
     this.write("ok");
   }
 }
 
 class NoContentHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.setStatus(204);
     this.finish();
   }
 }
 
 class SeeOtherPostHandler extends RequestHandler {
-  post(): void {
+  override post(): void {
     const code = Number(this.request.body.toString());
     assert.ok(code === 302 || code === 303, `unexpected body ${this.request.body}`);
     this.setHeader("Location", "/see_other_get");
@@ -93,20 +93,20 @@ class SeeOtherPostHandler extends RequestHandler {
 }
 
 class SeeOtherGetHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     if (this.request.body.length > 0) throw new Error(`unexpected body ${this.request.body}`);
     this.write("ok");
   }
 }
 
 class HostEchoHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write(this.request.headers.get("Host") ?? "");
   }
 }
 
 class EchoPostHandler extends RequestHandler {
-  post(): void {
+  override post(): void {
     this.write(this.request.body);
   }
 }
@@ -131,7 +131,7 @@ class RedirectHandler extends RequestHandler {
 }
 
 class UserAgentHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write(this.request.headers.get("User-Agent") ?? "User agent not set");
   }
 }
@@ -708,27 +708,27 @@ test("HTTP204NoContentTestCase.test_204_invalid_content_length", async () => {
 });
 
 class SmallHeaders extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.setHeader("X-Filler", "a".repeat(100));
     this.write("ok");
   }
 }
 
 class LargeHeaders extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.setHeader("X-Filler", "a".repeat(1000));
     this.write("ok");
   }
 }
 
 class SmallBody extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write("a".repeat(1024 * 64));
   }
 }
 
 class LargeBody extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write("a".repeat(1024 * 100));
   }
 }
@@ -806,7 +806,7 @@ test("MaxBufferSizeTest.test_large_body", async () => {
 
 test("ChunkedWithContentLengthTest.test_chunked_with_content_length", async () => {
   class ChunkedWithContentLength extends RequestHandler {
-    get(): void {
+    override get(): void {
       // An invalid Transfer-Encoding next to the Content-Length the framework adds.
       this.setHeader("Transfer-Encoding", "chunked");
       this.write("Hello world");

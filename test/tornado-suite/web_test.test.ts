@@ -63,7 +63,7 @@ async function inCookieHandler<T>(
 ): Promise<{ result: T; jar: Record<string, string> }> {
   let result: T | undefined;
   class Handler extends RequestHandler {
-    get() {
+    override get() {
       result = fn(this);
     }
   }
@@ -184,10 +184,10 @@ function track(promise: Promise<void>): Promise<void> {
 }
 
 class FinishHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await track(this.finish());
   }
-  async post() {
+  override async post() {
     this.write("hello,");
     await this.flush();
     await track(this.finish("world"));
@@ -198,7 +198,7 @@ class RenderHandler extends RequestHandler {
   override createTemplateLoader() {
     return new DictLoader({ "foo.html": "hi" });
   }
-  async get() {
+  override async get() {
     track(this.render("foo.html"));
   }
 }
@@ -239,7 +239,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set",
     class SetCookieHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("str", "asdf");
         this.setCookie("unicode", "qwer");
         this.setCookie("bytes", Buffer.from("zxcv"));
@@ -249,7 +249,7 @@ const cookieApp = lazyApp(() => [
   [
     "/get",
     class GetCookieHandler extends RequestHandler {
-      get() {
+      override get() {
         this.write(this.getCookie("foo", "default"));
       }
     },
@@ -257,7 +257,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set_domain",
     class SetCookieDomainHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("unicode_args", "blah", { domain: "foo.com", path: "/foo" });
       }
     },
@@ -265,7 +265,7 @@ const cookieApp = lazyApp(() => [
   [
     "/special_char",
     class SetCookieSpecialCharHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("equals", "a=b");
         this.setCookie("semicolon", "a;b");
         this.setCookie("quote", 'a"b');
@@ -275,7 +275,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set_overwrite",
     class SetCookieOverwriteHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("a", "b", { domain: "example.com" });
         this.setCookie("c", "d", { domain: "example.com" });
         // Setting a name again replaces it, attributes included.
@@ -286,7 +286,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set_max_age",
     class SetCookieMaxAgeHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("foo", "bar", { maxAge: 10 });
       }
     },
@@ -294,7 +294,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set_expires_days",
     class SetCookieExpiresDaysHandler extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("foo", "bar", { expiresDays: 10 });
       }
     },
@@ -302,7 +302,7 @@ const cookieApp = lazyApp(() => [
   [
     "/set_falsy_flags",
     class SetCookieFalsyFlags extends RequestHandler {
-      get() {
+      override get() {
         this.setCookie("a", "1", { secure: true });
         this.setCookie("b", "1", { secure: false });
         this.setCookie("c", "1", { httpOnly: true });
@@ -405,7 +405,7 @@ class AuthRedirectRequestHandler extends RequestHandler {
     return this.loginUrl;
   }
   @authenticated
-  get() {
+  override get() {
     // Never reached: the test does not follow the redirect.
     this.sendError(500);
   }
@@ -447,7 +447,7 @@ test("ConnectionCloseTest.test_connection_close", async () => {
     cleanup = resolve;
   });
   class ConnectionCloseHandler extends RequestHandler {
-    async get() {
+    override async get() {
       handlerWaiting();
       await cleanupEvent;
     }
@@ -469,7 +469,7 @@ test("ConnectionCloseTest.test_connection_close", async () => {
 // ---- RequestEncodingTest --------------------------------------------------------------------
 
 class EchoHandler extends RequestHandler {
-  get(...pathArgs: string[]) {
+  override get(...pathArgs: string[]) {
     // Arguments reach the handler as text; request.arguments keeps the bytes.
     const args: Record<string, string[]> = {};
     for (const [key, values] of Object.entries(this.request.arguments)) {
@@ -570,11 +570,11 @@ class TypeCheckHandler extends RequestHandler {
     this.checkType("reverse_url", this.reverseUrl("typecheck", "foo"), "string");
     this.checkType("request_summary", this.requestSummary(), "string");
   }
-  get(pathComponent: string) {
+  override get(pathComponent: string) {
     this.checkType("path_component", pathComponent, "string");
     this.write(this.errors);
   }
-  post(pathComponent: string) {
+  override post(pathComponent: string) {
     this.checkType("path_component", pathComponent, "string");
     this.write(this.errors);
   }
@@ -595,7 +595,7 @@ class DecodeArgHandler extends RequestHandler {
     // undecoded form is the bytes as latin-1 text (one character per byte).
     return Buffer.from(value).toString("latin1");
   }
-  get(arg: string) {
+  override get(arg: string) {
     const describe = (text: string) =>
       this.request.arguments["encoding"] === undefined
         ? ["bytes", Buffer.from(text, "latin1").toString("hex")]
@@ -605,25 +605,25 @@ class DecodeArgHandler extends RequestHandler {
 }
 
 class LinkifyHandler extends RequestHandler {
-  get() {
+  override get() {
     return this.render("linkify.html", { message: "http://example.com" });
   }
 }
 
 class UIModuleResourceHandler extends RequestHandler {
-  get() {
+  override get() {
     return this.render("page.html", { entries: [1, 2] });
   }
 }
 
 class OptionalPathHandler extends RequestHandler {
-  get(path: string | undefined) {
+  override get(path: string | undefined) {
     this.write({ path: path ?? null });
   }
 }
 
 class MultiHeaderHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("x-overwrite", "1");
     this.setHeader("X-Overwrite", 2);
     this.addHeader("x-multi", 3);
@@ -632,7 +632,7 @@ class MultiHeaderHandler extends RequestHandler {
 }
 
 class RedirectTestHandler extends RequestHandler {
-  get() {
+  override get() {
     const permanent = this.getArgument("permanent", null);
     const status = this.getArgument("status", null);
     if (permanent !== null) this.redirect("/", Boolean(Number(permanent)));
@@ -642,7 +642,7 @@ class RedirectTestHandler extends RequestHandler {
 }
 
 class EmptyFlushCallbackHandler extends RequestHandler {
-  async get() {
+  override async get() {
     // A flush with no output still writes the headers; the promise settles either way.
     await this.flush();
     await this.flush();
@@ -654,7 +654,7 @@ class EmptyFlushCallbackHandler extends RequestHandler {
 }
 
 class HeaderInjectionHandler extends RequestHandler {
-  get() {
+  override get() {
     try {
       this.setHeader("X-Foo", "foo\r\nX-Bar: baz");
       throw new Error("Didn't get expected exception");
@@ -927,7 +927,7 @@ const errorResponseApp = lazyApp(() => [
   url(
     "/default",
     class DefaultHandler extends RequestHandler {
-      get() {
+      override get() {
         const status = this.getArgument("status", null);
         if (status) throw new HTTPError(Number(status));
         throw new ZeroDivisionError("division by zero");
@@ -937,7 +937,7 @@ const errorResponseApp = lazyApp(() => [
   url(
     "/write_error",
     class WriteErrorHandler extends RequestHandler {
-      get() {
+      override get() {
         const status = this.getArgument("status", null);
         if (status) this.sendError(Number(status));
         else throw new ZeroDivisionError("division by zero");
@@ -952,7 +952,7 @@ const errorResponseApp = lazyApp(() => [
   url(
     "/failed_write_error",
     class FailedWriteErrorHandler extends RequestHandler {
-      get() {
+      override get() {
         throw new ZeroDivisionError("division by zero");
       }
       override writeError(): void {
@@ -1021,7 +1021,7 @@ const ROBOTS_TXT_HASH =
 const robotsTxt = readFileSync(join(staticDir, "robots.txt"));
 
 class StaticUrlHandler extends RequestHandler {
-  get(path: string) {
+  override get(path: string) {
     const withVersion = Boolean(Number(this.getArgument("include_version", "1")));
     this.write(this.staticUrl(path, { includeVersion: withVersion }));
   }
@@ -1034,7 +1034,7 @@ class AbsoluteStaticUrlHandler extends StaticUrlHandler {
 }
 
 class OverrideStaticUrlHandler extends RequestHandler {
-  get(path: string) {
+  override get(path: string) {
     const doInclude = Boolean(Number(this.getArgument("include_host")));
     this.includeHost = !doInclude;
     const regularUrl = this.staticUrl(path);
@@ -1415,7 +1415,7 @@ const customStaticApp = lazyApp(
     [
       "/static_url/(.*)",
       class extends RequestHandler {
-        get(path: string) {
+        override get(path: string) {
           this.write(this.staticUrl(path));
         }
       },
@@ -1446,7 +1446,7 @@ class ReplyHandler extends RequestHandler {
   override initialize(args: { reply: string }) {
     this.reply = args.reply;
   }
-  get() {
+  override get() {
     this.write(this.reply);
   }
 }
@@ -1490,7 +1490,7 @@ test("DefaultHostMatchingTest.test_default_host_matching", async () => {
 
 test("NamedURLSpecGroupsTest.test_named_urlspec_groups", async () => {
   class PathEchoHandler extends RequestHandler {
-    get(path: string) {
+    override get(path: string) {
       this.write(path);
     }
   }
@@ -1515,7 +1515,7 @@ function simpleApp(
 test("ClearHeaderTest.test_clear_header", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.setHeader("h1", "foo");
         this.setHeader("h2", "bar");
         this.clearHeader("h1");
@@ -1531,7 +1531,7 @@ test("ClearHeaderTest.test_clear_header", async () => {
 test("Header204Test.test_204_headers", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.setStatus(204);
         return this.finish();
       }
@@ -1546,7 +1546,7 @@ test("Header204Test.test_204_headers", async () => {
 test("Header304Test.test_304_headers", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.setHeader("Content-Language", "en_US");
         this.write("hello");
       }
@@ -1569,7 +1569,7 @@ test("Header304Test.test_304_headers", async () => {
 
 const statusReasonApp = simpleApp(
   class extends RequestHandler {
-    get() {
+    override get() {
       const reason = this.request.arguments["reason"];
       throw new HTTPError(Number(this.getArgument("code")), undefined, {
         reason: reason ? reason[0]!.toString("utf8") : undefined,
@@ -1616,7 +1616,7 @@ test("StatusReasonTest.test_reason_xss", async () => {
 test("DateHeaderTest.test_date_header", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.write("hello");
       }
     },
@@ -1632,7 +1632,7 @@ test("DateHeaderTest.test_date_header", async () => {
 test("RaiseWithReasonTest.test_raise_with_reason", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         throw new HTTPError(682, undefined, { reason: "Foo" });
       }
     },
@@ -1677,7 +1677,7 @@ test("ErrorHandlerXSRFTest.test_404_xsrf", async () => {
 
 const gzipApp = simpleApp(
   class extends RequestHandler {
-    get() {
+    override get() {
       for (const vary of this.getArguments("vary")) this.addHeader("Vary", vary);
       // At least MIN_LENGTH bytes, so that compression applies.
       this.write(`hello world${"!".repeat(MIN_COMPRESS_LENGTH)}`);
@@ -1742,7 +1742,7 @@ class PathArgsHandler extends RequestHandler {
   override prepare() {
     this.write({ args: this.pathArgs, kwargs: this.pathKwargs });
   }
-  get(path: string) {
+  override get(path: string) {
     assert.equal(path, "foo");
     return this.finish();
   }
@@ -1771,7 +1771,7 @@ test("PathArgsInPrepareTest.test_kw", async () => {
 test("ClearAllCookiesTest.test_clear_all_cookies", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.clearAllCookies();
         this.write("ok");
       }
@@ -1791,7 +1791,7 @@ class PermissionError extends Error {
 
 const exceptionHandlerApp = simpleApp(
   class extends RequestHandler {
-    get() {
+    override get() {
       const exc = this.getArgument("exc");
       if (exc === "http") throw new HTTPError(410, "no longer here");
       if (exc === "zero") throw new ZeroDivisionError("division by zero");
@@ -1847,7 +1847,7 @@ test("ExceptionHandlerTest.test_known_error", async () => {
 test("BuggyLoggingTest.test_buggy_log_exception", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         throw new ZeroDivisionError("division by zero");
       }
       override logException() {
@@ -1866,7 +1866,7 @@ test("BuggyLoggingTest.test_buggy_log_exception", async () => {
 
 test("UIMethodUIModuleTest.test_ui_method", async () => {
   class ValueHandler extends RequestHandler {
-    get() {
+    override get() {
       return this.render("foo.html");
     }
     value(): string {
@@ -1899,7 +1899,7 @@ test("UIMethodUIModuleTest.test_ui_method", async () => {
 test("GetArgumentErrorTest.test_catch_error", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         try {
           this.getArgument("foo");
           this.write({});
@@ -1930,7 +1930,7 @@ test("SetLazyPropertiesTest.test_set_properties", async () => {
       override getCurrentUser(): unknown {
         throw new Error("not implemented");
       }
-      get() {
+      override get() {
         this.write(`Hello ${this.currentUser} (${this.locale.code})`);
       }
     },
@@ -1961,7 +1961,7 @@ class CurrentUserModuleHandler extends CurrentUserHandler {
 
 function renderingHandler(base: typeof CurrentUserHandler, template: string) {
   return class extends base {
-    get() {
+    override get() {
       this.renderString(template);
       return this.finish(this.hasLoadedCurrentUser ? "True" : "False");
     }
@@ -2063,19 +2063,19 @@ test("AllHTTPMethodsTest.test_standard_methods", async () => {
     method() {
       this.write(this.request.method);
     }
-    get() {
+    override get() {
       this.method();
     }
-    delete() {
+    override delete() {
       this.method();
     }
-    options() {
+    override options() {
       this.method();
     }
-    post() {
+    override post() {
       this.method();
     }
-    put() {
+    override put() {
       this.method();
     }
   }
@@ -2094,7 +2094,7 @@ test("AllHTTPMethodsTest.test_standard_methods", async () => {
 const patchApp = simpleApp(
   class extends RequestHandler {
     static override SUPPORTED_METHODS = [...RequestHandler.SUPPORTED_METHODS, "OTHER", "PROPFIND"];
-    patch() {
+    override patch() {
       this.write("patch");
     }
     other() {
@@ -2129,7 +2129,7 @@ test("FinishInPrepareTest.test_finish_in_prepare", async () => {
       override prepare() {
         return this.finish("done");
       }
-      get() {
+      override get() {
         // Logged noisily (and so failing the test) if it were reached.
         throw new Error("should not reach this method");
       }
@@ -2153,7 +2153,7 @@ test("Default404Test.test_404", async () => {
 
 test("Custom404Test.test_404", async () => {
   class Custom404Handler extends RequestHandler {
-    get() {
+    override get() {
       this.setStatus(404);
       this.write("custom 404 response");
     }
@@ -2218,7 +2218,7 @@ class StreamingBodyHandler extends RequestHandler {
   override dataReceived(data: Buffer) {
     streaming.data.resolve(data);
   }
-  get() {
+  override get() {
     streaming.finished.resolve();
     this.write({});
   }
@@ -2312,7 +2312,7 @@ class BaseFlowControlHandler extends RequestHandler {
     this.methods.push("prepare");
     await moment();
   }
-  async post() {
+  override async post() {
     await this.inMethod("post", moment);
     this.write({ methods: this.methods, body: Buffer.concat(this.received).toString() });
   }
@@ -2424,7 +2424,7 @@ const incorrectLengthApp = lazyApp(() => [
   [
     "/high",
     class TooHigh extends RequestHandler {
-      get() {
+      override get() {
         this.setHeader("Content-Length", "42");
         try {
           return this.finish("ok");
@@ -2438,7 +2438,7 @@ const incorrectLengthApp = lazyApp(() => [
   [
     "/low",
     class TooLow extends RequestHandler {
-      get() {
+      override get() {
         this.setHeader("Content-Length", "2");
         try {
           return this.finish("hello");
@@ -2497,7 +2497,7 @@ test("ClientCloseTest.test_client_close", async () => {
   // answers gracefully, logging nothing about the bytes it could not write.
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.request.socket.destroy();
         this.write("hello");
       }
@@ -2608,12 +2608,12 @@ test("SignedValueTest.test_key_version_retrieval", () => {
 
 const xsrfApp = simpleApp(
   class extends RequestHandler {
-    get() {
+    override get() {
       // Changing a setting per request: fine in this test, not in an application.
       this.settings.xsrfCookieVersion = Number(this.getArgument("version", "2")) as 1 | 2;
       this.write(this.xsrfToken);
     }
-    post() {
+    override post() {
       this.write("ok");
     }
   },
@@ -2777,7 +2777,7 @@ test("XSRFTest.test_versioning", async () => {
 test("XSRFCookieKwargsTest.test_xsrf_httponly", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.write(this.xsrfToken);
       }
     },
@@ -2798,7 +2798,7 @@ test("XSRFCookieKwargsTest.test_xsrf_httponly", async () => {
 test("FinishExceptionTest.test_finish_exception", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         this.setStatus(401);
         this.setHeader("WWW-Authenticate", 'Basic realm="something"');
         if (this.getArgument("finish_value", "")) throw new Finish("authentication required");
@@ -2822,14 +2822,14 @@ const decoratorApp = lazyApp(() => [
     "/removeslash/",
     class RemoveSlashHandler extends RequestHandler {
       @removeslash
-      get() {}
+      override get() {}
     },
   ],
   [
     "/addslash",
     class AddSlashHandler extends RequestHandler {
       @addslash
-      get() {}
+      override get() {}
     },
   ],
 ]);
@@ -2861,7 +2861,7 @@ const cacheApp = lazyApp(() => [
     "/etag/(.*)",
     class EtagHandler extends RequestHandler {
       written = "";
-      get(computedEtag: string) {
+      override get(computedEtag: string) {
         this.written = computedEtag;
         this.write(computedEtag);
       }
@@ -2899,7 +2899,7 @@ test("CacheTest.test_multiple_weak_etag_not_match", () =>
 test("RequestSummaryTest.test_missing_remote_ip", async () => {
   const server = await simpleApp(
     class extends RequestHandler {
-      get() {
+      override get() {
         // The remote address is optional: a missing one must not break the summary.
         (this.request as { remoteIp: string | null }).remoteIp = null;
         return this.finish(this.requestSummary());
@@ -2978,7 +2978,7 @@ const acceptLanguageApp = lazyApp(() => {
     [
       "/",
       class AcceptLanguageHandler extends RequestHandler {
-        get() {
+        override get() {
           this.setHeader("Content-Language", this.getBrowserLocale().code.replace("_", "-"));
           return this.finish("");
         }

@@ -112,13 +112,13 @@ class HeaderEchoHandler extends TestWebSocketHandler {
 }
 
 class NonWebSocketHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.write("ok");
   }
 }
 
 class RedirectHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     this.redirect("/echo");
   }
 }

@@ -14,17 +14,17 @@ import { Application, authenticated, HTTPError, RequestHandler } from "tornado-t
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 class HelloHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ hello: this.getQueryArgument("name", "world") });
   }
 }
 
 class LoginHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(this.xsrfFormHtml());
   }
 
-  post() {
+  override post() {
     this.setSignedCookie("user", this.getBodyArgument("name"), { httpOnly: true, sameSite: "Lax" });
     this.redirect("/me");
   }
@@ -36,13 +36,13 @@ class MeHandler extends RequestHandler {
   }
 
   @authenticated
-  get() {
+  override get() {
     this.write(`you are ${this.currentUser}`);
   }
 }
 
 class BrokenHandler extends RequestHandler {
-  get() {
+  override get() {
     genLog.warning("about to fail");
     throw new HTTPError(503, "the database is away");
   }

@@ -5,7 +5,7 @@ import { captureLogs, TestServer } from "tornado-ts/testing";
 import { Application, HTTPError, RequestHandler } from "tornado-ts/web";
 
 class StatusHandler extends RequestHandler {
-  get() {
+  override get() {
     const code = Number(this.getQueryArgument("code", "200"));
     if (code >= 400) throw new HTTPError(code);
     this.setStatus(code);

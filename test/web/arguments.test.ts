@@ -25,27 +25,27 @@ class ArgsHandler extends RequestHandler {
     const result = results[fn]!();
     this.write({ result: result === undefined ? "<undefined>" : result });
   }
-  get() {
+  override get() {
     this.#answer();
   }
-  post() {
+  override post() {
     this.#answer();
   }
-  put() {
+  override put() {
     this.#answer();
   }
 }
 
 /** getArgument(name) with no default: types say it is a string, a missing one is a 400. */
 class RequiredHandler extends RequestHandler {
-  get() {
+  override get() {
     const value: string = this.getArgument("required");
     this.write(value.toUpperCase());
   }
 }
 
 class CatchMissingHandler extends RequestHandler {
-  get() {
+  override get() {
     try {
       this.getArgument("absent");
     } catch (error) {

@@ -15,7 +15,7 @@ const gate = new Promise<void>((resolve) => {
 
 /** Waits on a gate the test opens: stands for a slow database or upstream call. */
 class SlowHandler extends RequestHandler {
-  async get() {
+  override async get() {
     inFlight++;
     await gate;
     inFlight--;
@@ -25,7 +25,7 @@ class SlowHandler extends RequestHandler {
 }
 
 class FastHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ inFlight, completed });
   }
 }

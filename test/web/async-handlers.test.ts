@@ -17,7 +17,7 @@ class AsyncHandler extends RequestHandler {
     await tick();
     this.setHeader("X-Prepared", "yes");
   }
-  async get() {
+  override async get() {
     await tick();
     this.write("async hello");
   }
@@ -28,7 +28,7 @@ class AsyncHandler extends RequestHandler {
 }
 
 class RejectingGetHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await tick();
     throw new Error("boom in get");
   }
@@ -43,7 +43,7 @@ class RejectingPrepareHandler extends RequestHandler {
     await tick();
     throw new HTTPError(403);
   }
-  get() {
+  override get() {
     this.write("never");
   }
 }
@@ -55,14 +55,14 @@ class UserHandler extends RequestHandler {
     if (name === "bad") throw new Error("user store down");
     return name ? { name } : null;
   }
-  get() {
+  override get() {
     const user = this.currentUser as { name: string } | null;
     this.write(user ? `user ${user.name}` : "anonymous");
   }
 }
 
 class FailingHooksHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("ok");
   }
   override async onFinish() {
@@ -72,7 +72,7 @@ class FailingHooksHandler extends RequestHandler {
 }
 
 class FailingWriteErrorHandler extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("first failure");
   }
   override async writeError() {
@@ -85,7 +85,7 @@ let releaseSlow: () => void = () => undefined;
 let slowStarted: () => void = () => undefined;
 
 class AbortedHandler extends RequestHandler {
-  async get() {
+  override async get() {
     slowStarted();
     await new Promise<void>((resolve) => {
       releaseSlow = resolve;
@@ -106,7 +106,7 @@ let shortStarted: () => void = () => undefined;
 let releaseShort: () => void = () => undefined;
 
 class ShortBodyHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.setHeader("Content-Length", 10);
     this.write("12345");
     await this.flush();
@@ -125,7 +125,7 @@ class ShortBodyHandler extends RequestHandler {
 }
 
 class QuickHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await tick();
     this.write("quick");
   }

@@ -21,25 +21,25 @@ class CountingHandler extends RequestHandler {
   }
 
   @authenticated
-  get() {
+  override get() {
     const first = this.currentUser;
     const second = this.currentUser;
     this.write({ user: first, same: first === second });
   }
 
   @authenticated
-  post() {
+  override post() {
     this.write(`posted by ${String(this.currentUser)}`);
   }
 
   @authenticated
-  async put() {
+  override async put() {
     await new Promise((resolve) => setImmediate(resolve));
     this.write("put");
   }
 
   @authenticated
-  head() {}
+  override head() {}
 }
 
 class PrepareSetsUserHandler extends RequestHandler {
@@ -50,7 +50,7 @@ class PrepareSetsUserHandler extends RequestHandler {
     this.currentUser = this.getArgument("as", null);
   }
   @authenticated
-  get() {
+  override get() {
     this.write(`hello ${String(this.currentUser)}`);
   }
 }
@@ -67,7 +67,7 @@ class AsyncUserHandler extends RequestHandler {
     this.setHeader("X-User-In-Prepare", String(this.currentUser));
   }
   @authenticated
-  get() {
+  override get() {
     this.write(`async ${String(this.currentUser)}`);
   }
 }
@@ -76,10 +76,10 @@ class PromiseReturningHandler extends RequestHandler {
   override getCurrentUser() {
     return Promise.resolve("bob");
   }
-  get() {
+  override get() {
     this.write(String(this.currentUser));
   }
-  async post() {
+  override async post() {
     this.write(`loaded ${String(await this.loadCurrentUser())}`);
   }
 }
@@ -89,14 +89,14 @@ class FunctionFormHandler extends RequestHandler {
   override getCurrentUser() {
     return this.getArgument("user", null);
   }
-  get() {
+  override get() {
     this.write("function form");
   }
 }
 FunctionFormHandler.prototype.get = authenticated(FunctionFormHandler.prototype.get);
 
 class NextHandler extends RequestHandler {
-  get() {
+  override get() {
     const hosts = this.getArgument("hosts", null);
     this.write(safeNextUrl(this, hosts === null ? {} : { allowedHosts: hosts.split(",") }));
   }

@@ -9,7 +9,7 @@ import { TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class Body extends RequestHandler {
-  get() {
+  override get() {
     const size = Number(this.getArgument("size", "2000"));
     const type = this.getArgument("type", "");
     if (type) this.setHeader("Content-Type", type);
@@ -20,7 +20,7 @@ class Body extends RequestHandler {
 }
 
 class Flushed extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("first part, ");
     await this.flush();
     this.write("second part");
@@ -28,7 +28,7 @@ class Flushed extends RequestHandler {
 }
 
 class Encoded extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("Content-Encoding", "identity-custom");
     this.write("b".repeat(3000));
   }

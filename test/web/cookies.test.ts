@@ -12,7 +12,7 @@ import {
 } from "tornado-ts/web";
 
 class CookieHandler extends RequestHandler {
-  get() {
+  override get() {
     const seen = {
       missing: this.getCookie("missing"),
       withDefault: this.getCookie("missing", "fallback"),
@@ -27,7 +27,7 @@ class CookieHandler extends RequestHandler {
 }
 
 class BadHandler extends RequestHandler {
-  get() {
+  override get() {
     const which = this.getArgument("which");
     if (which === "maxAge") this.setCookie("a", "1", { maxAge: 1.5 });
     if (which === "domain") this.setCookie("a", "1", { domain: "x.com; Secure" });

@@ -15,20 +15,20 @@ const SECRET = "debug-page-test-secret-0123456789";
 const HTML = { Accept: "text/html,application/xhtml+xml" };
 
 class BoomHandler extends RequestHandler {
-  get() {
+  override get() {
     const detail = this.getQueryArgument("detail", "none");
     throw new Error(`kaboom <b>${detail}</b>`); // the line the page must show
   }
 }
 
 class TemplateHandler extends RequestHandler {
-  get() {
+  override get() {
     this.render(this.getQueryArgument("name"), { items: null });
   }
 }
 
 class WrappedHandler extends RequestHandler {
-  get() {
+  override get() {
     try {
       JSON.parse("{not json");
     } catch (error) {
@@ -40,7 +40,7 @@ class WrappedHandler extends RequestHandler {
 let compiledThrower: (() => never) | undefined;
 
 class CompiledHandler extends RequestHandler {
-  get() {
+  override get() {
     compiledThrower!();
   }
 }

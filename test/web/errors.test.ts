@@ -6,7 +6,7 @@ import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class RaiseHandler extends RequestHandler {
-  get() {
+  override get() {
     const code = Number(this.getQueryArgument("code"));
     const reason = this.getQueryArgument("reason", undefined);
     const log = this.getQueryArgument("log", undefined);
@@ -15,7 +15,7 @@ class RaiseHandler extends RequestHandler {
 }
 
 class BoomHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Lost", "1");
     this.setCookie("keep", "1");
     this.write("lost");
@@ -24,7 +24,7 @@ class BoomHandler extends RequestHandler {
 }
 
 class SendErrorHandler extends RequestHandler {
-  get() {
+  override get() {
     const reason = this.getQueryArgument("reason", undefined);
     this.sendError(Number(this.getQueryArgument("code")), reason === undefined ? {} : { reason });
   }
@@ -39,7 +39,7 @@ class CustomErrorHandler extends RequestHandler {
     else if (statusCode === 404) this.write("资料不存在");
     else return super.writeError(statusCode, info);
   }
-  get() {
+  override get() {
     const flag = this.getQueryArgument("flag");
     if (flag === "0") {
       this.sendError(500, { detail: "custom info" });
@@ -52,7 +52,7 @@ class CustomErrorHandler extends RequestHandler {
 }
 
 class FinishHandler extends RequestHandler {
-  get() {
+  override get() {
     if (this.getQueryArgument("chunk", "") === "1") throw new Finish("finished early");
     this.setStatus(401);
     this.setHeader("WWW-Authenticate", 'Basic realm="x"');
@@ -61,7 +61,7 @@ class FinishHandler extends RequestHandler {
 }
 
 class AfterFlushHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("partial");
     await this.flush();
     throw new Error("late failure");
@@ -69,7 +69,7 @@ class AfterFlushHandler extends RequestHandler {
 }
 
 class BodyWithStatusHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(Number(this.getQueryArgument("code")));
     this.write("not allowed here");
   }

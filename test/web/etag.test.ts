@@ -9,13 +9,13 @@ const BODY = "etag body";
 const ETAG = `"${createHash("sha1").update(BODY).digest("hex")}"`;
 
 class EtagHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(BODY);
   }
-  post() {
+  override post() {
     this.write(BODY);
   }
-  head() {
+  override head() {
     this.write(BODY);
   }
 }
@@ -24,7 +24,7 @@ class NoEtagHandler extends RequestHandler {
   override computeEtag(): string | null {
     return null;
   }
-  get() {
+  override get() {
     this.write(BODY);
   }
 }
@@ -33,7 +33,7 @@ class ManualEtagHandler extends RequestHandler {
   override computeEtag(): string | null {
     return '"v1"';
   }
-  get() {
+  override get() {
     this.setEtagHeader();
     if (this.checkEtagHeader()) {
       this.setStatus(304);
@@ -44,14 +44,14 @@ class ManualEtagHandler extends RequestHandler {
 }
 
 class CreatedHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(201);
     this.write(BODY);
   }
 }
 
 class EmptyHandler extends RequestHandler {
-  get() {}
+  override get() {}
 }
 
 describe("ETag and 304", () => {

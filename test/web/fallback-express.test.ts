@@ -10,7 +10,7 @@ import { captureLogs, type LogCapture, TestServer } from "tornado-ts/testing";
 import { Application, FallbackHandler, RequestHandler } from "tornado-ts/web";
 
 class NewHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ from: "tornado-ts", path: this.request.path });
   }
 }
@@ -153,11 +153,11 @@ describe("FallbackHandler with an Express app", () => {
 });
 
 class EchoHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setHeader("X-Seen-Host", this.request.host);
     this.write(`hello ${this.getArgument("name", "world")}`);
   }
-  post() {
+  override post() {
     this.write({ got: this.getBodyArgument("v") });
   }
 }

@@ -4,7 +4,7 @@ import { expectLog, TestServer } from "tornado-ts/testing";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

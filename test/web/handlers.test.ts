@@ -16,22 +16,22 @@ import { startTornado, type TornadoProcess } from "../support/python-tornado.ts"
 
 class RemoveSlashHandler extends RequestHandler {
   @removeslash
-  get(name: string) {
+  override get(name: string) {
     this.write(`rs ${name}`);
   }
   @removeslash
-  post(name: string) {
+  override post(name: string) {
     this.write(`rs-post ${name}`);
   }
 }
 
 class AddSlashHandler extends RequestHandler {
   @addslash
-  get(name: string) {
+  override get(name: string) {
     this.write(`as ${name}`);
   }
   @addslash
-  async post(name: string) {
+  override async post(name: string) {
     await Promise.resolve();
     this.write(`as-post ${name}`);
   }
@@ -39,7 +39,7 @@ class AddSlashHandler extends RequestHandler {
 
 class RootHandler extends RequestHandler {
   @removeslash
-  get() {
+  override get() {
     this.write("root");
   }
 }

@@ -5,7 +5,7 @@ import { Application, RequestHandler, SERVER_VERSION } from "tornado-ts/web";
 import { rawFetch } from "../support/raw-http.ts";
 
 class DefaultsHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("x");
   }
 }
@@ -15,7 +15,7 @@ class HeaderHandler extends RequestHandler {
     this.setHeader("Content-Type", "text/html;charset=utf-8");
     this.setHeader("kaige", "nice");
   }
-  get() {
+  override get() {
     this.setHeader("kaige", "handsome");
     this.setHeader("x-custom-HEADER", "1");
     this.addHeader("X-Multi", "1");
@@ -29,7 +29,7 @@ class HeaderHandler extends RequestHandler {
     this.clearHeader("X-Never-Set");
     this.write(`get: ${this.getHeader("X-Multi")}`);
   }
-  post() {
+  override post() {
     this.addHeader("X-Multi", "1");
     this.addHeader("X-Multi", "2");
     this.setHeader("X-Multi", "3");
@@ -38,7 +38,7 @@ class HeaderHandler extends RequestHandler {
 
 /** Tries a header the HTTP layer must refuse; reports the error instead of sending it. */
 class UnsafeHandler extends RequestHandler {
-  get() {
+  override get() {
     const kind = this.getQueryArgument("kind");
     const attempts: Record<string, () => void> = {
       crlf: () => this.setHeader("X-Bad", "a\r\nX-Injected: 1"),
@@ -58,7 +58,7 @@ class UnsafeHandler extends RequestHandler {
 }
 
 class ClearDefaultsHandler extends RequestHandler {
-  get() {
+  override get() {
     this.clearHeader("Server");
     this.clearHeader("Date");
     this.clearHeader("Content-Type");
@@ -169,7 +169,7 @@ describe("response headers", () => {
 
   it("answers 500 when an unsafe header escapes the handler", async () => {
     class Escaping extends RequestHandler {
-      get() {
+      override get() {
         this.setHeader("X-Bad", "a\r\nb");
       }
     }

@@ -9,7 +9,7 @@ interface Order {
 }
 
 class JsonHandler extends RequestHandler {
-  post() {
+  override post() {
     const order = this.getJsonBody<Order>();
     const again = this.getJsonBody<Order>();
     this.write({

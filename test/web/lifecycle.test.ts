@@ -22,7 +22,7 @@ class OrderHandler extends RequestHandler {
     if (fail === "prepare") throw new HTTPError(403);
     if (fail === "send-prepare") this.sendError(500);
   }
-  get() {
+  override get() {
     events.push("get");
     const fail = this.getQueryArgument("fail", "");
     if (fail === "get") throw new Error("boom in get");
@@ -47,7 +47,7 @@ class AsyncOrderHandler extends RequestHandler {
     events.push("prepare");
     if (this.getQueryArgument("fail", "") === "send-prepare") this.sendError(503);
   }
-  async get() {
+  override async get() {
     await new Promise((resolve) => setTimeout(resolve, 2));
     events.push("get");
     if (this.getQueryArgument("fail", "") === "get") throw new HTTPError(409);
@@ -64,38 +64,38 @@ class AsyncOrderHandler extends RequestHandler {
 }
 
 class AllMethodsHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("get");
   }
-  post() {
+  override post() {
     this.write(`post ${this.request.body.toString()}`);
   }
-  put() {
+  override put() {
     this.write("put");
   }
-  delete() {
+  override delete() {
     this.write("delete");
   }
-  patch() {
+  override patch() {
     this.write("patch");
   }
-  head() {
+  override head() {
     this.setHeader("X-Head", "yes");
   }
-  options() {
+  override options() {
     this.setHeader("Allow", "GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
     this.setStatus(204);
   }
 }
 
 class GetOnlyHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("only get");
   }
 }
 
 class DetachedHandler extends RequestHandler {
-  get() {
+  override get() {
     this.detach();
     setTimeout(() => this.finish("finished later"), 5);
   }
@@ -295,7 +295,7 @@ describe("the request lifecycle", () => {
 describe("the request lifecycle: errors in hooks", () => {
   it("logs an error in onFinish without changing the response", async () => {
     class BadFinish extends RequestHandler {
-      get() {
+      override get() {
         this.write("fine");
       }
       override onFinish() {
@@ -316,7 +316,7 @@ describe("the request lifecycle: errors in hooks", () => {
       override initialize() {
         throw new Error("bad init");
       }
-      get() {
+      override get() {
         this.write("never");
       }
     }
@@ -342,7 +342,7 @@ describe("the request lifecycle: errors in hooks", () => {
       started = resolve;
     });
     class Slow extends RequestHandler {
-      async get() {
+      override async get() {
         started();
         await sawClose;
         this.write("too late");

@@ -6,7 +6,7 @@ import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class TextHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("good");
     this.write("nice");
     this.write(Buffer.from("handsome"));
@@ -15,25 +15,25 @@ class TextHandler extends RequestHandler {
 }
 
 class JsonHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ a: 1, b: "</script>", c: [1, 2], d: "é", e: null, f: true, g: { h: 1.5 } });
   }
 }
 
 class ListHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write([1, 2] as unknown as Record<string, unknown>);
   }
 }
 
 class NumberHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(5 as unknown as string);
   }
 }
 
 class AfterFinishHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("goodnicehandsomeman");
     this.finish();
     this.write("right");
@@ -41,21 +41,21 @@ class AfterFinishHandler extends RequestHandler {
 }
 
 class FinishTwiceHandler extends RequestHandler {
-  get() {
+  override get() {
     this.finish("once");
     this.finish();
   }
 }
 
 class FinishAwaitHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await this.finish("awaited");
     assert.ok(this.finished);
   }
 }
 
 class FlushHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("part1");
     await this.flush();
     assert.ok(this.headersWritten);
@@ -64,7 +64,7 @@ class FlushHandler extends RequestHandler {
 }
 
 class FlushHeadHandler extends RequestHandler {
-  async head() {
+  override async head() {
     this.write("part1");
     await this.flush();
     this.write("part2");

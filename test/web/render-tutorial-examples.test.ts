@@ -119,7 +119,7 @@ print(json.dumps({k: v.decode() for k, v in pages.items()}))
 
   it("turns escaping off for the whole server with the autoescape setting (情况三)", async () => {
     class Trans extends RequestHandler {
-      get() {
+      override get() {
         return this.render("trans.html", { str: STR });
       }
     }

@@ -46,7 +46,7 @@ describe("RequestHandler.render", () => {
   }
 
   class Page extends RequestHandler {
-    get(name: string) {
+    override get(name: string) {
       const vars = JSON.parse(this.getArgument("vars", "{}")) as Record<string, unknown>;
       return this.render(`${name}.html`, { ...vars, mySum: (a: number, b: number) => a + b });
     }
@@ -55,7 +55,7 @@ describe("RequestHandler.render", () => {
     }
   }
   class Named extends RequestHandler {
-    get() {}
+    override get(_id: string) {}
   }
 
   before(async () => {
@@ -174,7 +174,7 @@ describe("RequestHandler.render", () => {
           value: () => '<input type="hidden" name="_xsrf" value="t"/>',
         });
       }
-      get() {
+      override get() {
         return this.render("xsrf.html");
       }
     }
@@ -219,7 +219,7 @@ describe("RequestHandler.render", () => {
 
   it("keeps compiled templates unless compiledTemplateCache is off", async () => {
     class Changing extends RequestHandler {
-      get() {
+      override get() {
         return this.render("changing.html");
       }
     }
@@ -244,7 +244,7 @@ describe("RequestHandler.render", () => {
 
   it("applies the autoescape and templateWhitespace settings", async () => {
     class Plain extends RequestHandler {
-      get() {
+      override get() {
         return this.render("plain.html", { html: "<b>" });
       }
     }
@@ -264,7 +264,7 @@ describe("RequestHandler.render", () => {
 
   it("uses the templateLoader setting and getTemplateNamespace overrides", async () => {
     class Custom extends RequestHandler {
-      get() {
+      override get() {
         return this.render("x.html");
       }
       override getTemplateNamespace(): Record<string, unknown> {
@@ -287,7 +287,7 @@ describe("RequestHandler.render", () => {
 
   it("returns the page from renderString without finishing", async () => {
     class Twice extends RequestHandler {
-      get() {
+      override get() {
         const once = this.renderString("item.html", { item: 1, set_resources: () => "" });
         this.write(`${once}|${once}`);
       }
@@ -304,7 +304,7 @@ describe("RequestHandler.render", () => {
 
   it("finds templates next to the calling file without templatePath", async () => {
     class Local extends RequestHandler {
-      get() {
+      override get() {
         return this.render("render-fixtures/local.html", { who: "here" });
       }
     }

@@ -16,7 +16,7 @@ class EchoHandler extends RequestHandler {
   override initialize(initArgs: InitArgs): void {
     this.init = initArgs;
   }
-  get(...args: (string | undefined)[]) {
+  override get(...args: (string | undefined)[]) {
     this.write({
       init: this.init,
       args: args.map((a) => (a === undefined ? "<undefined>" : a)),
@@ -30,7 +30,7 @@ class TextHandler extends RequestHandler {
   override initialize(initArgs: InitArgs): void {
     this.text = String(initArgs["text"]);
   }
-  get() {
+  override get() {
     this.write(this.text);
   }
 }
@@ -266,7 +266,7 @@ describe("routing: reverseUrl", () => {
 
   it("is available on the handler", async () => {
     class LinkHandler extends RequestHandler {
-      get() {
+      override get() {
         this.write(`<a href="${this.reverseUrl("kaige")}">go</a>`);
       }
     }

@@ -11,7 +11,7 @@ import {
 import { rawFetch } from "../support/raw-http.ts";
 
 class CookieHandler extends RequestHandler {
-  get() {
+  override get() {
     switch (this.getQueryArgument("case")) {
       case "plain":
         this.setCookie("a", "1");

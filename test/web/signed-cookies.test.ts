@@ -13,7 +13,7 @@ import {
 const SECRET = "qzEK3FRNRDuUtz0NoL1FMH7Rr8A1KkTIv81BkdsCkvI=";
 
 class SetHandler extends RequestHandler {
-  get() {
+  override get() {
     const version = this.getArgument("version", null);
     const days = this.getArgument("days", null);
     this.setSecureCookie("zhangmanyu", this.getArgument("value", "nice"), {
@@ -25,14 +25,14 @@ class SetHandler extends RequestHandler {
 }
 
 class SignedAliasHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setSignedCookie("alias", "v", { httpOnly: true, sameSite: "Lax" });
     this.write(String(this.getSignedCookie("alias")));
   }
 }
 
 class GetHandler extends RequestHandler {
-  get() {
+  override get() {
     const maxAgeDays = this.getArgument("maxAgeDays", null);
     const minVersion = this.getArgument("minVersion", null);
     const value = this.getSecureCookie("zhangmanyu", {
@@ -44,7 +44,7 @@ class GetHandler extends RequestHandler {
 }
 
 class ExplicitValueHandler extends RequestHandler {
-  get() {
+  override get() {
     const signed = this.createSignedValue("token", "explicit");
     this.write({
       signed,

@@ -522,7 +522,7 @@ describe("static_url and the staticPath setting", () => {
   let logs: LogCapture;
 
   class UrlHandler extends RequestHandler {
-    get() {
+    override get() {
       this.write(
         [
           this.staticUrl("foo.txt"),
@@ -534,7 +534,7 @@ describe("static_url and the staticPath setting", () => {
     }
   }
   class Mine extends RequestHandler {
-    get() {
+    override get() {
       this.write("mine");
     }
   }
@@ -619,7 +619,7 @@ describe("static_url and the staticPath setting", () => {
     const file = join(dir, "changing.txt");
     writeFileSync(file, "one");
     class Changing extends RequestHandler {
-      get() {
+      override get() {
         this.write(this.staticUrl("changing.txt"));
       }
     }
@@ -642,7 +642,7 @@ describe("static_url and the staticPath setting", () => {
 
   it("says which setting is missing without staticPath", async () => {
     class NoStatic extends RequestHandler {
-      get() {
+      override get() {
         try {
           this.staticUrl("x.css");
         } catch (error) {

@@ -6,7 +6,7 @@ import { loggedError } from "../support/logs.ts";
 import { rawFetch } from "../support/raw-http.ts";
 
 class StatusHandler extends RequestHandler {
-  get() {
+  override get() {
     const code = Number(this.getQueryArgument("code"));
     // The raw bytes, so control characters reach setStatus unfiltered.
     const reason = this.request.queryArguments["reason"]?.[0]?.toString("latin1");
@@ -16,14 +16,14 @@ class StatusHandler extends RequestHandler {
 }
 
 class TutorialStatusHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(200, "我是谁，我在哪里");
     this.write("88888888888888888888888888");
   }
 }
 
 class RedirectHandler extends RequestHandler {
-  get() {
+  override get() {
     const status = this.getQueryArgument("status", null);
     this.redirect(
       this.getQueryArgument("to"),
@@ -34,7 +34,7 @@ class RedirectHandler extends RequestHandler {
 }
 
 class RedirectAfterFlushHandler extends RequestHandler {
-  async get() {
+  override async get() {
     this.write("started");
     await this.flush();
     this.redirect("/elsewhere");
@@ -165,7 +165,7 @@ describe("redirect", () => {
 
   it("is followed by the test client when asked", async () => {
     class Target extends RequestHandler {
-      get() {
+      override get() {
         this.write("arrived");
       }
     }

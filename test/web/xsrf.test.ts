@@ -83,7 +83,7 @@ describe("XSRF token format (tornado-behaviour.md section 2.6)", () => {
 });
 
 class TokenHandler extends RequestHandler {
-  get() {
+  override get() {
     const first = this.xsrfToken;
     const second = this.xsrfToken;
     this.write({ token: first, same: first === second, form: this.xsrfFormHtml() });
@@ -91,25 +91,25 @@ class TokenHandler extends RequestHandler {
 }
 
 class FormHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`<form method="post">${this.xsrfFormHtml()}</form>`);
   }
-  post() {
+  override post() {
     this.write("posted");
   }
-  put() {
+  override put() {
     this.write("put");
   }
-  patch() {
+  override patch() {
     this.write("patched");
   }
-  delete() {
+  override delete() {
     this.write("deleted");
   }
-  options() {
+  override options() {
     this.write("options");
   }
-  head() {}
+  override head() {}
 }
 
 class ExemptHandler extends FormHandler {
@@ -135,7 +135,7 @@ class ConstructorTokenHandler extends RequestHandler {
     super(...args);
     void this.xsrfToken;
   }
-  get() {
+  override get() {
     this.write("index");
   }
 }

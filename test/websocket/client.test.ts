@@ -30,7 +30,7 @@ class HeaderEchoHandler extends WebSocketHandler {
 }
 
 class PlainHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(418);
     this.finish("teapot");
   }

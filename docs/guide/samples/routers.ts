@@ -11,13 +11,13 @@ import {
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class ItemHandler extends RequestHandler {
-  get(id: string) {
+  override get(id: string) {
     this.write({ id });
   }
 }
 
 class SiteHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("home");
   }
 }

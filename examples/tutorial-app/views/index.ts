@@ -10,7 +10,7 @@ import { safeUploadPath } from "./uploads.ts";
 
 /** `/`: the chapter list, and the tutorial's link to the `kaige` route built with `reverseUrl`. */
 export class IndexHandler extends BaseHandler {
-  get() {
+  override get() {
     // reverse_url('kaige'): the route's URL from its name, so links survive a change of path.
     const url = this.reverseUrl("kaige");
     return this.render("index.html", { kaigeUrl: url });
@@ -28,7 +28,7 @@ export class SunckHandler extends BaseHandler {
     this.word2 = String(initArgs["word2"]);
   }
 
-  get() {
+  override get() {
     return this.renderMessage(
       "Init args",
       "The route's third element, {word1, word2}, reaches initialize() before get() runs. The answer is the tutorial's.",
@@ -51,7 +51,7 @@ export class KaigeHandler extends BaseHandler {
     this.word4 = String(initArgs["word4"]);
   }
 
-  get() {
+  override get() {
     return this.renderMessage(
       "A named route",
       'url(path, handler, initArgs, "kaige") names this route, so reverseUrl("kaige") builds its URL: links keep working when the path changes.',
@@ -67,7 +67,7 @@ export class KaigeHandler extends BaseHandler {
 
 /** `/liuyifei/(\w+)/(\w+)/(\w+)`: each group reaches `get` as a positional argument. */
 export class LiuyifeiHandler extends BaseHandler {
-  get(h1: string, h2: string, h3: string) {
+  override get(h1: string, h2: string, h3: string) {
     appLog.info([h1, h2, h3].join("-"));
     return this.renderMessage(
       "Path groups",
@@ -87,7 +87,7 @@ export class LiuyifeiHandler extends BaseHandler {
  * are stripped, and a missing argument answers 400 (MissingArgumentError).
  */
 export class ZhangmanyuHandler extends BaseHandler {
-  get() {
+  override get() {
     const a = this.getQueryArgument("a");
     const b = this.getQueryArgument("b");
     const c = this.getQueryArgument("c");
@@ -111,7 +111,7 @@ export class ZhangmanyuHandler extends BaseHandler {
  * JSON for a client that asks for it (`Accept: application/json`).
  */
 export class ZhuyinHandler extends BaseHandler {
-  get() {
+  override get() {
     const request = this.request;
     const info = {
       method: request.method,
@@ -168,11 +168,11 @@ export function prefersJson(accept: string | undefined): boolean {
  * `hobby` check boxes, counts in the `count` cookie and goes on to `/cookienum`.
  */
 export class PostFileHandler extends BaseHandler {
-  get() {
+  override get() {
     return this.render("postfile.html");
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("username", "");
     const passwd = this.getBodyArgument("passwd", "");
     const hobbyList = this.getBodyArguments("hobby");
@@ -190,11 +190,11 @@ export class PostFileHandler extends BaseHandler {
  * client chooses them.
  */
 export class UpFileHandler extends BaseHandler {
-  get() {
+  override get() {
     return this.render("upfile.html");
   }
 
-  async post() {
+  override async post() {
     const filesDict = this.request.files;
     await mkdir(this.application.uploadDir, { recursive: true });
     const saved: { field: string; sent: string; savedAs: string; size: number }[] = [];

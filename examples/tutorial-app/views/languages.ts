@@ -11,7 +11,7 @@ import { BaseHandler, LOCALE_COOKIE } from "./base.ts";
  * the static page's script reads it too, so it is not HttpOnly.
  */
 export class LanguageHandler extends BaseHandler {
-  get(code: string) {
+  override get(code: string) {
     if (!getSupportedLocales().includes(code)) {
       throw new HTTPError(404, `no translation for ${JSON.stringify(code.slice(0, 20))}`);
     }

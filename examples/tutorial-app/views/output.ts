@@ -8,7 +8,7 @@ import { BaseHandler } from "./base.ts";
 
 /** `/write`: several writes are sent as one response; a write after `finish()` is an error. */
 export class WriteHandler extends BaseHandler {
-  get() {
+  override get() {
     this.write("good");
     this.write("nice");
     this.write("handsome");
@@ -30,7 +30,7 @@ const per = { name: "sunck", age: 18, height: 175, weight: 70 };
  * Content-Type itself and adds a custom header; this is the second version.
  */
 export class Json1Handler extends BaseHandler {
-  get() {
+  override get() {
     const jsonStr = JSON.stringify(per);
     this.setHeader("Content-Type", "application/json;charset=utf-8");
     this.setHeader("sunck", "hhgood");
@@ -40,7 +40,7 @@ export class Json1Handler extends BaseHandler {
 
 /** `/json2`: `write(object)` serialises it and sets `application/json` (the recommended way). */
 export class Json2Handler extends BaseHandler {
-  get() {
+  override get() {
     this.write(per);
   }
 }
@@ -52,13 +52,13 @@ export class HeaderHandler extends BaseHandler {
     this.setHeader("kaige", "nice");
   }
 
-  get() {
+  override get() {
     // The method runs after setDefaultHeaders, so this value wins.
     this.setHeader("kaige", "handsome");
     this.write("good nice");
   }
 
-  post() {}
+  override post() {}
 }
 
 /**
@@ -67,7 +67,7 @@ export class HeaderHandler extends BaseHandler {
  * `Unknown`, as Tornado 6.5 does; `?reason=` tries others.
  */
 export class StatusCodeHandler extends BaseHandler {
-  get() {
+  override get() {
     const asked = this.getQueryArgument("reason", "我是谁，我在哪里");
     this.setStatus(200, asked);
     const statusLine = `${this.request.version} ${this.getStatus()} ${this.reason}`;
@@ -118,7 +118,7 @@ const PROBES: readonly (readonly [string, string, string, string])[] = [
 
 /** `/output`: the output chapter's page, showing what each bare route sends. */
 export class OutputHandler extends BaseHandler {
-  get() {
+  override get() {
     const _ = this.locale.translate;
     // Each box's id names its route: /error?flag=0 is #error-flag-0.
     const probes = PROBES.map(([path, title, lesson, headers]) => [
@@ -134,7 +134,7 @@ export class OutputHandler extends BaseHandler {
 
 /** `/redirect`: a 302 to `/`. */
 export class RedirectHandler extends BaseHandler {
-  get() {
+  override get() {
     this.redirect("/");
   }
 }
@@ -152,7 +152,7 @@ export class ErrorHandler extends BaseHandler {
     // The tutorial calls set_header(status_code) here; sendError has already set the status.
   }
 
-  get() {
+  override get() {
     const flag = this.getQueryArgument("flag");
     if (flag === "0") {
       this.sendError(500);
@@ -181,7 +181,7 @@ export class OrderHandler extends BaseHandler {
     this.write("very very man");
   }
 
-  get() {
+  override get() {
     appLog.info("order: get");
     if (this.getQueryArgument("error", "") === "1") {
       this.sendError(500);

@@ -16,7 +16,7 @@ export const DEMO_USER = { username: "1", passwd: "1" };
 
 /** `/pcookie`: `setCookie('sunck', 'good')`, a plain cookie (`Set-Cookie: sunck=good; Path=/`). */
 export class PCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     this.setCookie("sunck", "good");
     return this.renderMessage(
       "A plain cookie",
@@ -29,7 +29,7 @@ export class PCookieHandler extends BaseHandler {
 
 /** `/getpcookie`: `getCookie('sunck', '未登录')`, the default when the browser sent none. */
 export class GetPCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     const cookie = this.getCookie("sunck", "未登录");
     return this.renderMessage(
       "Reading a cookie",
@@ -42,7 +42,7 @@ export class GetPCookieHandler extends BaseHandler {
 
 /** `/clearpcookie`: `clearCookie('sunck')`: an empty value that has already expired. */
 export class ClearPCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     this.clearCookie("sunck");
     return this.renderMessage(
       "Clearing a cookie",
@@ -55,7 +55,7 @@ export class ClearPCookieHandler extends BaseHandler {
 
 /** `/scookie`: `setSecureCookie('zhangmanyu', 'nice')`, signed with `cookieSecret`. */
 export class SCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     this.setSecureCookie("zhangmanyu", "nice");
     return this.renderMessage(
       "A signed cookie",
@@ -68,7 +68,7 @@ export class SCookieHandler extends BaseHandler {
 
 /** `/getscookie`: `getSecureCookie('zhangmanyu')`: `nice`, or nothing if missing or tampered with. */
 export class GetSCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     const scookie = this.getSecureCookie("zhangmanyu");
     return this.renderMessage(
       "Reading a signed cookie",
@@ -81,7 +81,7 @@ export class GetSCookieHandler extends BaseHandler {
 
 /** `/cookienum`: counts this browser's visits in the `count` cookie (第8次访问). */
 export class CookieNumHandler extends BaseHandler {
-  get() {
+  override get() {
     const previous = Number.parseInt(this.getCookie("count", ""), 10);
     const count = Number.isNaN(previous) ? 1 : previous + 1;
     this.setCookie("count", String(count));
@@ -94,7 +94,7 @@ export class CookieNumHandler extends BaseHandler {
  * (the tutorial answers `ok`; here, a page that says so).
  */
 export class SetXSRFCookieHandler extends BaseHandler {
-  get() {
+  override get() {
     const token = this.xsrfToken;
     return this.renderMessage(
       "The _xsrf cookie",
@@ -115,13 +115,13 @@ export class SetXSRFCookieHandler extends BaseHandler {
  */
 // #region login
 export class LoginHandler extends BaseHandler {
-  get() {
+  override get() {
     const next = safeNextUrl(this);
     const failed = this.getQueryArgument("failed", "") === "1";
     return this.render("login.html", { url: next, failed });
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("username", "");
     const pawd = this.getBodyArgument("passwd", "");
     const next = safeNextUrl(this);
@@ -142,7 +142,7 @@ export class LoginHandler extends BaseHandler {
 
 /** `/logout` (POST): forgets the signed-in user. */
 export class LogoutHandler extends BaseHandler {
-  post() {
+  override post() {
     this.clearCookie("user", { httpOnly: true, sameSite: "Lax" });
     this.redirect("/home");
   }
@@ -160,7 +160,7 @@ export class HomeHandler extends BaseHandler {
   }
 
   @authenticated
-  get() {
+  override get() {
     return this.render("welcome.html");
   }
 }

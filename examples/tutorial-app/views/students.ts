@@ -10,12 +10,12 @@ const MAX_NAME_LENGTH = 100;
 /** `/students`: GET lists the students; POST adds one (`name`, `age`) and shows the list again. */
 // #region students
 export class StudentsHandler extends BaseHandler {
-  async get() {
+  override async get() {
     const stus = await listStudents(this.db);
     return this.render("students.html", { stus });
   }
 
-  async post() {
+  override async post() {
     const name = this.getBodyArgument("name");
     const ageText = this.getBodyArgument("age");
     if (name === "" || [...name].length > MAX_NAME_LENGTH) {

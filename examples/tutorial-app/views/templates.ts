@@ -4,7 +4,7 @@ import { BaseHandler } from "./base.ts";
 
 /** `/home-template`: `render('home.html', num=temp, per=dict)`. */
 export class HomeTemplateHandler extends BaseHandler {
-  get() {
+  override get() {
     const temp = 100;
     const dict = { name: "tom", age: 18 };
     return this.render("home.html", { num: temp, per: dict, stus: ["tom", "lily", "lucy"] });
@@ -13,7 +13,7 @@ export class HomeTemplateHandler extends BaseHandler {
 
 /** `/function`: a function defined in the handler and called in the template, `mySum(100, 89)`. */
 export class FunctionHandler extends BaseHandler {
-  get() {
+  override get() {
     const mySum = (n1: number, n2: number) => n1 + n2;
     return this.render("function.html", { mySum });
   }
@@ -21,7 +21,7 @@ export class FunctionHandler extends BaseHandler {
 
 /** `/trans`: `{{ str }}` is escaped, `{% raw str %}` is not, `escape(str)` escapes again. */
 export class TransHandler extends BaseHandler {
-  get() {
+  override get() {
     const str = "<h1>sunck is a good man </h1>";
     return this.render("trans.html", { str });
   }
@@ -29,7 +29,7 @@ export class TransHandler extends BaseHandler {
 
 /** `/cart`: `{% extends "base.html" %}` and `{% block main %}`. */
 export class CartHandler extends BaseHandler {
-  get() {
+  override get() {
     return this.render("cart.html");
   }
 }

@@ -13,7 +13,7 @@ export class BaseHandler extends RequestHandler {
 
 /** `/`: the home page, rendered from templates/index.html. */
 export class IndexHandler extends BaseHandler {
-  get() {
+  override get() {
     const name = this.getQueryArgument("name", "tornado-ts");
     return this.render("index.html", { name, user: this.currentUser });
   }
@@ -26,11 +26,11 @@ export class IndexHandler extends BaseHandler {
  * checks a password here.
  */
 export class LoginHandler extends BaseHandler {
-  get() {
+  override get() {
     return this.render("login.html", { next: safeNextUrl(this) });
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("name", "").trim();
     if (name === "") {
       this.redirect("/login");
@@ -48,7 +48,7 @@ export class LoginHandler extends BaseHandler {
 
 /** `/logout` (POST): forgets the signed-in user. */
 export class LogoutHandler extends BaseHandler {
-  post() {
+  override post() {
     this.clearCookie("user");
     this.redirect("/");
   }
@@ -59,7 +59,7 @@ export class LogoutHandler extends BaseHandler {
  * names, so only a plain last path segment is kept: nothing is written outside the folder.
  */
 export class UpFileHandler extends BaseHandler {
-  async post() {
+  override async post() {
     await mkdir(UPLOAD_DIR, { recursive: true });
     for (const files of Object.values(this.request.files)) {
       for (const file of files) {

@@ -18,10 +18,10 @@ import {
 } from "tornado-ts/web";
 
 class HelloHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("Hello, world");
   }
-  head() {}
+  override head() {}
 }
 
 class ArgsHandler extends RequestHandler {
@@ -31,16 +31,16 @@ class ArgsHandler extends RequestHandler {
     for (const name of Object.keys(this.request.arguments)) out[name] = this.getArguments(name);
     this.write({ args: out, count: Object.keys(out).length });
   }
-  get() {
+  override get() {
     this.#echo();
   }
-  post() {
+  override post() {
     this.#echo();
   }
 }
 
 class JsonHandler extends RequestHandler {
-  post() {
+  override post() {
     const body = this.getJsonBody<Record<string, unknown>>();
     const keys = body !== null && typeof body === "object" ? Object.keys(body) : [];
     this.write({ keys, polluted: ({} as Record<string, unknown>)["polluted"] !== undefined });
@@ -48,7 +48,7 @@ class JsonHandler extends RequestHandler {
 }
 
 class UploadHandler extends RequestHandler {
-  post() {
+  override post() {
     const names: string[] = [];
     for (const field of Object.keys(this.request.files)) {
       for (const file of this.request.files[field]!) names.push(safeFilename(file.filename));
@@ -61,7 +61,7 @@ class StreamUploadHandler extends MultipartUploadHandler {
   override multipartOptions(): MultipartStreamOptions {
     return { uploadDir: (this.settings as { uploadDir?: string }).uploadDir ?? tmpdir() };
   }
-  async post() {
+  override async post() {
     const files = await this.receiveUploads();
     const out: { field: string; name: string; size: number }[] = [];
     for (const field of Object.keys(files)) {
@@ -72,20 +72,20 @@ class StreamUploadHandler extends MultipartUploadHandler {
 }
 
 class CookieHandler extends RequestHandler {
-  get() {
+  override get() {
     const cookies = this.request.cookies;
     this.write({ names: Object.keys(cookies), session: this.getCookie("session", null) });
   }
 }
 
 class PathHandler extends RequestHandler {
-  get(name: string) {
+  override get(name: string) {
     this.write(`path:${name}`);
   }
 }
 
 class StaticLikeHandler extends RequestHandler {
-  get(path: string) {
+  override get(path: string) {
     const root = (this.settings as { staticRoot?: string }).staticRoot!;
     const file = safeJoin(root, path);
     try {
@@ -97,13 +97,13 @@ class StaticLikeHandler extends RequestHandler {
 }
 
 class ErrorHandlerRoute extends RequestHandler {
-  get() {
+  override get() {
     throw new Error("deliberate failure");
   }
 }
 
 class SlowHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.write("slow done");
   }

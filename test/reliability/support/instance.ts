@@ -9,7 +9,7 @@ import { Application, RequestHandler } from "tornado-ts/web";
 const [name = "instance", secret = "change-me"] = process.argv.slice(2);
 
 class IdHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({
       instance: name,
       remoteIp: this.request.remoteIp,
@@ -19,23 +19,23 @@ class IdHandler extends RequestHandler {
 }
 
 class LoginHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setSignedCookie("user", this.getQueryArgument("user"));
     this.write({ instance: name });
   }
 }
 
 class WhoAmIHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ instance: name, user: this.getSignedCookie("user") });
   }
 }
 
 class FormHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ instance: name, token: this.xsrfToken });
   }
-  post() {
+  override post() {
     this.write({ instance: name, accepted: this.getBodyArgument("text") });
   }
 }

@@ -7,7 +7,7 @@ import { forkProcesses, taskId } from "tornado-ts/process";
 import { Application, RequestHandler } from "tornado-ts/web";
 
 class ProcessHandler extends RequestHandler {
-  get(): void {
+  override get(): void {
     const exit = this.getArgument("exit", null) as string | null;
     if (exit !== null) process.exit(Number(exit));
     this.write(String(process.pid));

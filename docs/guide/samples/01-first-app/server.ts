@@ -10,7 +10,7 @@ const port = define("port", { default: 8000, type: "int", help: "the port to lis
 
 // A handler: one class per page, one method per HTTP verb.
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("sunck is a good man ");
   }
 }

@@ -19,7 +19,7 @@ class SunckHandler extends RequestHandler {
     this.word2 = String(initArgs["word2"]);
   }
 
-  get() {
+  override get() {
     this.write(`sunck is a nice man: ${this.word1}, ${this.word2}`);
   }
 }
@@ -27,7 +27,7 @@ class SunckHandler extends RequestHandler {
 
 // #region reverse-url
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     // The URL of the route named "kaige", whatever its path is.
     const url = this.reverseUrl("kaige");
     this.write(`<a href="${url}">去另一个界面</a>`);
@@ -36,7 +36,7 @@ class IndexHandler extends RequestHandler {
 // #endregion
 
 class KaigeHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("kaige is a handsome man");
   }
 }
@@ -44,14 +44,14 @@ class KaigeHandler extends RequestHandler {
 // #region groups
 class LiuyifeiHandler extends RequestHandler {
   // /liuyifei/sunck/good/nice -> get("sunck", "good", "nice")
-  get(h1: string, h2: string, h3: string) {
+  override get(h1: string, h2: string, h3: string) {
     this.write(`liuyifei is a nice women: ${h1} ${h2} ${h3}`); // \w+ only: safe to echo
   }
 }
 
 class NamedLiuyifeiHandler extends RequestHandler {
   // Named groups arrive in pattern order too, and by name on this.pathKwargs.
-  get(p1: string, p2: string, p3: string) {
+  override get(p1: string, p2: string, p3: string) {
     this.write(`liuyifei is a nice women: ${p1} ${p2} ${p3} (p1=${this.pathKwargs["p1"]})`);
   }
 }

@@ -14,7 +14,7 @@ const UPLOAD_DIR = join(import.meta.dirname, "upfile");
 
 // #region query
 class ZhangmanyuHandler extends RequestHandler {
-  get() {
+  override get() {
     // /zhangmanyu?a=1&b=1&c=%20%201: the last value of a name, stripped of spaces.
     const a = this.getQueryArgument("a");
     const b = this.getQueryArgument("b", "default");
@@ -27,7 +27,7 @@ class ZhangmanyuHandler extends RequestHandler {
 
 // #region body
 class PostFileHandler extends RequestHandler {
-  post() {
+  override post() {
     const name = this.getBodyArgument("username");
     const passwd = this.getBodyArgument("passwd");
     const hobbyList = this.getBodyArguments("hobby"); // check boxes: every value
@@ -39,7 +39,7 @@ class PostFileHandler extends RequestHandler {
 
 // #region request
 class ZhuyinHandler extends RequestHandler {
-  get() {
+  override get() {
     const r = this.request;
     this.write({
       method: r.method,
@@ -57,12 +57,12 @@ class ZhuyinHandler extends RequestHandler {
 
 // #region files
 class UpFileHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write(`<form action="/upfile" method="post" enctype="multipart/form-data">
       <input type="file" name="file" multiple> <button type="submit">上传 Upload</button></form>`);
   }
 
-  async post() {
+  override async post() {
     // { file: [{ filename, body, contentType }, ...], img: [...] }
     const filesDict = this.request.files;
     const saved: string[] = [];

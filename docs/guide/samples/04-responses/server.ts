@@ -9,7 +9,7 @@ const port = define("port", { default: 8000, type: "int", help: "the port to lis
 // #endregion
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     const pages = [
       "/write",
       "/json2",
@@ -25,7 +25,7 @@ class IndexHandler extends RequestHandler {
 
 // #region write
 class WriteHandler extends RequestHandler {
-  get() {
+  override get() {
     this.write("good");
     this.write("nice");
     this.write("handsome");
@@ -37,7 +37,7 @@ class WriteHandler extends RequestHandler {
 
 // #region json
 class Json2Handler extends RequestHandler {
-  get() {
+  override get() {
     const per = { name: "sunck", age: 18, height: 175, weight: 70 };
     this.write(per); // JSON, Content-Type: application/json; charset=UTF-8
   }
@@ -51,7 +51,7 @@ class HeaderHandler extends RequestHandler {
     this.setHeader("kaige", "nice");
   }
 
-  get() {
+  override get() {
     this.setHeader("kaige", "handsome"); // runs later, so it wins
     this.write("good nice");
   }
@@ -60,14 +60,14 @@ class HeaderHandler extends RequestHandler {
 
 // #region status
 class StatusCodeHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setStatus(299, "Weird"); // any code; a custom reason phrase
     this.write("the status line says 299 Weird");
   }
 }
 
 class RedirectHandler extends RequestHandler {
-  get() {
+  override get() {
     this.redirect("/"); // 302; redirect(url, true) for a 301
   }
 }
@@ -80,7 +80,7 @@ class ErrorHandler extends RequestHandler {
     else if (statusCode === 404) this.write("资料不存在");
   }
 
-  get() {
+  override get() {
     const flag = this.getQueryArgument("flag");
     if (flag === "0") {
       this.sendError(500); // clears the output, calls writeError, finishes
@@ -102,7 +102,7 @@ class OrderHandler extends RequestHandler {
   override prepare() {
     console.log("prepare"); // 3: every method; sendError here skips the method
   }
-  get() {
+  override get() {
     console.log("get"); // 4
   }
   override writeError() {

@@ -13,7 +13,7 @@ const BASE_DIRS = import.meta.dirname;
 
 // #region render
 class HomeHandler extends RequestHandler {
-  get() {
+  override get() {
     const temp = 100;
     const dict = { name: "tom", age: 18 };
     // templates/home.html: {{ num }}, {{ num + 10 }}, {{ per['name'] }}, {% for %} over stus
@@ -22,7 +22,7 @@ class HomeHandler extends RequestHandler {
 }
 
 class FunctionHandler extends RequestHandler {
-  get() {
+  override get() {
     const mySum = (n1: number, n2: number) => n1 + n2;
     // templates/function.html: {{ mySum(100, 89) }} -> 189. A template sees only the names it
     // is given: home.html here would fail with "num is not defined".
@@ -33,14 +33,14 @@ class FunctionHandler extends RequestHandler {
 
 // #region escape
 class TransHandler extends RequestHandler {
-  get() {
+  override get() {
     // {{ str }} shows the tags as text; {% raw str %} sends them as HTML.
     return this.render("trans.html", { str: "<h1>sunck is a good man </h1>" });
   }
 }
 
 class CartHandler extends RequestHandler {
-  get() {
+  override get() {
     // cart.html extends base.html and fills its blocks.
     return this.render("cart.html", { items: ["apple", "banana"] });
   }

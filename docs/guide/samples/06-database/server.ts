@@ -54,7 +54,7 @@ class TutorialApplication extends Application {
 class StudentsHandler extends RequestHandler {
   declare readonly application: TutorialApplication;
 
-  get() {
+  override get() {
     // better-sqlite3 answers at once for a small table; long queries belong on a worker thread.
     const stus = this.application.db
       .prepare("SELECT id, name, age FROM students ORDER BY id")
@@ -62,7 +62,7 @@ class StudentsHandler extends RequestHandler {
     return this.render("students.html", { stus });
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("name");
     const age = Number(this.getBodyArgument("age"));
     if (name === "" || name.length > 100 || !Number.isInteger(age) || age < 0 || age > 150) {

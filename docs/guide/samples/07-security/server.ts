@@ -19,7 +19,7 @@ const BASE_DIRS = import.meta.dirname;
 
 // #region cookies
 class PCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     this.setCookie("sunck", "good", { expiresDays: 1 }); // Set-Cookie: sunck=good; ...
     const cookie = this.getCookie("sunck", "未登录"); // the default when there is none
     this.clearCookie("sunck"); // an expired, empty cookie
@@ -28,7 +28,7 @@ class PCookieHandler extends RequestHandler {
 }
 
 class SCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     // 2|1:0|10:<time>|10:zhangmanyu|8:bmljZQ==|<signature>, signed with cookieSecret
     this.setSecureCookie("zhangmanyu", "nice");
     const value = this.getSecureCookie("zhangmanyu"); // "nice", or null if forged or expired
@@ -39,7 +39,7 @@ class SCookieHandler extends RequestHandler {
 
 // #region xsrf
 class SetXSRFCookieHandler extends RequestHandler {
-  get() {
+  override get() {
     void this.xsrfToken; // reading the token sets the _xsrf cookie
     this.finish("ok");
   }
@@ -56,12 +56,12 @@ class XsrfStaticFileHandler extends StaticFileHandler {
 
 // #region login
 class LoginHandler extends RequestHandler {
-  get() {
+  override get() {
     // /login?next=/home: where @authenticated came from (only same-site paths are kept)
     return this.render("login.html", { url: safeNextUrl(this) });
   }
 
-  post() {
+  override post() {
     const name = this.getBodyArgument("username");
     const pawd = this.getBodyArgument("passwd");
     if (name === "1" && pawd === "1") {
@@ -81,7 +81,7 @@ class HomeHandler extends RequestHandler {
   }
 
   @authenticated // nobody signed in: redirect to loginUrl?next=/home
-  get() {
+  override get() {
     return this.render("home.html", { user: this.currentUser });
   }
 }

@@ -12,20 +12,20 @@ import { Application, RequestHandler } from "tornado-ts/web";
 const port = define("port", { default: 8000, type: "int", help: "the port to listen on" });
 
 class SleepHandler extends RequestHandler {
-  async get() {
+  override async get() {
     await sleep(5); // seconds, as Tornado's gen.sleep(5); other requests are served meanwhile
     this.write("sunck is a good man");
   }
 }
 
 class Json2Handler extends RequestHandler {
-  get() {
+  override get() {
     this.write({ name: "sunck", age: 18 });
   }
 }
 
 class FetchHandler extends RequestHandler {
-  async get() {
+  override async get() {
     // Another HTTP service; here this server's own /json2.
     const response = await AsyncHTTPClient.instance().fetch(`${baseUrl}/json2`);
     this.write(response.text());
@@ -33,7 +33,7 @@ class FetchHandler extends RequestHandler {
 }
 
 class BlockingWorkHandler extends RequestHandler {
-  async get() {
+  override async get() {
     // CPU-heavy or blocking work runs on a worker thread: the function travels as source text,
     // so it takes everything it needs as arguments.
     const n = Number(this.getQueryArgument("n", "30"));

@@ -26,7 +26,7 @@ console.log("list", options["list"]);
 // #endregion
 
 class IndexHandler extends RequestHandler {
-  get() {
+  override get() {
     // Which process answered, and who asked (the client's address once xheaders is on).
     this.write({ worker: taskId(), pid: process.pid, remoteIp: this.request.remoteIp });
   }

@@ -1,5 +1,10 @@
-// Python's value formatting and the few builtins Tornado templates commonly call, so templates
-// ported from Tornado print what they printed there.
+/**
+ * Python's behaviour where Tornado's output depends on it: `str.strip()` and Python's whitespace,
+ * `repr()` and `str()` of values, `int()` and `float()` of strings, `len()` of a string, the
+ * English month and day names, and the builtins Tornado templates commonly call. The lowest layer
+ * of the framework: it imports nothing, and escape, template, options, locale and web import it.
+ * @module
+ */
 
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 const NON_PRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\\]/gu;
@@ -8,6 +13,9 @@ const NON_PRINTABLE_ALL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\\]/
 export const PY_SPACE =
   "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
+
+/** A character outside ASCII (such text is sent as UTF-8 bytes where Tornado encodes it). */
+export const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
@@ -20,10 +28,107 @@ export function pyStrip(text: string): string {
   return text.replace(PY_STRIP_RE, "");
 }
 
-function isPlainObject(value: object): boolean {
+/**
+ * Whether a value is a plain object (made by a literal, `Object.create(null)` or JSON): what
+ * stands for a Python dict, as opposed to an array, a class instance or a primitive.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
+
+/** Python's `len()` of a string: its code points (an astral character counts once). */
+export function codePointLength(text: string): number {
+  // Counting surrogate pairs by char codes is faster than iterating the string.
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+// Digits with single underscores between them, as Python's int() and float() accept them.
+const DIGIT_GROUPS = /^[0-9a-z]+(?:_[0-9a-z]+)*$/i;
+const BASE_PREFIX: Readonly<Record<number, RegExp>> = { 2: /^0b_?/i, 8: /^0o_?/i, 16: /^0x_?/i };
+const PY_FLOAT =
+  /^[+-]?(?:inf(?:inity)?|nan|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?)$/i;
+
+/**
+ * Python's `int(text, base)` of a string, for a base from 2 to 36: Python's whitespace around it,
+ * an optional sign, the base's prefix allowed in base 2, 8 and 16 (`0b`, `0o`, `0x`), single
+ * underscores between digits. `undefined` where Python raises `ValueError`. Beyond 2^53 the result
+ * is the nearest double.
+ */
+export function parsePyInt(text: string, base = 10): number | undefined {
+  if (!Number.isInteger(base) || base < 2 || base > 36) {
+    throw new RangeError("int() base must be >= 2 and <= 36");
+  }
+  let digits = pyStrip(text);
+  const negative = digits.startsWith("-");
+  if (negative || digits.startsWith("+")) digits = digits.slice(1);
+  const prefix = BASE_PREFIX[base];
+  if (prefix !== undefined) digits = digits.replace(prefix, "");
+  if (!DIGIT_GROUPS.test(digits)) return undefined;
+  digits = digits.replaceAll("_", "");
+  for (let i = 0; i < digits.length; i++) {
+    if (Number.parseInt(digits.charAt(i), 36) >= base) return undefined;
+  }
+  const value = Number.parseInt(digits, base);
+  // Python's ints have no negative zero.
+  return negative && value !== 0 ? -value : value;
+}
+
+/**
+ * Python's `float()` of a string: Python's whitespace around it, decimal and exponent forms with
+ * single underscores between digits, `inf`, `infinity` and `nan` in any case. `undefined` where
+ * Python raises `ValueError` (JavaScript's `Number()` differs: it takes `0x10` and `""`, and
+ * refuses `inf` and `1_000`).
+ */
+export function parsePyFloat(text: string): number | undefined {
+  const stripped = pyStrip(text);
+  if (!PY_FLOAT.test(stripped)) return undefined;
+  const plain = stripped.replaceAll("_", "").toLowerCase();
+  if (plain.endsWith("nan")) return Number.NaN;
+  if (plain.endsWith("inf") || plain.endsWith("infinity")) {
+    return plain.startsWith("-") ? -Infinity : Infinity;
+  }
+  return Number(plain);
+}
+
+/** The English month names, January first (Python's `calendar.month_name`, without its blank). */
+export const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
+
+/** The English day names, Monday first, as Python numbers weekdays (`calendar.day_name`). */
+export const DAY_NAMES = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+] as const;
 
 /** Python's `repr()` of a string: single quotes unless only double quotes avoid escaping. */
 export function pyStringRepr(text: string): string {
@@ -153,15 +258,9 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-function codePointCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 /** Python's `len()`: code points of a string, items of an array, map, set or plain object. */
 function len(value: unknown): number {
-  if (typeof value === "string") return codePointCount(value);
+  if (typeof value === "string") return codePointLength(value);
   if (Array.isArray(value) || value instanceof Uint8Array) return value.length;
   if (value instanceof Map || value instanceof Set) return value.size;
   if (value !== null && typeof value === "object") {
@@ -183,7 +282,7 @@ function range(startOrStop: number, stop?: number, step = 1): number[] {
   return out;
 }
 
-/** Python's `int()`: truncates numbers, parses decimal strings (with `_` between digits). */
+/** Python's `int()`: truncates numbers, parses strings in base 10 (or the base given). */
 function int(value: unknown, base = 10): number {
   if (typeof value === "number") {
     if (!Number.isFinite(value))
@@ -192,10 +291,8 @@ function int(value: unknown, base = 10): number {
   }
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "string") {
-    const text = pyStrip(value);
-    const digits =
-      base === 16 ? /^[+-]?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*$/ : /^[+-]?[0-9]+(?:_[0-9]+)*$/;
-    if (digits.test(text)) return Number.parseInt(text.replaceAll("_", ""), base);
+    const parsed = parsePyInt(value, base);
+    if (parsed !== undefined) return parsed;
   }
   throw new TypeError(`invalid literal for int() with base ${base}: ${pyRepr(value)}`);
 }
@@ -205,10 +302,8 @@ function float(value: unknown): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (typeof value === "string") {
-    const text = pyStrip(value).toLowerCase().replaceAll("_", "");
-    if (/^[+-]?(?:nan)$/.test(text)) return Number.NaN;
-    if (/^[+-]?(?:inf|infinity)$/.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
-    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(text)) return Number(text);
+    const parsed = parsePyFloat(value);
+    if (parsed !== undefined) return parsed;
   }
   throw new TypeError(`could not convert to float: ${pyRepr(value)}`);
 }
