@@ -1230,8 +1230,10 @@ export class RequestHandler {
    * streamed body, the method, then the automatic `finish()`. Each step may return a promise; the
    * first that does is awaited and the run goes on from the next step when it settles. As long as
    * no step returns one, the whole run happens within this call and returns `undefined`: a
-   * synchronous handler costs no promise and no microtask turn (an `async` function here made one
-   * per request, about 0.3 µs, measured on the plaintext benchmark).
+   * synchronous handler costs no promise and no microtask turn. Measured: running the same steps
+   * inside an `async` function costs 1.0 to 1.2 µs more per request (GET / 9.65 against 10.81,
+   * JSON 10.72 against 11.72 µs of CPU; bench/in-process.mjs's app, both builds in one process,
+   * alternated, 30 rounds of 3,000 requests, medians).
    */
   #run(from: number, streamBody: (() => Promise<void>) | undefined): Promise<void> | undefined {
     const response = this.#response;
