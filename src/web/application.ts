@@ -360,8 +360,7 @@ export class Application implements HTTPServerDelegate {
     options: HandlerDelegateOptions = {},
   ): HTTPServerDelegate {
     const target: HandlerTarget = {
-      handlerClass,
-      initArgs: options.initArgs ?? {},
+      spec: { handlerClass, initArgs: options.initArgs ?? {} },
       args: options.pathArgs ?? NO_PATH_ARGS,
       kwargs: options.pathKwargs ?? NO_PATH_KWARGS,
     };

@@ -6,7 +6,17 @@
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { Finish, HTTPError } from "./errors.ts";
-import type { RequestHandler } from "./request-handler.ts";
+
+/**
+ * What validation reads of the handler (RequestHandler has it): named here, so this file needs no
+ * import of request-handler.ts, which imports it.
+ */
+interface BodyHandler {
+  setStatus(statusCode: number): void;
+  getJsonBody(): unknown;
+  getBodyArguments(name: string): string[];
+  readonly request: { readonly bodyArguments: Readonly<Record<string, unknown>> };
+}
 
 export type { StandardSchemaV1 };
 
@@ -36,14 +46,14 @@ function pathOf(issue: StandardSchemaV1.Issue): (string | number)[] {
 }
 
 /** Ends the request with `status` and the JSON `{"errors": [...]}`; never returns. */
-function refuse(handler: RequestHandler, status: number, errors: BodyError[]): never {
+function refuse(handler: BodyHandler, status: number, errors: BodyError[]): never {
   handler.setStatus(status);
   throw new Finish({ errors });
 }
 
 /** The validated value, or the 400 answer listing every issue. */
 function outcome<S extends StandardSchemaV1>(
-  handler: RequestHandler,
+  handler: BodyHandler,
   result: StandardSchemaV1.Result<SchemaOutput<S>>,
 ): SchemaOutput<S> {
   if (result.issues === undefined) return result.value;
@@ -56,7 +66,7 @@ function outcome<S extends StandardSchemaV1>(
 
 /** Runs `schema` over `value`, synchronously when the validator is. */
 function validate<S extends StandardSchemaV1>(
-  handler: RequestHandler,
+  handler: BodyHandler,
   schema: S,
   value: unknown,
 ): ValidatedBody<S> {
@@ -81,7 +91,7 @@ function validate<S extends StandardSchemaV1>(
  * @internal
  */
 export function validateJsonBody<S extends StandardSchemaV1>(
-  handler: RequestHandler,
+  handler: BodyHandler,
   schema: S,
 ): ValidatedBody<S> {
   let value: unknown;
@@ -107,7 +117,7 @@ export function validateJsonBody<S extends StandardSchemaV1>(
  * @internal
  */
 export function validateFormBody<S extends StandardSchemaV1>(
-  handler: RequestHandler,
+  handler: BodyHandler,
   schema: S,
 ): ValidatedBody<S> {
   const fields: Record<string, string | string[]> = {};

@@ -4,9 +4,9 @@
  * @module
  */
 import { brotliCompressSync, constants, crc32, deflateRawSync, gzipSync } from "node:zlib";
+import { byteLength } from "../httputil/body.ts";
 import type { HTTPServerRequest } from "../httputil/request.ts";
 import type { OutputTransform, RequestHandler } from "./request-handler.ts";
-import { byteLength } from "./response.ts";
 
 /** Media types compressed besides `text/*` (Tornado's list). */
 export const COMPRESSIBLE_TYPES: ReadonlySet<string> = new Set([
@@ -84,7 +84,7 @@ export class GZipContentEncoding implements OutputTransform {
     const vary = handler.getHeader("Vary");
     handler.setHeader("Vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
     if (!this.#gzip && !this.#brotli) return chunk;
-    const mediaType = (handler.getHeader("Content-Type") ?? "").split(";")[0]!;
+    const [mediaType = ""] = (handler.getHeader("Content-Type") ?? "").split(";");
     const compressible = mediaType.startsWith("text/") || COMPRESSIBLE_TYPES.has(mediaType);
     if (
       !compressible ||

@@ -36,12 +36,15 @@ import {
   xsrfRefusedUnread,
 } from "./xsrf.ts";
 
-/** What serves a request: a handler class, its init args and the path groups it gets. */
+/**
+ * What serves a request: a route match, or (from `getHandlerDelegate`) the same shape naming a
+ * handler class and init args without a route.
+ */
 export interface HandlerTarget {
-  readonly handlerClass: HandlerClass;
-  readonly initArgs: InitArgs;
+  readonly spec: { readonly handlerClass: HandlerClass; readonly initArgs: InitArgs };
   readonly args: readonly (string | undefined)[];
   readonly kwargs: Readonly<Record<string, string | undefined>>;
+  readonly delegate?: RouteMatch["delegate"];
 }
 
 const NO_PATH_ARGS: readonly string[] = Object.freeze([]);
@@ -61,12 +64,12 @@ class DisallowedHostHandler extends RequestHandler {
 }
 
 /** What a request is served by: a route match, a forced target, or `null` when no route matched. */
-type Served = RouteMatch | HandlerTarget | null;
+type Served = HandlerTarget | null;
 
 /** The handler class that serves a request: the route's, else the default or a 404. */
 function handlerClassFor(settings: ApplicationSettings, match: Served): HandlerClass {
   if (match === null) return settings.defaultHandlerClass ?? ErrorHandler;
-  return "spec" in match ? match.spec.handlerClass : match.handlerClass;
+  return match.spec.handlerClass;
 }
 
 /**
@@ -83,7 +86,7 @@ export function serve(
   const settings = application.settings;
   const handlerClass = handlerClassFor(settings, match);
   let initArgs: InitArgs;
-  if (match !== null) initArgs = "spec" in match ? match.spec.initArgs : match.initArgs;
+  if (match !== null) initArgs = match.spec.initArgs;
   else if (settings.defaultHandlerClass) initArgs = settings.defaultHandlerArgs ?? {};
   else initArgs = NOT_FOUND_ARGS;
   const args = match?.args ?? NO_PATH_ARGS;
@@ -137,7 +140,7 @@ export function createDispatcher(
     }
     if (!hasBody) {
       const match: Served = forced ?? application.findHandler(request);
-      if (match !== null && "delegate" in match && match.delegate !== undefined) {
+      if (match?.delegate !== undefined) {
         serveWith(match.delegate, delegates, options)(req, res);
         return;
       }
@@ -149,7 +152,7 @@ export function createDispatcher(
     // The route is found once, when the headers are in (as Tornado does): it decides how the
     // body is read, and serves the request once the body has been.
     const match: Served = forced ?? application.findHandler(request);
-    if (match !== null && "delegate" in match && match.delegate !== undefined) {
+    if (match?.delegate !== undefined) {
       serveWith(match.delegate, delegates, options)(req, res);
       return;
     }

@@ -8,6 +8,7 @@
  */
 import * as crypto from "node:crypto";
 import type { ServerResponse } from "node:http";
+import { byteLength } from "../httputil/body.ts";
 import { httpDateNow } from "../httputil/dates.ts";
 import { HTTPOutputError } from "../httputil/errors.ts";
 import { normalizeHeaderName } from "../httputil/headers.ts";
@@ -43,11 +44,6 @@ export type ChunkTransformFactory = (request: HTTPServerRequest) => ChunkTransfo
 
 /** The server version sent in the `Server` header. */
 export const SERVER_VERSION = "tornado-ts/0.1.0";
-
-/** The number of bytes `data` takes on the wire (UTF-8 for text). */
-export function byteLength(data: string | Uint8Array): number {
-  return typeof data === "string" ? Buffer.byteLength(data) : data.length;
-}
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 section 5.5: field values may hold TAB, visible ASCII and obs-text; CR and LF (and the
@@ -112,14 +108,10 @@ function headerValueToString(value: HeaderValue): string {
   throw new TypeError(`Unsupported header value ${String(value)}`);
 }
 
-/** A header value as text, refused when HTTP cannot carry it safely; with whether it is plain ASCII. */
-function checkedValue(value: HeaderValue): { text: string; ascii: boolean } {
-  const text = headerValueToString(value);
-  const ascii = PLAIN_HEADER_VALUE.test(text);
-  if (!ascii && UNSAFE_HEADER_VALUE.test(text)) {
+/** Refuses a header value HTTP cannot carry safely (one that is not plain ASCII is checked). */
+function checkValue(text: string): void {
+  if (UNSAFE_HEADER_VALUE.test(text))
     throw new Error(`Unsafe header value ${JSON.stringify(text)}`);
-  }
-  return { text, ascii };
 }
 
 /**
@@ -306,13 +298,17 @@ export class HandlerResponse {
 
   setHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const { text, ascii } = checkedValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) checkValue(text);
     this.#headers.set(key, { name: normalized, values: [text], ascii });
   }
 
   addHeader(name: string, value: HeaderValue): void {
     const [key, normalized] = checkedHeaderName(name);
-    const { text, ascii } = checkedValue(value);
+    const text = headerValueToString(value);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) checkValue(text);
     const entry = this.#headers.get(key);
     this.#headers.set(
       key,
@@ -324,6 +320,11 @@ export class HandlerResponse {
 
   clearHeader(name: string): void {
     this.#headers.delete(name.toLowerCase());
+  }
+
+  /** Whether a header is set; `key` is its name in lower case. */
+  hasHeader(key: string): boolean {
+    return this.#headers.has(key);
   }
 
   getHeader(name: string): string | undefined {
@@ -573,8 +574,10 @@ export class HandlerResponse {
     const cookies = this.#cookies;
     let cookiesSent = cookies === undefined;
     for (const entry of this.#headers.entries) {
+      const values = entry.values;
       if (entry.ascii) {
-        for (const value of entry.values) out.push(entry.name, value);
+        if (values.length === 1) out.push(entry.name, values[0] ?? "");
+        else for (const value of values) out.push(entry.name, value);
       } else {
         for (const value of entry.values) this.#pushValue(out, entry.name, value);
       }

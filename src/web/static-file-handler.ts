@@ -12,9 +12,10 @@ import { join, resolve, sep } from "node:path";
 import type * as MimeTypes from "mime-types";
 import { parseHttpDate } from "../httputil/dates.ts";
 import { clipForLog, genLog } from "../log.ts";
+import { isPromise } from "../promise.ts";
 import { HTTPError } from "./errors.ts";
 import { unsafeRedirectReason } from "./redirect-target.ts";
-import { type ApplicationSettings, isPromise, RequestHandler } from "./request-handler.ts";
+import { type ApplicationSettings, RequestHandler } from "./request-handler.ts";
 import type { InitArgs } from "./routing.ts";
 
 // mime-types (and its database) loads on the first file served, not with the framework.
