@@ -1,13 +1,11 @@
 // Every source file opens with a comment saying what it holds (a file comment, not the doc comment
-// of its first declaration), so a reader can tell a module from its first lines. src/web/ is
-// checked once its redesign (issue 18) has given each of its files one: WEB_CHECKED turns it on.
+// of its first declaration), so a reader can tell a module from its first lines.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
 
 const SRC = resolve(import.meta.dirname, "..", "..", "src");
-const WEB_CHECKED = false;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -32,12 +30,10 @@ function headerProblem(text: string): string | undefined {
 
 describe("source file headers", () => {
   it("open every source file with a comment saying what it holds", () => {
-    const missing = sourceFiles(SRC)
-      .filter((file) => WEB_CHECKED || !relative(SRC, file).startsWith("web/"))
-      .flatMap((file) => {
-        const problem = headerProblem(readFileSync(file, "utf8"));
-        return problem === undefined ? [] : [`${relative(SRC, file)}: ${problem}`];
-      });
+    const missing = sourceFiles(SRC).flatMap((file) => {
+      const problem = headerProblem(readFileSync(file, "utf8"));
+      return problem === undefined ? [] : [`${relative(SRC, file)}: ${problem}`];
+    });
     assert.deepEqual(missing, []);
   });
 
