@@ -393,23 +393,36 @@ export function answerBodyError(
   }
   if (error instanceof RequestDecompressionError && !res.headersSent && !res.destroyed) {
     genLog.info(`${error.message} from ${request.remoteIp}`);
-    const page = "<html><title>400: Bad Request</title><body>400: Bad Request</body></html>";
-    res.shouldKeepAlive = false;
-    res.writeHead(400, "Bad Request", [
-      "Content-Type",
-      "text/html; charset=UTF-8",
-      "Content-Length",
-      String(page.length),
-      "Connection",
-      "close",
-    ]);
-    res.end(page);
-    accessLog.warning(
-      `400 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
-    );
+    answerUnreadAndClose(res, request, 400, "Bad Request");
     return;
   }
   res.destroy();
+}
+
+/**
+ * Answers a request refused before its handler ran with Tornado's plain error page for `status`,
+ * closes the connection (its body may be unread), and writes the access-log line.
+ */
+export function answerUnreadAndClose(
+  res: ServerResponse,
+  request: HTTPServerRequest,
+  status: number,
+  reason: string,
+): void {
+  const page = `<html><title>${status}: ${reason}</title><body>${status}: ${reason}</body></html>`;
+  res.shouldKeepAlive = false;
+  res.writeHead(status, reason, [
+    "Content-Type",
+    "text/html; charset=UTF-8",
+    "Content-Length",
+    String(page.length),
+    "Connection",
+    "close",
+  ]);
+  res.end(page);
+  accessLog.warning(
+    `${status} ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ServerResponse } from "node:http";
 import { connectionInfo, type HTTPServerDelegate, type HTTPServerOptions } from "../httpserver.ts";
 import {
   answerBodyError,
+  answerUnreadAndClose,
   attachBodyLimits,
   RequestBodyTooLargeError,
   readLimitedBody,
@@ -267,21 +268,7 @@ function xsrfFailsWhateverTheBody(
 
 function refuseBody(res: ServerResponse, limit: number, request: HTTPServerRequest): void {
   genLog.info(`Request body too large from ${request.remoteIp}: more than ${limit} bytes`);
-  const page =
-    "<html><title>413: Request Entity Too Large</title><body>413: Request Entity Too Large</body></html>";
-  res.shouldKeepAlive = false;
-  res.writeHead(413, "Request Entity Too Large", [
-    "Content-Type",
-    "text/html; charset=UTF-8",
-    "Content-Length",
-    String(page.length),
-    "Connection",
-    "close",
-  ]);
-  res.end(page);
-  accessLog.warning(
-    `413 ${request.method} ${clipForLog(request.uri)} (${request.remoteIp}) 0.00ms`,
-  );
+  answerUnreadAndClose(res, request, 413, "Request Entity Too Large");
 }
 
 /** The getter `name` resolves to on `proto`'s chain, if any. */
