@@ -36,7 +36,9 @@ export function xhtmlEscape(value: unknown): string {
 }
 
 // Template values are mostly short: up to this length a scan by character codes (no regex, no
-// replacement callback) is faster; longer texts use the regexes, which scan faster per character.
+// replacement callback) is faster, about 62 ns against 152 ns for texts of 5 and 20 characters;
+// longer texts use the regexes, which scan faster per character: 300 ns against 500 ns at 200
+// characters (Node 20, bench/micro/optimisations.mjs escape-short, escape-long).
 const SHORT_TEXT = 64;
 
 function escapeShort(text: string): string {
@@ -178,7 +180,8 @@ const NON_ASCII_RE = /[\u007f-\uffff]/g;
 const JSON_ESCAPED_RE = /["\\\u0000-\u001f\u007f-\uffff]/;
 
 function pyString(value: string): string {
-  // Most keys and values need no escape at all: quoted as they are, about 3x faster than below.
+  // Most keys and values need no escape at all: quoted as they are, about 31 ns against 71 ns
+  // below for the minimal JSON's strings (Node 20, bench/micro/optimisations.mjs py-string).
   if (!JSON_ESCAPED_RE.test(value)) return `"${value}"`;
   const quoted = JSON.stringify(value);
   NON_ASCII_RE.lastIndex = 0;

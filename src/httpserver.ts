@@ -174,7 +174,8 @@ type TrackedResponse = ServerResponse & { [connectionOf]?: ConnectionState };
 /**
  * The server's `close` listener of every response (`this`): counts the request as ended and drops
  * the response from its connection's list. One function for all: a closure per response is
- * allocation on every request.
+ * allocation on every request (about 55 ns against 61 ns to add and emit the listener; Node 20,
+ * bench/micro/optimisations.mjs server-listener).
  */
 function onTrackedResponseClose(this: ServerResponse): void {
   requestEnded(this);

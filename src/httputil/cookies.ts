@@ -26,11 +26,8 @@ export function requestCookies(header: string): Record<string, string> {
 }
 
 function parsePieces(header: string, legalNamesOnly: boolean): Record<string, string> {
-  // A literal cut loose from Object.prototype before any key goes in (so `__proto__` is a plain
-  // key): Object.create(null) makes a dictionary-mode object, where storing a fresh key string
-  // costs about 0.5 us; this one keeps fast properties.
-  const cookies: Record<string, string> = {};
-  Object.setPrototypeOf(cookies, null);
+  // No prototype, so `__proto__` is a plain key.
+  const cookies: Record<string, string> = Object.create(null);
   const length = header.length;
   // The next `=` at or after the piece start, found once per `=` so that a header of many pieces
   // without one stays linear.

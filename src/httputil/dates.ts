@@ -24,7 +24,9 @@ export function formatTimestamp(ts: number | Date): string {
 
 /**
  * The current time as an HTTP date, made at most once per second: kept until a timer at the next
- * second forgets it (as Node's own `Date` header does), so a response reads no clock at all.
+ * second forgets it (as Node's own `Date` header does), so a response reads no clock at all:
+ * about 5 ns against 374 ns for `new Date().toUTCString()` (Node 20,
+ * bench/micro/optimisations.mjs date-now).
  */
 export function httpDateNow(): string {
   if (cachedDate === "") {

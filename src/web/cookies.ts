@@ -78,7 +78,8 @@ for (let code = 0x21; code < 0x7f; code++) {
 VALUE_CHARS.fill(REFUSED, 0, 0x21);
 for (const char of ';,"\\') VALUE_CHARS[char.charCodeAt(0)] = ESCAPED;
 
-// The last name found legal: responses set the same few cookies over and over.
+// The last name found legal: responses set the same few cookies over and over (the same name
+// again: about 5 ns against 23 ns for the pattern; Node 20, bench/micro/optimisations.mjs cookie-name).
 let lastLegalName: string | undefined;
 
 function checkAttribute(label: string, value: string | null | undefined): void {
@@ -103,7 +104,8 @@ export function formatSetCookie(name: string, value: string, options: CookieOpti
   // One pass over the value finds what it needs: nothing, quotes, or escapes inside quotes.
   // Tornado refuses controls and spaces but lets DEL through; quoting writes it as \177.
   // The usual values (a signed value, a token) are visible ASCII without `"`, `,`, `;` or `\`:
-  // two native scans settle those, several times faster than the loop below.
+  // two native scans settle those, about 235 ns against 300 ns for the loop below on a
+  // 118-character v2 signed value (Node 20, bench/micro/optimisations.mjs cookie-scan).
   let needs = value === "" ? IN_QUOTES : BARE;
   let aboveLatin1 = false;
   const plain = value !== "" && QUOTABLE_AS_IS.test(value);

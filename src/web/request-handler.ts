@@ -150,7 +150,9 @@ const PREPARE_STEP = 2;
 const BODY_STEP = 3;
 const FINISH_STEP = 5; // after METHOD_STEP, 4
 
-// The handler method for each standard HTTP method, without lower-casing per request.
+// The handler method for each standard HTTP method, without lower-casing per request: the method
+// is found in about 16 ns against 73 ns with a lower-cased (not internalized) name (Node 20,
+// bench/micro/optimisations.mjs method-table).
 const METHOD_FUNCTIONS: Readonly<Record<string, string>> = {
   GET: "get",
   HEAD: "head",
@@ -766,8 +768,9 @@ export class RequestHandler {
 
   /**
    * `finish()`, and the framework's own finish after the handler's method when `awaited` is
-   * false: nobody waits for that one, so no promise is made (a promise and the listener that
-   * settles it are a measurable part of a small request).
+   * false: nobody waits for that one, so no promise is made. Behind HTTPServer the promise and its
+   * close hook cost about 80 ns of CPU per minimal GET / (4.83 against 4.91 µs, within the rounds'
+   * spread; Node 20, bench/micro/optimisations.mjs finish-promise).
    */
   #finish(chunk: WriteChunk | undefined, awaited: boolean): Promise<void> | undefined {
     const response = this.#response;
@@ -1293,7 +1296,8 @@ export class RequestHandler {
     const fn: unknown = Reflect.get(this, METHOD_FUNCTIONS[method] ?? method.toLowerCase());
     if (typeof fn !== "function") throw new HTTPError(405);
     const pathArgs = this.pathArgs;
-    // A plain call when the route has no groups: spreading an empty list has a cost of its own.
+    // A plain call when the route has no groups: about 5 ns against 14 ns for apply with an empty
+    // list (Node 20, bench/micro/optimisations.mjs call-no-args).
     return pathArgs.length === 0 ? fn.call(this) : fn.apply(this, pathArgs);
   }
 

