@@ -3,10 +3,11 @@
 // where CPU time cannot (see docs/performance.md). Each server answers a scenario of
 // bench/in-process.mjs through the in-memory sockets twice, for N1 and for N2 requests, each time
 // in a fresh process under callgrind; the count per request is the difference over N2 - N1, so the
-// start-up, the warm-up and the checks fall out. Node runs with --single-threaded (compilation and
-// garbage collection on the main thread), without which the same count moved by up to 80 % from
-// one run to the next; with it, two runs agree within 1 %. Instructions are not time (a cache
-// miss costs many), so this complements `npm run bench`, it does not replace it.
+// start-up, the warm-up and the checks fall out. Node runs with V8's --predictable (compilation and
+// garbage collection on the main thread, no timer-driven heap decisions) and fixed hash and random
+// seeds: without them the same count moved by up to 80 % from one run to the next on a loaded
+// machine; with them two runs of the same build agree within about 0.5 %. Instructions are not
+// time (a cache miss costs many), so this complements `npm run bench`, it does not replace it.
 //
 //   node bench/instructions.mjs [--servers=tornado-ts,node:http] [--scenarios=GET /,GET /json]
 //                               [--minimal] [--tree=DIR] [--n1=10000] [--n2=30000]
@@ -41,7 +42,9 @@ function count(script, server, scenario, requests) {
     "--tool=callgrind",
     "--callgrind-out-file=/dev/null",
     process.execPath,
-    "--single-threaded",
+    "--predictable",
+    "--hash-seed=1",
+    "--random-seed=1",
     script,
     "--inner",
     `--server=${server}`,
@@ -72,7 +75,7 @@ async function main() {
   const wanted = list("scenarios")?.split(",");
   const chosen = scenarios.filter((s) => !wanted || wanted.includes(s.name));
   console.log(
-    `Instructions per request (callgrind, (I(${n2}) - I(${n1})) / ${n2 - n1}), ${tree ?? "this tree"}${minimal ? ", minimal apps" : ""}, Node ${process.version} --single-threaded\n`,
+    `Instructions per request (callgrind, (I(${n2}) - I(${n1})) / ${n2 - n1}), ${tree ?? "this tree"}${minimal ? ", minimal apps" : ""}, Node ${process.version} --predictable\n`,
   );
   console.log(`| server | ${chosen.map((s) => s.name).join(" | ")} |`);
   console.log(`|---|${chosen.map(() => "---:").join("|")}|`);

@@ -187,6 +187,35 @@ describe("response headers", () => {
     }
   });
 
+  it("keeps each response's headers its own when responses set the same values", async () => {
+    // The same value set again shares one header entry between responses: adding to it in one
+    // response, or setting another value, must not reach the next.
+    class Repeating extends RequestHandler {
+      override get() {
+        this.setHeader("X-Shared", "same");
+        const step = this.getQueryArgument("step");
+        if (step === "add") this.addHeader("X-Shared", "more");
+        if (step === "other") this.setHeader("X-Shared", "other");
+        this.write("x".repeat(Number(this.getQueryArgument("n") ?? "1")));
+      }
+    }
+    const local = await TestServer.start(new Application([["/", Repeating]]));
+    try {
+      const values = async (query: string): Promise<[string | undefined, string[]]> => {
+        const response = await rawFetch(local.port, `/?${query}`);
+        const shared = response.headers.filter(([name]) => name === "X-Shared");
+        return [response.header("Content-Length"), shared.map(([, value]) => value ?? "")];
+      };
+      assert.deepEqual(await values("step=plain&n=3"), ["3", ["same"]]);
+      assert.deepEqual(await values("step=add&n=3"), ["3", ["same", "more"]]);
+      assert.deepEqual(await values("step=plain&n=5"), ["5", ["same"]]);
+      assert.deepEqual(await values("step=other&n=3000"), ["3000", ["other"]]);
+      assert.deepEqual(await values("step=plain&n=3"), ["3", ["same"]]);
+    } finally {
+      await local.close();
+    }
+  });
+
   it("lets the handler remove the default headers", async () => {
     const response = await rawFetch(server.port, "/clear-defaults");
     assert.deepEqual(
