@@ -17,7 +17,7 @@ const VALID_HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]*)(?::[0-9
 const NODE_MAX_RAW_HEADERS = 2000;
 
 /** Why a request is refused: the status to answer and the reason for the log. */
-export interface FramingProblem {
+interface FramingProblem {
   readonly status: 400 | 431;
   readonly reason: string;
 }

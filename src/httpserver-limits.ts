@@ -16,7 +16,7 @@ import { isPromise } from "./promise.ts";
 export const DEFAULT_MAX_BUFFER_SIZE = 100 * 1024 * 1024;
 
 /** The body limits in force for one server, every default filled in. */
-export interface BodyLimits {
+interface BodyLimits {
   /** Bytes a body may have (after decompression). */
   readonly maxBodySize: number;
   /** Bytes a body read into memory may have (the smaller of this and `maxBodySize` applies). */
@@ -213,7 +213,7 @@ export function takeContentEncoding(req: IncomingMessage): string | undefined {
 }
 
 /** What {@link consumeBody} needs to know about one body. */
-export interface ConsumeOptions {
+interface ConsumeOptions {
   /** Bytes allowed, counted after decompression and, for a compressed body, before it too. */
   maxSize: number;
   /** Milliseconds allowed for the whole body, or 0. */

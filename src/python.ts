@@ -133,7 +133,7 @@ export const DAY_NAMES = [
 ] as const;
 
 /** Python's `repr()` of a string: single quotes unless only double quotes avoid escaping. */
-export function pyStringRepr(text: string): string {
+function pyStringRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let body = text;
   if (NON_PRINTABLE.test(body) || body.includes("\\")) {

@@ -20,7 +20,7 @@ import { responses } from "../httputil/responses.ts";
 export type HeaderValue = string | number | Date | Uint8Array;
 
 /** What an output transform may read and change of the response: its headers (the handler's). */
-export interface TransformTarget {
+interface TransformTarget {
   getHeader(name: string): string | undefined;
   setHeader(name: string, value: HeaderValue): void;
   clearHeader(name: string): void;
@@ -30,7 +30,7 @@ export interface TransformTarget {
  * An output transform as the response calls it: `OutputTransform` (in request-handler.ts, where
  * its first argument is the handler) seen from here, so this file needs no RequestHandler.
  */
-export interface ChunkTransform {
+interface ChunkTransform {
   transformFirstChunk(
     target: TransformTarget,
     chunk: Buffer | string,
@@ -40,7 +40,7 @@ export interface ChunkTransform {
 }
 
 /** Makes one request's transform of one kind, or `null` when it does not apply. */
-export type ChunkTransformFactory = (request: HTTPServerRequest) => ChunkTransform | null;
+type ChunkTransformFactory = (request: HTTPServerRequest) => ChunkTransform | null;
 
 /** The server version sent in the `Server` header. */
 export const SERVER_VERSION = "tornado-ts/0.1.0";
