@@ -36,7 +36,7 @@ interface FramingProblem {
  *   body on the connection to be read as the next request: request smuggling). Tornado 6.5
  *   refuses any coding other than `chunked`.
  */
-export function framingProblem(req: IncomingMessage): FramingProblem | undefined {
+function framingProblem(req: IncomingMessage): FramingProblem | undefined {
   // HTTP/2 requests (Node's compatibility API, which has `stream`) are framed by nghttp2.
   if ("stream" in req && req.stream !== undefined) return undefined;
   if (req.httpVersionMajor !== 1) {

@@ -15,7 +15,7 @@ export const PY_SPACE =
 const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
 
 /** A character outside ASCII (such text is sent as UTF-8 bytes where Tornado encodes it). */
-export const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
