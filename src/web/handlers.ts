@@ -253,7 +253,7 @@ export class FallbackHandler extends RequestHandler {
     res.once("finish", done);
     res.once("close", done);
     try {
-      this.#fallback!(req, res as ServerResponse);
+      this.#fallback!(req, res);
     } catch (error) {
       if (!res.headersSent) {
         // Nothing was sent: the framework answers with its error page and logs the request.
