@@ -595,8 +595,7 @@ export class OptionParser {
     parse: ParseOptions = {},
   ): string[] {
     let remaining: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
+    for (const [i, arg] of argv.entries()) {
       if (!arg.startsWith("-")) {
         remaining = argv.slice(i);
         break;
@@ -722,11 +721,10 @@ export class OptionParser {
       list.push(option);
       byGroup.set(option.group, list);
     }
-    for (const group of [...byGroup.keys()].sort()) {
+    const groups = [...byGroup].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [group, list] of groups) {
       if (group !== "") lines.push("", `${normalize(group)} options:`, "");
-      const options = byGroup
-        .get(group)!
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const options = list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const option of options) {
         let prefix = normalizeName(option.name);
         if (option.metavar) prefix += `=${option.metavar}`;
