@@ -8,6 +8,7 @@
  * @module tornado-ts/gen
  */
 import { type Duration, deadlineDelayMs, durationSeconds, type TimeDelta } from "./duration.ts";
+import { isReadonlyArray } from "./guards.ts";
 import { appLog } from "./log.ts";
 
 export {
@@ -149,9 +150,9 @@ export class WaitIterator<T = unknown> implements AsyncIterable<T> {
   #pending: number;
 
   constructor(promises: readonly PromiseLike<T>[] | Readonly<Record<string, PromiseLike<T>>>) {
-    const entries: [number | string, PromiseLike<T>][] = Array.isArray(promises)
-      ? (promises as readonly PromiseLike<T>[]).map((promise, i) => [i, promise])
-      : Object.entries(promises as Record<string, PromiseLike<T>>);
+    const entries: [number | string, PromiseLike<T>][] = isReadonlyArray(promises)
+      ? promises.map((promise, i) => [i, promise])
+      : Object.entries(promises);
     this.#pending = entries.length;
     for (const [key, promise] of entries) {
       const settle = (outcome: Outcome<T>): void => {

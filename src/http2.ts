@@ -96,7 +96,10 @@ class TlsAlpnServer extends Server {
 
   constructor(options: HttpServerOptions, tlsOptions: TlsServerOptions, listener: Listener) {
     super(options, listener);
-    const http1Connection = this.listeners("connection")[0] as (socket: Socket) => void;
+    const [http1Connection] = this.listeners("connection");
+    if (http1Connection === undefined) {
+      throw new Error("node:http changed: expected a connection listener on its server");
+    }
     this.removeAllListeners("connection");
     // allowHTTP1 makes Node's HTTP/2 server offer both protocols in the TLS handshake (ALPN, RFC
     // 7301); a client that offers only http/1.1 would otherwise fail the handshake.
@@ -109,10 +112,10 @@ class TlsAlpnServer extends Server {
     // Its own HTTP/1.1 fallback is replaced: HTTP/1.1 connections get this server's handling, with
     // its limits, timeouts and connection tracking.
     const sessionListeners = http2.listeners("secureConnection");
-    if (sessionListeners.length !== 1) {
+    const [startSession] = sessionListeners;
+    if (sessionListeners.length !== 1 || startSession === undefined) {
       throw new Error("node:http2 changed: expected one secureConnection listener on its server");
     }
-    const startSession = sessionListeners[0] as (socket: TLSSocket) => void;
     http2.removeAllListeners("secureConnection");
     http2.on("secureConnection", (socket: TLSSocket) => {
       if (socket.alpnProtocol === "h2") startSession.call(http2, socket);

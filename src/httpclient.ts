@@ -612,7 +612,7 @@ function definedOnly(options: HTTPRequestOptions): HTTPRequestOptions {
 function toHeaders(init: HeadersInit | undefined): HTTPHeaders {
   if (init === undefined) return new HTTPHeaders();
   if (init instanceof HTTPHeaders) return init.copy();
-  return new HTTPHeaders(init as Iterable<readonly [string, string]>);
+  return new HTTPHeaders(init);
 }
 
 function toBody(body: string | Uint8Array | null | undefined): Buffer | null {

@@ -65,5 +65,5 @@ export default async function runTask(task: ExecutorTaskMessage): Promise<unknow
   if (typeof fn !== "function") {
     throw new TypeError(`${task.module} has no exported function '${task.name}'`);
   }
-  return await (fn as Callable)(...task.args);
+  return await Reflect.apply(fn, undefined, task.args);
 }

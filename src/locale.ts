@@ -104,7 +104,7 @@ export function formatMessage(
       if (text.length >= size) return text;
       if (flags.includes("-")) return text.padEnd(size);
       if (numeric && flags.includes("0")) {
-        const sign = /^[-+ ]/.test(text) ? text[0]! : "";
+        const sign = /^[-+ ]/.test(text) ? text.charAt(0) : "";
         return sign + text.slice(sign.length).padStart(size - sign.length, "0");
       }
       return text.padStart(size);
@@ -248,6 +248,17 @@ function parseCsv(text: string): string[][] {
     row = [];
   };
   for (const ch of input) {
+    // Inside quotes everything is text; a quote ends them unless the next one doubles it.
+    if (state === "quoted") {
+      if (ch === '"') state = "quote";
+      else field += ch;
+      continue;
+    }
+    if (state === "quote" && ch === '"') {
+      field += '"';
+      state = "quoted";
+      continue;
+    }
     if (state === "record") {
       if (ch === "\n") {
         endRow();
@@ -255,49 +266,20 @@ function parseCsv(text: string): string[][] {
       }
       state = "field";
     }
-    switch (state) {
-      case "field":
-        if (ch === '"') state = "quoted";
-        else if (ch === ",") endField();
-        else if (ch === "\n") {
-          endField();
-          endRow();
-          state = "record";
-        } else {
-          field += ch;
-          state = "unquoted";
-        }
-        break;
-      case "unquoted":
-        if (ch === ",") {
-          endField();
-          state = "field";
-        } else if (ch === "\n") {
-          endField();
-          endRow();
-          state = "record";
-        } else field += ch;
-        break;
-      case "quoted":
-        if (ch === '"') state = "quote";
-        else field += ch;
-        break;
-      case "quote":
-        if (ch === '"') {
-          field += '"';
-          state = "quoted";
-        } else if (ch === ",") {
-          endField();
-          state = "field";
-        } else if (ch === "\n") {
-          endField();
-          endRow();
-          state = "record";
-        } else {
-          field += ch;
-          state = "unquoted";
-        }
-        break;
+    // Outside quotes (at a field's start, in an unquoted field, or after a closing quote) a comma
+    // ends the field, a line end the row, and a quote opens quotes only at a field's start.
+    if (ch === ",") {
+      endField();
+      state = "field";
+    } else if (ch === "\n") {
+      endField();
+      endRow();
+      state = "record";
+    } else if (ch === '"' && state === "field") {
+      state = "quoted";
+    } else {
+      field += ch;
+      state = "unquoted";
     }
   }
   if (state !== "record") {
@@ -597,10 +579,10 @@ export abstract class Locale {
       if (!given) continue;
       const parts = given.replaceAll("-", "_").split("_");
       if (parts.length > 2) continue;
-      const code =
-        parts.length === 2 ? `${parts[0]!.toLowerCase()}_${parts[1]!.toUpperCase()}` : parts[0]!;
+      const [first = "", region] = parts;
+      const code = region === undefined ? first : `${first.toLowerCase()}_${region.toUpperCase()}`;
       if (supportedLocales.has(code)) return Locale.#make(code);
-      const language = parts[0]!.toLowerCase();
+      const language = first.toLowerCase();
       if (supportedLocales.has(language)) return Locale.#make(language);
     }
     return Locale.#make(defaultLocale);

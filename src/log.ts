@@ -303,6 +303,16 @@ export class LogConfigError extends Error {
   override readonly name = "LogConfigError";
 }
 
+/** A rotation mode checked: `size` or `time`, else a {@link LogConfigError}. */
+function rotateMode(mode: string): "size" | "time" {
+  if (mode !== "size" && mode !== "time") {
+    throw new LogConfigError(
+      `The value of log_rotate_mode option should be "size" or "time", not "${String(mode)}".`,
+    );
+  }
+  return mode;
+}
+
 /** How a {@link LogFile} rotates. */
 export interface LogFileOptions {
   /** `size` (the default) rotates when the file would pass `maxBytes`; `time` on a schedule. */
@@ -360,13 +370,7 @@ export class LogFile {
   /** A log file at `path` (opened on the first write). Throws a `LogConfigError` for bad rotation options. */
   constructor(path: string, options: LogFileOptions = {}) {
     this.#path = options.pathFor ?? path;
-    const mode = options.mode ?? "size";
-    if (mode !== "size" && mode !== "time") {
-      throw new LogConfigError(
-        `The value of log_rotate_mode option should be "size" or "time", not "${String(mode)}".`,
-      );
-    }
-    this.#mode = mode;
+    this.#mode = rotateMode(options.mode ?? "size");
     this.#maxBytes = options.maxBytes ?? 100_000_000;
     this.#backupCount = options.backupCount ?? 10;
     const when = (options.when ?? "midnight").toUpperCase();
@@ -568,7 +572,7 @@ export function enablePrettyLogging(options: LoggingOptions = {}): () => void {
     prefix === undefined || prefix === null || prefix === ""
       ? undefined
       : new LogFile(prefix, {
-          mode: (options.logRotateMode ?? "size") as "size",
+          mode: rotateMode(options.logRotateMode ?? "size"),
           maxBytes: options.logFileMaxSize ?? 100_000_000,
           backupCount: options.logFileNumBackups ?? 10,
           when: options.logRotateWhen ?? "midnight",

@@ -356,7 +356,7 @@ export class Option<T = unknown> {
     this.default = (spec.default === undefined ? fallback : spec.default) as T;
     this.group = spec.group ?? file;
     this.file = file;
-    this.#callback = spec.callback ? (value) => spec.callback!(value) : undefined;
+    this.#callback = spec.callback ? (value) => spec.callback?.(value) : undefined;
     this.#value = this.default;
   }
 
@@ -399,9 +399,14 @@ export class Option<T = unknown> {
       for (const part of text.split(",")) {
         if (isIntegerType(this.type) && part.includes(":")) {
           const [lo, hi] = [part.slice(0, part.indexOf(":")), part.slice(part.indexOf(":") + 1)];
-          const first = this.#convert(lo) as number;
-          const last = hi === "" ? first : (this.#convert(hi) as number);
-          if (!Number.isInteger(first) || !Number.isInteger(last)) {
+          const first = this.#convert(lo);
+          const last = hi === "" ? first : this.#convert(hi);
+          if (
+            typeof first !== "number" ||
+            typeof last !== "number" ||
+            !Number.isInteger(first) ||
+            !Number.isInteger(last)
+          ) {
             throw new OptionError(
               `Option '${this.name}' requires integer range ends, got '${part}'`,
             );
@@ -415,8 +420,10 @@ export class Option<T = unknown> {
     } else {
       value = this.#convert(text);
     }
-    this.set(value as T);
-    return value as T;
+    // The text was converted to this option's type, which `T` names.
+    const typed = value as T;
+    this.set(typed);
+    return typed;
   }
 
   #convert(text: string): unknown {
@@ -588,8 +595,7 @@ export class OptionParser {
     parse: ParseOptions = {},
   ): string[] {
     let remaining: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
+    for (const [i, arg] of argv.entries()) {
       if (!arg.startsWith("-")) {
         remaining = argv.slice(i);
         break;
@@ -715,11 +721,10 @@ export class OptionParser {
       list.push(option);
       byGroup.set(option.group, list);
     }
-    for (const group of [...byGroup.keys()].sort()) {
+    const groups = [...byGroup].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [group, list] of groups) {
       if (group !== "") lines.push("", `${normalize(group)} options:`, "");
-      const options = byGroup
-        .get(group)!
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const options = list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const option of options) {
         let prefix = normalizeName(option.name);
         if (option.metavar) prefix += `=${option.metavar}`;

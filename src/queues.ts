@@ -231,6 +231,11 @@ export class Queue<T> implements AsyncIterable<T> {
 /** How {@link PriorityQueue} orders items: negative when `a` comes first. */
 export type Compare<T> = (a: T, b: T) => number;
 
+/** Whether `value` is a number, a bigint or a boolean: the kinds Python orders among each other. */
+function isNumeric(value: unknown): value is number | bigint | boolean {
+  return typeof value === "number" || typeof value === "bigint" || typeof value === "boolean";
+}
+
 /**
  * Orders values as Python's `<` does for the values a priority queue usually holds: numbers,
  * bigints, strings (by code point), booleans, and arrays compared item by item (Python's tuples,
@@ -245,12 +250,8 @@ export function pythonOrder(a: unknown, b: unknown): number {
     }
     return a.length - b.length;
   }
-  const kind = (value: unknown): string =>
-    typeof value === "bigint" || typeof value === "boolean" ? "number" : typeof value;
-  if (kind(a) === kind(b) && (kind(a) === "number" || kind(a) === "string")) {
-    const x = a as number | bigint | string | boolean;
-    const y = b as number | bigint | string | boolean;
-    return x < y ? -1 : x > y ? 1 : 0;
+  if ((isNumeric(a) && isNumeric(b)) || (typeof a === "string" && typeof b === "string")) {
+    return a < b ? -1 : a > b ? 1 : 0;
   }
   throw new TypeError(
     `Cannot order ${inspect(a)} and ${inspect(b)}: give the queue a compare function`,

@@ -17,6 +17,7 @@
  * @module tornado-ts/routing
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isReadonlyArray } from "./guards.ts";
 import { connectionInfo, type HTTPServerDelegate, type HTTPServerOptions } from "./httpserver.ts";
 import { HTTPServerRequest } from "./httputil/request.ts";
 import { appLog } from "./log.ts";
@@ -382,8 +383,8 @@ export class RuleRouter extends Router {
    * the rule in an Application's routes).
    */
   protected processRule(rule: Rule): Rule {
-    if (Array.isArray(rule.target)) {
-      const rules = rule.target as readonly RuleSpec[];
+    if (isReadonlyArray(rule.target)) {
+      const rules = rule.target;
       const nested =
         this instanceof ReversibleRuleRouter
           ? new ReversibleRuleRouter(rules)

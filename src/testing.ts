@@ -12,6 +12,7 @@ import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { Duplex } from "node:stream";
 import { TimeoutError } from "./gen.ts";
+import { isReadonlyArray } from "./guards.ts";
 import { HTTPServer, type HTTPServerDelegate, type HTTPServerOptions } from "./httpserver.ts";
 import { byteLength } from "./httputil/body.ts";
 import { HTTPHeaders } from "./httputil/headers.ts";
@@ -242,9 +243,7 @@ function sendRequest(
   return new Promise((resolve, reject) => {
     const headerPairs: [string, string][] = [];
     if (headers) {
-      const entries = Array.isArray(headers)
-        ? headers
-        : Object.entries(headers as Record<string, string>);
+      const entries = isReadonlyArray(headers) ? headers : Object.entries(headers);
       for (const [name, value] of entries) headerPairs.push([name, value]);
     }
     if (

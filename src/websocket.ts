@@ -12,7 +12,6 @@
  * ```
  * @module tornado-ts/websocket
  */
-import type { IncomingMessage } from "node:http";
 import WebSocket, { WebSocketServer } from "ws";
 import { jsonEncode } from "./escape.ts";
 import {
@@ -422,7 +421,8 @@ export class WebSocketHandler extends RequestHandler {
     }
     const res = request.rawResponse;
     // Node marks a request `upgrade` only when the server has an 'upgrade' listener (HTTPServer does).
-    if (!(request.raw as IncomingMessage & { upgrade?: boolean }).upgrade || !res) {
+    const raw = request.raw;
+    if (!("upgrade" in raw && raw.upgrade) || !res) {
       genLog.error(
         "WebSocket request reached a server without upgrade support: serve the Application with HTTPServer or app.listen()",
       );
@@ -441,7 +441,10 @@ export class WebSocketHandler extends RequestHandler {
       );
     }
     const settings = this.settings;
-    const server = new WebSocketServer({
+    // ws takes `closeTimeout` (lib/websocket-server.js); @types/ws does not declare it.
+    const serverOptions: WebSocket.ServerOptions<typeof ServerConnection> & {
+      closeTimeout: number;
+    } = {
       noServer: true,
       clientTracking: false,
       maxPayload: settings.websocketMaxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
@@ -451,14 +454,15 @@ export class WebSocketHandler extends RequestHandler {
       handleProtocols: () => chosen ?? false,
       autoPong: true,
       closeTimeout: CLOSE_TIMEOUT_MS,
-    } as WebSocket.ServerOptions);
+    };
+    const server = new WebSocketServer(serverOptions);
     server.on("headers", (lines: string[]) => this.#handshakeHeaders(lines));
     const socket = request.socket;
     this.detach();
     res.detachSocket(socket);
     let opened: ServerConnection | undefined;
-    server.handleUpgrade(request.raw as IncomingMessage, socket, EMPTY, (ws) => {
-      opened = ws as ServerConnection;
+    server.handleUpgrade(raw, socket, EMPTY, (ws) => {
+      opened = ws;
     });
     if (!opened) {
       // ws refused the request (and answered it) or the client had already hung up.
@@ -759,9 +763,7 @@ export function websocketConnect(
   if (typeof url !== "string") for (const [name, value] of url.headers) headers.add(name, value);
   if (options.headers) {
     const extra =
-      options.headers instanceof HTTPHeaders
-        ? options.headers
-        : new HTTPHeaders(options.headers as Iterable<readonly [string, string]>);
+      options.headers instanceof HTTPHeaders ? options.headers : new HTTPHeaders(options.headers);
     for (const [name, value] of extra) headers.add(name, value);
   }
   const offered = options.subprotocols ?? [];
@@ -770,7 +772,8 @@ export function websocketConnect(
   if (offered.length > 0) headers.set("Sec-WebSocket-Protocol", offered.join(","));
   const wsUrl = target.replace(/^http(s?):/i, "ws$1:");
   const connectTimeout = options.connectTimeout ?? 20;
-  const ws = new WebSocket(wsUrl, [], {
+  // ws takes `closeTimeout` (lib/websocket.js); @types/ws does not declare it.
+  const clientOptions: WebSocket.ClientOptions & { closeTimeout: number } = {
     headers: headers.toJSON(),
     handshakeTimeout: connectTimeout > 0 ? connectTimeout * 1000 : undefined,
     perMessageDeflate: deflateOptions(options.compressionOptions),
@@ -780,7 +783,8 @@ export function websocketConnect(
     rejectUnauthorized: options.validateCert ?? true,
     autoPong: true,
     closeTimeout: CLOSE_TIMEOUT_MS,
-  } as WebSocket.ClientOptions);
+  };
+  const ws = new WebSocket(wsUrl, [], clientOptions);
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: Error): void => {

@@ -6,8 +6,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AsyncHTTPClient, HTTPClientError } from "../httpclient.ts";
-import { HTTPError } from "../web/errors.ts";
-import type { RequestHandler } from "../web/request-handler.ts";
+import { isPlainObject } from "../python.ts";
+import { HTTPError, MissingSettingError } from "../web/errors.ts";
+import type { ApplicationSettings, RequestHandler } from "../web/request-handler.ts";
 
 /**
  * A `RequestHandler` class (abstract or not) that a sign-in mixin can extend:
@@ -85,12 +86,13 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Keeps `flow` in the signed cookie `name` for ten minutes: HttpOnly (no script reads it),
+ * Keeps `value` in the signed cookie `name` for ten minutes: HttpOnly (no script reads it),
  * SameSite=Lax (sent on the provider's top-level redirect back, not on cross-site subrequests),
- * Secure on HTTPS. Needs the `cookieSecret` setting.
+ * Secure on HTTPS. Needs the `cookieSecret` setting. The cookie of a login in progress, read back
+ * once by {@link takeLoginCookie}.
  */
-export function saveLoginFlow(handler: RequestHandler, name: string, flow: LoginFlow): void {
-  handler.setSignedCookie(name, JSON.stringify(flow), {
+export function saveLoginCookie(handler: RequestHandler, name: string, value: string): void {
+  handler.setSignedCookie(name, value, {
     expiresDays: null,
     maxAge: LOGIN_FLOW_MAX_AGE_SECONDS,
     httpOnly: true,
@@ -100,22 +102,51 @@ export function saveLoginFlow(handler: RequestHandler, name: string, flow: Login
 }
 
 /**
- * Reads and deletes the login flow in cookie `name`: `null` when it is missing, tampered with,
- * older than ten minutes, or not a flow. Deleting it makes each login's state usable once.
+ * Reads and deletes the cookie {@link saveLoginCookie} set: `null` when it is missing, tampered
+ * with, or older than ten minutes. Deleting it makes each login's cookie usable once.
  */
-export function takeLoginFlow(handler: RequestHandler, name: string): LoginFlow | null {
-  const raw = handler.getSignedCookie(name, {
+export function takeLoginCookie(handler: RequestHandler, name: string): string | null {
+  const value = handler.getSignedCookie(name, {
     maxAgeDays: LOGIN_FLOW_MAX_AGE_SECONDS / 86_400,
     minVersion: 2,
   });
   if (handler.getCookie(name) !== undefined) handler.clearCookie(name);
+  return value;
+}
+
+/** Keeps `flow` in the login cookie `name` (see {@link saveLoginCookie}). */
+export function saveLoginFlow(handler: RequestHandler, name: string, flow: LoginFlow): void {
+  saveLoginCookie(handler, name, JSON.stringify(flow));
+}
+
+/**
+ * Reads and deletes the login flow in cookie `name`: `null` when it is missing, tampered with,
+ * older than ten minutes, or not a flow. Deleting it makes each login's state usable once.
+ */
+export function takeLoginFlow(handler: RequestHandler, name: string): LoginFlow | null {
+  const raw = takeLoginCookie(handler, name);
   if (raw === null) return null;
+  let flow: unknown;
   try {
-    const flow = JSON.parse(raw) as Partial<LoginFlow> | null;
-    return flow !== null && typeof flow.state === "string" ? (flow as LoginFlow) : null;
+    flow = JSON.parse(raw);
   } catch {
     return null;
   }
+  return isLoginFlow(flow) ? flow : null;
+}
+
+function isLoginFlow(value: unknown): value is LoginFlow {
+  return (
+    isPlainObject(value) &&
+    typeof value.state === "string" &&
+    optionalString(value.codeVerifier) &&
+    optionalString(value.nonce) &&
+    optionalString(value.redirectUri)
+  );
+}
+
+function optionalString(value: unknown): value is string | undefined {
+  return value === undefined || typeof value === "string";
 }
 
 /**
@@ -165,6 +196,27 @@ export function providerError(what: string, error: unknown): AuthError {
   });
 }
 
+/**
+ * Fetches a provider API's `url` with `headers` (none: the client's defaults) and returns its
+ * JSON: a GET, or a form POST of `postArgs` when given. An error status rejects with the client's `HTTPClientError`.
+ */
+export async function fetchProviderApi(
+  client: AsyncHTTPClient,
+  url: string,
+  headers: Record<string, string> | undefined,
+  postArgs: Record<string, string> | undefined,
+): Promise<unknown> {
+  const response =
+    postArgs !== undefined
+      ? await client.fetch(url, {
+          method: "POST",
+          headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(postArgs).toString(),
+        })
+      : await client.fetch(url, { headers });
+  return JSON.parse(response.body.toString("utf8"));
+}
+
 /** Parses a provider's JSON answer, or throws an {@link AuthError} naming `what`. */
 export function parseProviderJson(what: string, body: Buffer): Record<string, unknown> {
   let value: unknown;
@@ -173,8 +225,24 @@ export function parseProviderJson(what: string, body: Buffer): Record<string, un
   } catch (error) {
     throw new AuthError(`${what} did not answer JSON`, { statusCode: 502, cause: error });
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     throw new AuthError(`${what} did not answer a JSON object`, { statusCode: 502 });
   }
-  return value as Record<string, unknown>;
+  return value;
+}
+
+/**
+ * The application setting `key`, or a `MissingSettingError` that says `You must define the
+ * '<key>' setting <usage>` when it is not set (or `null`).
+ */
+export function requiredSetting<K extends keyof ApplicationSettings>(
+  handler: RequestHandler,
+  key: K,
+  usage: string,
+): NonNullable<ApplicationSettings[K]> {
+  const value = handler.settings[key];
+  if (value === undefined || value === null) {
+    throw new MissingSettingError(key, `You must define the '${key}' setting ${usage}`);
+  }
+  return value;
 }

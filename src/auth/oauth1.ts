@@ -5,15 +5,18 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { AsyncHTTPClient, HTTPResponse } from "../httpclient.ts";
 import { urlConcat } from "../httputil/body.ts";
+import { isPlainObject } from "../python.ts";
 import { MissingSettingError } from "../web/errors.ts";
 import {
   AuthError,
   defaultAuthHttpClient,
+  fetchProviderApi,
   type HandlerBase,
-  LOGIN_FLOW_MAX_AGE_SECONDS,
   type MixinClass,
   providerError,
   sameSecret,
+  saveLoginCookie,
+  takeLoginCookie,
 } from "./common.ts";
 
 declare module "../web/application.ts" {
@@ -252,13 +255,7 @@ export function OAuthMixin<TBase extends HandlerBase>(
       );
       const token = parseOAuthToken(response.body.toString("utf8"));
       const cookie = `${Buffer.from(token.key).toString("base64")}|${Buffer.from(token.secret).toString("base64")}`;
-      this.setSignedCookie(REQUEST_TOKEN_COOKIE, cookie, {
-        expiresDays: null,
-        maxAge: LOGIN_FLOW_MAX_AGE_SECONDS,
-        httpOnly: true,
-        sameSite: "Lax",
-        secure: this.request.protocol === "https",
-      });
+      saveLoginCookie(this, REQUEST_TOKEN_COOKIE, cookie);
       const query: Record<string, string> = { oauth_token: token.key };
       if (options.callbackUri === "oob") {
         await this.finish(urlConcat(authorizeUrl, query));
@@ -279,12 +276,7 @@ export function OAuthMixin<TBase extends HandlerBase>(
     async getAuthenticatedUser(options: OAuth1UserOptions = {}): Promise<Record<string, unknown>> {
       const requestKey = this.getArgument("oauth_token");
       const verifier = this.getArgument("oauth_verifier", null);
-      const cookie = this.getSignedCookie(REQUEST_TOKEN_COOKIE, {
-        maxAgeDays: LOGIN_FLOW_MAX_AGE_SECONDS / 86_400,
-        minVersion: 2,
-      });
-      if (this.getCookie(REQUEST_TOKEN_COOKIE) !== undefined)
-        this.clearCookie(REQUEST_TOKEN_COOKIE);
+      const cookie = takeLoginCookie(this, REQUEST_TOKEN_COOKIE);
       if (cookie === null) throw new AuthError("Missing OAuth request token cookie");
       const [keyB64 = "", secretB64 = ""] = cookie.split("|");
       const requestToken: OAuth1Token = {
@@ -414,16 +406,7 @@ export function TwitterMixin<TBase extends HandlerBase>(
         };
       }
       const target = Object.keys(query).length > 0 ? urlConcat(url, query) : url;
-      const client = this.getAuthHttpClient();
-      const response =
-        options.postArgs !== undefined
-          ? await client.fetch(target, {
-              method: "POST",
-              headers: { "Content-Type": "application/x-www-form-urlencoded" },
-              body: new URLSearchParams(options.postArgs).toString(),
-            })
-          : await client.fetch(target);
-      return JSON.parse(response.body.toString("utf8"));
+      return fetchProviderApi(this.getAuthHttpClient(), target, undefined, options.postArgs);
     }
 
     override oauthConsumerToken(): OAuth1Token {
@@ -441,10 +424,9 @@ export function TwitterMixin<TBase extends HandlerBase>(
     override async oauthGetUserFuture(
       accessToken: OAuth1Token,
     ): Promise<Record<string, unknown> | null> {
-      const user = (await this.twitterRequest("/account/verify_credentials", {
-        accessToken,
-      })) as Record<string, unknown> | null;
-      if (user) user.username = user.screen_name;
+      const user = await this.twitterRequest("/account/verify_credentials", { accessToken });
+      if (!isPlainObject(user)) return null;
+      user.username = user.screen_name;
       return user;
     }
   }

@@ -9,6 +9,7 @@ import {
   AuthError,
   checkedLoginFlow,
   defaultAuthHttpClient,
+  fetchProviderApi,
   type HandlerBase,
   type LoginFlow,
   type MixinClass,
@@ -225,7 +226,7 @@ export function OAuth2Mixin<TBase extends HandlerBase>(
       if (typeof token.access_token !== "string") {
         throw new AuthError("the token endpoint sent no access_token", { statusCode: 502 });
       }
-      return token as OAuth2Token;
+      return { ...token, access_token: token.access_token };
     }
 
     /**
@@ -240,16 +241,7 @@ export function OAuth2Mixin<TBase extends HandlerBase>(
       if (options.accessToken !== undefined) {
         headers.Authorization = `Bearer ${options.accessToken}`;
       }
-      const client = this.getAuthHttpClient();
-      const response =
-        options.postArgs !== undefined
-          ? await client.fetch(target, {
-              method: "POST",
-              headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
-              body: new URLSearchParams(options.postArgs).toString(),
-            })
-          : await client.fetch(target, { headers });
-      return JSON.parse(response.body.toString("utf8"));
+      return fetchProviderApi(this.getAuthHttpClient(), target, headers, options.postArgs);
     }
   }
   return OAuth2Handler;

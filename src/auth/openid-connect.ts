@@ -7,7 +7,6 @@
  */
 import { isIP } from "node:net";
 import type * as OpenIdClient from "openid-client";
-import { MissingSettingError } from "../web/errors.ts";
 import type { RequestHandler } from "../web/request-handler.ts";
 import {
   AuthError,
@@ -17,6 +16,7 @@ import {
   type MixinClass,
   pkceChallenge,
   randomToken,
+  requiredSetting,
   saveLoginFlow,
   throwIfProviderError,
 } from "./common.ts";
@@ -214,14 +214,11 @@ export function OpenIdConnectMixin<TBase extends HandlerBase>(
 
     /** The provider to sign in with: the `openidConnect` setting unless overridden. */
     getOpenIdConnectSettings(): OpenIdConnectSettings {
-      const settings = this.settings.openidConnect;
-      if (settings === undefined) {
-        throw new MissingSettingError(
-          "openidConnect",
-          "You must define the 'openidConnect' setting ({ issuer, clientId, clientSecret }) or override getOpenIdConnectSettings() to use OpenIdConnectMixin",
-        );
-      }
-      return settings;
+      return requiredSetting(
+        this,
+        "openidConnect",
+        "({ issuer, clientId, clientSecret }) or override getOpenIdConnectSettings() to use OpenIdConnectMixin",
+      );
     }
 
     /** Redirects the browser to the provider's sign-in page, with `state`, `nonce` and PKCE. */
@@ -328,13 +325,15 @@ function openIdConnectError(error: unknown): AuthError {
   if (error instanceof AuthError) return error;
   const name = error instanceof Error ? error.name : "";
   const detail = error instanceof Error ? error.message : String(error);
-  const fields = (error ?? {}) as { code?: unknown; error?: unknown; error_description?: unknown };
-  const code = typeof fields.code === "string" ? ` ${fields.code}` : "";
+  const fields: object = typeof error === "object" && error !== null ? error : {};
+  const code = "code" in fields && typeof fields.code === "string" ? ` ${fields.code}` : "";
   // A token endpoint's refusal (RFC 6749 section 5.2): `invalid_grant` for a spent or unknown code.
-  const oauthError =
-    typeof fields.error === "string"
-      ? ` (${fields.error}${typeof fields.error_description === "string" ? `: ${fields.error_description}` : ""})`
+  const description =
+    "error_description" in fields && typeof fields.error_description === "string"
+      ? `: ${fields.error_description}`
       : "";
+  const oauthError =
+    "error" in fields && typeof fields.error === "string" ? ` (${fields.error}${description})` : "";
   // openid-client words its errors generally; the check that failed is in the cause
   // (`unexpected JWT "iss" (issuer) claim value`).
   const cause =

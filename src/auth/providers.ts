@@ -4,8 +4,8 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import { MissingSettingError } from "../web/errors.ts";
-import type { HandlerBase, MixinClass } from "./common.ts";
+import { isPlainObject } from "../python.ts";
+import { AuthError, type HandlerBase, type MixinClass, requiredSetting } from "./common.ts";
 import {
   type OAuth2Members,
   OAuth2Mixin,
@@ -32,6 +32,25 @@ declare module "../web/application.ts" {
     /** Facebook's app secret, for `FacebookGraphMixin` (Tornado's `facebook_secret`). */
     facebookSecret?: string;
   }
+}
+
+/**
+ * `getAccessToken` with the client id and secret of `options`, or else of `settings()` (asked only
+ * when one of the two is missing): the code exchange of Google's and GitHub's mixins.
+ */
+function exchangeCode(
+  handler: OAuth2Members,
+  options: GoogleAuthenticatedUserOptions,
+  settings: () => OAuthClientSettings,
+): Promise<OAuth2Token> {
+  const client =
+    options.clientId === undefined || options.clientSecret === undefined ? settings() : undefined;
+  return handler.getAccessToken({
+    redirectUri: options.redirectUri,
+    code: options.code,
+    clientId: options.clientId ?? client?.key,
+    clientSecret: options.clientSecret ?? client?.secret,
+  });
 }
 
 /** Arguments of `GoogleOAuth2Mixin.getAuthenticatedUser`. */
@@ -81,14 +100,11 @@ export function GoogleOAuth2Mixin<TBase extends HandlerBase>(
 
     /** The `googleOauth` setting; throws a `MissingSettingError` when it is not set. */
     getGoogleOauthSettings(): OAuthClientSettings {
-      const value = this.settings[this.oauthSettingsKey];
-      if (value === undefined) {
-        throw new MissingSettingError(
-          this.oauthSettingsKey,
-          `You must define the '${this.oauthSettingsKey}' setting ({ key, secret }) to use GoogleOAuth2Mixin`,
-        );
-      }
-      return value;
+      return requiredSetting(
+        this,
+        this.oauthSettingsKey,
+        "({ key, secret }) to use GoogleOAuth2Mixin",
+      );
     }
 
     /**
@@ -96,16 +112,7 @@ export function GoogleOAuth2Mixin<TBase extends HandlerBase>(
      * after the `state` check; see `getAccessToken`.
      */
     async getAuthenticatedUser(options: GoogleAuthenticatedUserOptions = {}): Promise<OAuth2Token> {
-      const client =
-        options.clientId === undefined || options.clientSecret === undefined
-          ? this.getGoogleOauthSettings()
-          : undefined;
-      return this.getAccessToken({
-        redirectUri: options.redirectUri,
-        code: options.code,
-        clientId: options.clientId ?? client?.key,
-        clientSecret: options.clientSecret ?? client?.secret,
-      });
+      return exchangeCode(this, options, () => this.getGoogleOauthSettings());
     }
   }
   return GoogleOAuth2Handler;
@@ -199,15 +206,14 @@ export function FacebookGraphMixin<TBase extends HandlerBase>(
         accessToken: session.access_token,
         args,
       });
-      if (user === null || typeof user !== "object") return null;
-      const profile = user as Record<string, unknown>;
+      if (!isPlainObject(user)) return null;
       const result: FacebookUser = {
         access_token: session.access_token,
         session_expires: String(session.expires_in),
       };
       for (const field of fields) {
         if (field !== "access_token" && field !== "session_expires") {
-          result[field] = profile[field] ?? null;
+          result[field] = user[field] ?? null;
         }
       }
       return result;
@@ -247,6 +253,10 @@ export interface GitHubUser {
 
 type GitHubProfile = { id: number; login: string; [field: string]: unknown };
 
+function isGitHubProfile(value: unknown): value is GitHubProfile {
+  return isPlainObject(value) && typeof value.id === "number" && typeof value.login === "string";
+}
+
 /** What {@link GitHubOAuth2Mixin} adds to a handler class, besides {@link OAuth2Members}. */
 export interface GitHubOAuth2Members extends OAuth2Members {
   /** GitHub's REST API base URL (`https://api.github.com`). */
@@ -275,30 +285,19 @@ export function GitHubOAuth2Mixin<TBase extends HandlerBase>(
 
     /** The `githubOauth` setting; throws a `MissingSettingError` when it is not set. */
     getGitHubOauthSettings(): OAuthClientSettings {
-      const value = this.settings.githubOauth;
-      if (value === undefined) {
-        throw new MissingSettingError(
-          "githubOauth",
-          "You must define the 'githubOauth' setting ({ key, secret }) to use GitHubOAuth2Mixin",
-        );
-      }
-      return value;
+      return requiredSetting(this, "githubOauth", "({ key, secret }) to use GitHubOAuth2Mixin");
     }
 
     /** Exchanges the callback's code for a token and fetches the user's `/user` profile. */
     async getAuthenticatedUser(options: GitHubAuthenticatedUserOptions = {}): Promise<GitHubUser> {
-      const client =
-        options.clientId === undefined || options.clientSecret === undefined
-          ? this.getGitHubOauthSettings()
-          : undefined;
-      const token = await this.getAccessToken({
-        redirectUri: options.redirectUri,
-        code: options.code,
-        clientId: options.clientId ?? client?.key,
-        clientSecret: options.clientSecret ?? client?.secret,
-      });
+      const token = await exchangeCode(this, options, () => this.getGitHubOauthSettings());
       const user = await this.githubRequest("/user", { accessToken: token.access_token });
-      return { ...(user as GitHubProfile), access_token: token.access_token };
+      if (!isGitHubProfile(user)) {
+        throw new AuthError("GitHub's /user answer has no numeric id and login", {
+          statusCode: 502,
+        });
+      }
+      return { ...user, access_token: token.access_token };
     }
 
     /** Calls GitHub's REST API at `path` (e.g. `/user/emails`) and returns its JSON. */

@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
+import { isPlainObject } from "../python.ts";
 
 /** A project that cannot be written (the folder is not empty, a bad name, ...). */
 export class NewProjectError extends Error {
@@ -48,7 +49,11 @@ function readJson(path: string): unknown {
 }
 
 function packageVersion(root: string): string {
-  return (readJson(join(root, "package.json")) as { version: string }).version;
+  const manifest = readJson(join(root, "package.json"));
+  if (!isPlainObject(manifest) || typeof manifest.version !== "string") {
+    throw new NewProjectError(`${join(root, "package.json")} has no version`);
+  }
+  return manifest.version;
 }
 
 /**
@@ -67,14 +72,16 @@ export function installedFromRegistry(root: string): boolean {
     join(project, "node_modules", ".package-lock.json"),
     join(project, "package-lock.json"),
   ]) {
-    let lock: { packages?: Record<string, { resolved?: string }> };
+    let lock: unknown;
     try {
-      lock = readJson(lockfile) as typeof lock;
+      lock = readJson(lockfile);
     } catch {
       continue;
     }
-    const resolved = lock.packages?.[key]?.resolved;
-    if (resolved !== undefined) return /^https?:\/\//.test(resolved);
+    const packages = isPlainObject(lock) ? lock.packages : undefined;
+    const entry = isPlainObject(packages) ? packages[key] : undefined;
+    const resolved = isPlainObject(entry) ? entry.resolved : undefined;
+    if (typeof resolved === "string") return /^https?:\/\//.test(resolved);
   }
   return false;
 }
@@ -104,8 +111,12 @@ function packInto(root: string, destination: string): string {
   }
   // npm pack --json prints an array with one entry per package; scripts may print before it.
   const json = output.slice(output.indexOf("["));
-  const [packed] = JSON.parse(json) as [{ filename: string }];
-  return basename(packed.filename);
+  const packed: unknown = JSON.parse(json);
+  const first: unknown = Array.isArray(packed) ? packed[0] : undefined;
+  if (!isPlainObject(first) || typeof first.filename !== "string") {
+    throw new NewProjectError(`npm pack in ${root} printed no file name:\n${json.slice(0, 2000)}`);
+  }
+  return basename(first.filename);
 }
 
 // npm forbids upper case and most punctuation in names; keep the folder name readable.

@@ -5,6 +5,7 @@
  * @module
  */
 import { urlEscape, urlUnescape } from "../escape.ts";
+import { isReadonlyArray } from "../guards.ts";
 import { HTTPHeaders } from "./headers.ts";
 
 /** A file uploaded in a `multipart/form-data` body (Tornado's `HTTPFile`). */
@@ -327,14 +328,11 @@ export function urlConcat(
       pairs.push([urlUnescape(name), eq < 0 ? "" : urlUnescape(piece.slice(eq + 1))]);
     }
   }
-  if (Array.isArray(args)) {
-    for (const [k, v] of args as readonly (readonly [string, string | number])[])
-      pairs.push([k, String(v)]);
+  if (isReadonlyArray(args)) {
+    for (const [k, v] of args) pairs.push([k, String(v)]);
   } else {
-    for (const [k, v] of Object.entries(
-      args as Record<string, string | number | readonly (string | number)[]>,
-    )) {
-      if (Array.isArray(v)) for (const item of v) pairs.push([k, String(item)]);
+    for (const [k, v] of Object.entries(args)) {
+      if (isReadonlyArray(v)) for (const item of v) pairs.push([k, String(item)]);
       else pairs.push([k, String(v)]);
     }
   }

@@ -785,12 +785,13 @@ export class DictLoader extends BaseLoader {
   }
 
   protected override createTemplate(name: string): Template {
-    if (!Object.hasOwn(this.#sources, name)) {
+    const source = Object.hasOwn(this.#sources, name) ? this.#sources[name] : undefined;
+    if (source === undefined) {
       throw new TemplatePathError(
         name,
         `No template named ${JSON.stringify(name)} in the DictLoader`,
       );
     }
-    return new Template(this.#sources[name]!, { name, loader: this });
+    return new Template(source, { name, loader: this });
   }
 }

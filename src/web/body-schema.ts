@@ -5,6 +5,7 @@
  * @module
  */
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { isPromise } from "../promise.ts";
 import { Finish, HTTPError } from "./errors.ts";
 
 /**
@@ -79,9 +80,9 @@ function validate<S extends StandardSchemaV1>(
   const result = standard.validate(value) as
     | StandardSchemaV1.Result<SchemaOutput<S>>
     | Promise<StandardSchemaV1.Result<SchemaOutput<S>>>;
-  return "then" in result && typeof result.then === "function"
+  return isPromise(result)
     ? Promise.resolve(result).then((settled) => outcome<S>(handler, settled))
-    : outcome<S>(handler, result as StandardSchemaV1.Result<SchemaOutput<S>>);
+    : outcome<S>(handler, result);
 }
 
 /**

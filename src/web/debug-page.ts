@@ -294,20 +294,20 @@ function originalPosition(
   if (mapUrl === undefined) return undefined;
   try {
     const fileUrl = pathToFileURL(file);
-    let payload: SourceMapPayload;
+    let json: string;
     let mapBase: URL;
     if (mapUrl.startsWith("data:")) {
       const comma = mapUrl.indexOf(",");
       const data = mapUrl.slice(comma + 1);
-      const json = mapUrl.slice(0, comma).endsWith(";base64")
+      json = mapUrl.slice(0, comma).endsWith(";base64")
         ? Buffer.from(data, "base64").toString("utf8")
         : decodeURIComponent(data);
-      payload = JSON.parse(json) as SourceMapPayload;
       mapBase = fileUrl;
     } else {
       mapBase = new URL(mapUrl, fileUrl);
-      payload = JSON.parse(readFileSync(mapBase, "utf8")) as SourceMapPayload;
+      json = readFileSync(mapBase, "utf8");
     }
+    const payload = JSON.parse(json) as SourceMapPayload;
     const entry = new SourceMap(payload).findEntry(line - 1, column - 1);
     if (!("originalSource" in entry)) return undefined;
     const index = payload.sources.indexOf(entry.originalSource);

@@ -231,6 +231,8 @@ export class FallbackHandler extends RequestHandler {
   override prepare(): void {
     const res = this.request.rawResponse;
     if (!res) throw new Error("FallbackHandler needs a request received by a server");
+    const fallback = this.#fallback;
+    if (fallback === undefined) throw new Error("FallbackHandler was not initialized");
     this.detach();
     const raw = this.request.raw;
     // The server reads request bodies before routing; hand the fallback a request it can read again.
@@ -253,7 +255,7 @@ export class FallbackHandler extends RequestHandler {
     res.once("finish", done);
     res.once("close", done);
     try {
-      this.#fallback!(req, res as ServerResponse);
+      fallback(req, res);
     } catch (error) {
       if (!res.headersSent) {
         // Nothing was sent: the framework answers with its error page and logs the request.

@@ -293,8 +293,8 @@ export function urlReverser<const R extends readonly Route[]>(routes: R): UrlRev
     if (spec.name !== undefined && !byName.has(spec.name)) byName.set(spec.name, spec);
   }
   return (name, ...args) => {
-    const spec = byName.get(name as string);
-    if (spec === undefined) throw new RouteError(`${name as string} not found in named urls`);
-    return spec.reverse(...(args as readonly unknown[]));
+    const spec = byName.get(name);
+    if (spec === undefined) throw new RouteError(`${name} not found in named urls`);
+    return spec.reverse(...args);
   };
 }

@@ -61,7 +61,8 @@ function realRoot(root: string): string {
   let real = realRoots.get(root);
   if (real === undefined) {
     real = realpathSync.native(root);
-    if (realRoots.size >= MAX_REAL_ROOTS) realRoots.delete(realRoots.keys().next().value as string);
+    const oldest = realRoots.keys().next();
+    if (realRoots.size >= MAX_REAL_ROOTS && !oldest.done) realRoots.delete(oldest.value);
     realRoots.set(root, real);
   }
   return real;
