@@ -16,7 +16,7 @@ import { TimeoutError } from "./gen.ts";
 export type Deadline = number | Date | TimeDelta;
 
 /** What a {@link Waiter} does when its deadline passes first. */
-export interface WaiterOptions<T> {
+interface WaiterOptions<T> {
   /** Runs before the waiter settles, so the owner can drop it from its list. */
   onTimeout?: (waiter: Waiter<T>) => void;
   /** Resolve with this value instead of failing with `TimeoutError` (as `Condition.wait` does). */

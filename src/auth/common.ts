@@ -123,7 +123,7 @@ export function saveLoginFlow(handler: RequestHandler, name: string, flow: Login
  * Reads and deletes the login flow in cookie `name`: `null` when it is missing, tampered with,
  * older than ten minutes, or not a flow. Deleting it makes each login's state usable once.
  */
-export function takeLoginFlow(handler: RequestHandler, name: string): LoginFlow | null {
+function takeLoginFlow(handler: RequestHandler, name: string): LoginFlow | null {
   const raw = takeLoginCookie(handler, name);
   if (raw === null) return null;
   let flow: unknown;

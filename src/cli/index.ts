@@ -17,7 +17,7 @@ Options:
 `;
 
 /** Output streams, replaceable in tests. */
-export interface CliIO {
+interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
 }

@@ -15,7 +15,7 @@ export class NewProjectError extends Error {
 }
 
 /** Options of {@link createProject}. */
-export interface NewProjectOptions {
+interface NewProjectOptions {
   /** The folder with the template files (default: this package's `generator/template`). */
   templateDir?: string;
   /**
@@ -32,7 +32,7 @@ export interface NewProjectOptions {
 }
 
 /** What {@link createProject} wrote. */
-export interface NewProject {
+interface NewProject {
   /** The paths written, relative to the project folder, sorted. */
   files: string[];
   /** The `tornado-ts` dependency written to package.json. */

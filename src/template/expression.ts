@@ -465,7 +465,7 @@ function translateValue(tokens: readonly Token[]): Translation {
 }
 
 /** An assignment target: the JavaScript for it, and the local variables it binds. */
-export interface Target {
+interface Target {
   readonly code: string;
   /** Variables the target binds (hoisted to the template function). */
   readonly locals: readonly string[];

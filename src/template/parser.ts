@@ -49,30 +49,30 @@ export interface ParseState {
   autoescape: Translation | null;
 }
 
-export interface TextNode {
+interface TextNode {
   kind: "text";
   value: string;
   line: number;
 }
-export interface ExprNode {
+interface ExprNode {
   kind: "expr";
   expr: Translation;
   source: string;
   raw: boolean;
   line: number;
 }
-export interface SetNode {
+interface SetNode {
   kind: "set";
   assignment: Assignment;
   source: string;
   line: number;
 }
-export interface ExtendsNode {
+interface ExtendsNode {
   kind: "extends";
   name: string;
   line: number;
 }
-export interface IncludeNode {
+interface IncludeNode {
   kind: "include";
   name: string;
   line: number;
@@ -84,26 +84,26 @@ export interface BlockNode {
   line: number;
   owner: ParseState;
 }
-export interface ApplyNode {
+interface ApplyNode {
   kind: "apply";
   method: Translation;
   source: string;
   body: Node[];
   line: number;
 }
-export interface Branch {
+interface Branch {
   condition: Translation;
   source: string;
   line: number;
   body: Node[];
 }
-export interface IfNode {
+interface IfNode {
   kind: "if";
   branches: Branch[];
   elseBody: Node[] | null;
   line: number;
 }
-export interface ForNode {
+interface ForNode {
   kind: "for";
   header: ForHeader;
   source: string;
@@ -111,7 +111,7 @@ export interface ForNode {
   elseBody: Node[] | null;
   line: number;
 }
-export interface WhileNode {
+interface WhileNode {
   kind: "while";
   condition: Translation;
   source: string;
@@ -119,13 +119,13 @@ export interface WhileNode {
   elseBody: Node[] | null;
   line: number;
 }
-export interface Handler {
+interface Handler {
   clause: ExceptClause;
   source: string;
   line: number;
   body: Node[];
 }
-export interface TryNode {
+interface TryNode {
   kind: "try";
   body: Node[];
   handlers: Handler[];
@@ -133,7 +133,7 @@ export interface TryNode {
   finallyBody: Node[] | null;
   line: number;
 }
-export interface JumpNode {
+interface JumpNode {
   kind: "break" | "continue";
   line: number;
 }

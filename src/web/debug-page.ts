@@ -25,7 +25,7 @@ import {
 import { HTTPError } from "./errors.ts";
 
 /** What {@link renderDebugPage} shows. */
-export interface DebugPageInput {
+interface DebugPageInput {
   /** The response's status code. */
   statusCode: number;
   /** The response's reason phrase. */
@@ -39,7 +39,7 @@ export interface DebugPageInput {
 }
 
 /** One `at ...` line of a V8 stack, with the place it names when it names one. */
-export interface StackFrame {
+interface StackFrame {
   /** The line as V8 wrote it, without the leading `at`. */
   text: string;
   /** The function, when the line names one. */
@@ -77,7 +77,7 @@ const FRAME_BARE = /^(.+?):(\d+):(\d+)$/;
 const TEMPLATE_FRAME = /^template (.+)$/;
 
 /** Splits a V8 stack into its frames (the message lines before them are left out). */
-export function parseStack(stack: string): StackFrame[] {
+function parseStack(stack: string): StackFrame[] {
   const frames: StackFrame[] = [];
   for (const rawLine of stack.split("\n")) {
     const line = rawLine.trim();
@@ -108,7 +108,7 @@ export function parseStack(stack: string): StackFrame[] {
 }
 
 /** Whether a frame is in the application's own code: not Node's, a dependency's or the framework's. */
-export function isApplicationFrame(frame: StackFrame): boolean {
+function isApplicationFrame(frame: StackFrame): boolean {
   const file = frame.file;
   if (file === undefined || !isAbsolute(file)) return false;
   if (file.includes(`${sep}node_modules${sep}`)) return false;
@@ -368,7 +368,7 @@ function masked(value: string, what: string): string {
 }
 
 /** A cookie's value as shown: signed values, XSRF tokens and secret-looking names masked. */
-export function shownCookieValue(name: string, value: string): string {
+function shownCookieValue(name: string, value: string): string {
   if (SIGNED_V2.test(value) || SIGNED_V1.test(value)) return masked(value, "signed value");
   if (SECRET_NAME.test(name)) return masked(value, "secret");
   return cut(value);
