@@ -425,7 +425,10 @@ const unquoteCookie = (value) =>
     ? value
     : value.slice(1, -1);
 
-/** parsePieces (request.cookies) into a literal made prototype-less (replaced: it did not pay). */
+/**
+ * parsePieces (request.cookies) into a literal made prototype-less, as kept: alone in a loop it is
+ * the slower one, but a whole cookie request costs fewer instructions with it (see cookies.ts).
+ */
 function parseCookiesLiteral(header) {
   const cookies = {};
   Object.setPrototypeOf(cookies, null);
@@ -445,7 +448,7 @@ function parseCookiesLiteral(header) {
   return cookies;
 }
 
-/** The same into Object.create(null), as kept (a separate copy: the two share no type feedback). */
+/** The same into Object.create(null) (a separate copy: the two share no type feedback). */
 function parseCookiesCreate(header) {
   const cookies = Object.create(null);
   const length = header.length;
@@ -795,8 +798,8 @@ const benchmarks = {
       "cookie-object: httputil/cookies.ts request.cookies of a 1- and a 3-cookie header, then one read",
       500_000,
       {
-        "Object.create(null) (kept)": loop((h) => parseCookiesCreate(h).session, headers),
-        "literal, then prototype null": loop((h) => parseCookiesLiteral(h).session, headers),
+        "literal, then prototype null (kept)": loop((h) => parseCookiesLiteral(h).session, headers),
+        "Object.create(null)": loop((h) => parseCookiesCreate(h).session, headers),
       },
     );
   },
