@@ -90,28 +90,13 @@ function textEtag(body: string): string {
 // Header names already checked, with their map key and Tornado's spelling: responses set the same
 // few names over and over. About 13 ns per call against 43 ns for the check, lower-casing and
 // spelling each time (Node 20, bench/micro/optimisations.mjs header-names).
-const checkedNames = new Map<string, CheckedName>();
+const checkedNames = new Map<string, readonly [key: string, name: string]>();
 
-/**
- * A header name that passed the check. `last` is the entry `setHeader` made for it most recently:
- * handlers set the same value again and again (a Content-Type, a Cache-Control), and entries never
- * change, so the next response with that value shares it rather than checking the value and
- * making a new one.
- */
-interface CheckedName {
-  readonly key: string;
-  readonly name: string;
-  last: HeaderEntry | undefined;
-}
-
-// Values longer than this are not kept in `CheckedName.last` (one per name, for the process).
-const SHARED_VALUE_MAX_LENGTH = 256;
-
-function checkedHeaderName(name: string): CheckedName {
+function checkedHeaderName(name: string): readonly [key: string, name: string] {
   let known = checkedNames.get(name);
   if (known === undefined) {
     if (!HEADER_NAME.test(name)) throw new Error(`Invalid header name ${JSON.stringify(name)}`);
-    known = { key: name.toLowerCase(), name: normalizeHeaderName(name), last: undefined };
+    known = [name.toLowerCase(), normalizeHeaderName(name)];
     if (checkedNames.size < 1000) checkedNames.set(name, known);
   }
   return known;
@@ -171,23 +156,6 @@ function dateEntry(): HeaderEntry {
     dateEntryNow = { name: "Date", values: [now], ascii: true };
   }
   return dateEntryNow;
-}
-
-// The Content-Length entries of bodies under 2 KiB, made once each: most responses are small, and
-// the entry (an object, its array and the number's text) is otherwise new for every response.
-const SHARED_LENGTHS = 2048;
-const lengthEntries: (HeaderEntry | undefined)[] = new Array(SHARED_LENGTHS).fill(undefined);
-
-function contentLengthEntry(length: number): HeaderEntry {
-  if (length >= SHARED_LENGTHS) {
-    return { name: "Content-Length", values: [String(length)], ascii: true };
-  }
-  let entry = lengthEntries[length];
-  if (entry === undefined) {
-    entry = { name: "Content-Length", values: [String(length)], ascii: true };
-    lengthEntries[length] = entry;
-  }
-  return entry;
 }
 
 /**
@@ -335,20 +303,15 @@ export class HandlerResponse {
   }
 
   setHeader(name: string, value: HeaderValue): void {
-    const known = checkedHeaderName(name);
+    const [key, normalized] = checkedHeaderName(name);
     const text = headerValueToString(value);
-    let entry = known.last;
-    if (entry === undefined || entry.values[0] !== text) {
-      const ascii = PLAIN_HEADER_VALUE.test(text);
-      if (!ascii) checkValue(text);
-      entry = { name: known.name, values: [text], ascii };
-      if (text.length <= SHARED_VALUE_MAX_LENGTH) known.last = entry;
-    }
-    this.#headers.set(known.key, entry);
+    const ascii = PLAIN_HEADER_VALUE.test(text);
+    if (!ascii) checkValue(text);
+    this.#headers.set(key, { name: normalized, values: [text], ascii });
   }
 
   addHeader(name: string, value: HeaderValue): void {
-    const { key, name: normalized } = checkedHeaderName(name);
+    const [key, normalized] = checkedHeaderName(name);
     const text = headerValueToString(value);
     const ascii = PLAIN_HEADER_VALUE.test(text);
     if (!ascii) checkValue(text);
@@ -493,7 +456,11 @@ export class HandlerResponse {
         headers.delete("content-type");
       } else if (!headers.has("content-length")) {
         autoLength = this.#bodyLength();
-        headers.set("content-length", contentLengthEntry(autoLength));
+        headers.set("content-length", {
+          name: "Content-Length",
+          values: [String(autoLength)],
+          ascii: true,
+        });
       }
     }
     const done = this.#send(res, target, true, autoLength, awaited);
