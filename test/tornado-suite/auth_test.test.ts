@@ -412,20 +412,22 @@ test("AuthTest.test_openid_get_user", async () => {
   });
 });
 
-test("AuthTest.test_oauth10_redirect", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10/client/login");
+/** The login of the OAuth 1.0 or 1.0a client (`version`) redirects to the provider with a request token. */
+function checkOAuth1Redirect(version: string): Promise<void> {
+  return serving(authTestApp, async (server) => {
+    const response = await server.fetch(`/${version}/client/login`);
     assert.equal(response.code, 302);
     assert.ok(
       response.headers.get("Location")!.endsWith("/oauth1/server/authorize?oauth_token=zxcv"),
     );
     assertRequestTokenCookie(response);
   });
-});
+}
 
-test("AuthTest.test_oauth10_get_user", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10/client/login?oauth_token=zxcv", {
+/** The callback of the OAuth 1.0 or 1.0a client (`version`) gets the user and its access token. */
+function checkOAuth1GetUser(version: string): Promise<void> {
+  return serving(authTestApp, async (server) => {
+    const response = await server.fetch(`/${version}/client/login?oauth_token=zxcv`, {
       headers: { Cookie: REQUEST_TOKEN_COOKIE },
     });
     assert.equal(response.code, 200, response.text);
@@ -433,11 +435,12 @@ test("AuthTest.test_oauth10_get_user", async () => {
     assert.equal(parsed.email, "foo@example.com");
     assert.deepEqual(parsed.access_token, { key: "uiop", secret: "5678" });
   });
-});
+}
 
-test("AuthTest.test_oauth10_request_parameters", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10/client/request_params");
+/** The OAuth 1.0 or 1.0a client (`version`) signs a request with the consumer key and token. */
+function checkOAuth1RequestParameters(version: string): Promise<void> {
+  return serving(authTestApp, async (server) => {
+    const response = await server.fetch(`/${version}/client/request_params`);
     assert.equal(response.code, 200, response.text);
     const parsed = response.json<Record<string, string>>();
     assert.equal(parsed.oauth_consumer_key, "asdf");
@@ -445,18 +448,15 @@ test("AuthTest.test_oauth10_request_parameters", async () => {
     assert.ok("oauth_nonce" in parsed);
     assert.ok("oauth_signature" in parsed);
   });
-});
+}
 
-test("AuthTest.test_oauth10a_redirect", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10a/client/login");
-    assert.equal(response.code, 302);
-    assert.ok(
-      response.headers.get("Location")!.endsWith("/oauth1/server/authorize?oauth_token=zxcv"),
-    );
-    assertRequestTokenCookie(response);
-  });
-});
+test("AuthTest.test_oauth10_redirect", () => checkOAuth1Redirect("oauth10"));
+
+test("AuthTest.test_oauth10_get_user", () => checkOAuth1GetUser("oauth10"));
+
+test("AuthTest.test_oauth10_request_parameters", () => checkOAuth1RequestParameters("oauth10"));
+
+test("AuthTest.test_oauth10a_redirect", () => checkOAuth1Redirect("oauth10a"));
 
 test("AuthTest.test_oauth10a_redirect_error", async () => {
   await serving(authTestApp, async (server) => {
@@ -480,29 +480,9 @@ test("AuthTest.test_oauth10a_redirect_error", async () => {
   });
 });
 
-test("AuthTest.test_oauth10a_get_user", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10a/client/login?oauth_token=zxcv", {
-      headers: { Cookie: REQUEST_TOKEN_COOKIE },
-    });
-    assert.equal(response.code, 200, response.text);
-    const parsed = response.json<Record<string, unknown>>();
-    assert.equal(parsed.email, "foo@example.com");
-    assert.deepEqual(parsed.access_token, { key: "uiop", secret: "5678" });
-  });
-});
+test("AuthTest.test_oauth10a_get_user", () => checkOAuth1GetUser("oauth10a"));
 
-test("AuthTest.test_oauth10a_request_parameters", async () => {
-  await serving(authTestApp, async (server) => {
-    const response = await server.fetch("/oauth10a/client/request_params");
-    assert.equal(response.code, 200, response.text);
-    const parsed = response.json<Record<string, string>>();
-    assert.equal(parsed.oauth_consumer_key, "asdf");
-    assert.equal(parsed.oauth_token, "uiop");
-    assert.ok("oauth_nonce" in parsed);
-    assert.ok("oauth_signature" in parsed);
-  });
-});
+test("AuthTest.test_oauth10a_request_parameters", () => checkOAuth1RequestParameters("oauth10a"));
 
 test("AuthTest.test_oauth10a_get_user_coroutine_exception", async () => {
   await serving(authTestApp, async (server) => {
