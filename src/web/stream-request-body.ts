@@ -155,7 +155,7 @@ let processUploadDir: Promise<string> | undefined;
 
 /**
  * The default folder for uploaded files: a fresh folder in the OS temp folder
- * (`tornado-ts-uploads-XXXXXX`), made with `mkdtemp` on first use, so only this user can enter it
+ * (`tornado-ts-uploads-` and six random characters), made with `mkdtemp` on first use, so only this user can enter it
  * (mode 0700) and no other user can have made or linked it beforehand; one per process, removed
  * when the process exits. Differs from earlier releases, which used a fixed, predictable name.
  */
