@@ -54,8 +54,11 @@ const SOCKETS = option("sockets", 16);
 export const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
-/** The minimal apps instead of the full ones (see the top of this file). */
-export const minimal = process.argv.includes("--minimal");
+/**
+ * The minimal apps instead of the full ones (see the top of this file); bench/instructions.mjs's
+ * --pieces (the minimal apps' variants) implies it.
+ */
+export const minimal = process.argv.includes("--minimal") || process.argv.includes("--pieces");
 
 function tornadoFloor() {
   let second = 0;
@@ -274,8 +277,11 @@ export function serves(scenario, name) {
 export const list = (name) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
+/** A list of names from the command line: split at ";" when there is one (a name may hold a comma), else at ",". */
+export const splitNames = (text) => text?.split(text.includes(";") ? ";" : ",");
+
 async function main() {
-  const onlyServers = list("servers")?.split(",");
+  const onlyServers = splitNames(list("servers"));
   const onlyScenarios = list("scenarios")?.split(",");
   const servers = await createServers(onlyServers);
   const results = {};

@@ -10,8 +10,13 @@
 // time (a cache miss costs many), so this complements `npm run bench`, it does not replace it.
 //
 //   node bench/instructions.mjs [--servers=tornado-ts,node:http] [--scenarios=GET /,GET /json]
-//                               [--minimal] [--tree=DIR] [--n1=10000] [--n2=30000]
+//                               [--minimal | --pieces] [--tree=DIR] [--n1=10000] [--n2=30000]
 //   (npm run bench:instructions -- ...; needs valgrind: apt-get install -y valgrind)
+//
+// --pieces takes the servers from bench/pieces.mjs's variants (the minimal apps with pieces of
+// Tornado's work taken away, and node:http with Tornado's headers), by the names it prints, with
+// the minimal apps' scenarios: `--pieces "--servers=tornado headers made once;no Server, Date"`
+// (names are split at ";" when there is one, as some hold a comma).
 //
 // --tree=DIR measures the build in another checkout (say, a `git worktree` of the commit before a
 // change, built with `npm run build`), with this tree's bench/ copied into it, so both builds
@@ -21,7 +26,18 @@ import { spawnSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { check, createServers, drive, list, minimal, option, scenarios } from "./in-process.mjs";
+import {
+  check,
+  createServers,
+  drive,
+  list,
+  minimal,
+  option,
+  scenarios,
+  splitNames,
+} from "./in-process.mjs";
+
+const pieces = process.argv.includes("--pieces");
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,7 +46,15 @@ async function inner() {
   const serverName = list("server");
   const scenario = scenarios.find((s) => s.name === list("scenario"));
   if (scenario === undefined) throw new Error(`no scenario ${list("scenario")}`);
-  const [[name, server]] = await createServers([serverName]);
+  let name = serverName;
+  let server;
+  if (pieces) {
+    const make = (await import("./pieces.mjs")).variants[serverName];
+    if (make === undefined) throw new Error(`no variant ${serverName} in bench/pieces.mjs`);
+    server = await make();
+  } else {
+    [[name, server]] = await createServers([serverName]);
+  }
   await check(server, name, scenario, scenario.request(name));
   await drive(server, scenario.request(name), option("count", 0));
   process.exit(0);
@@ -50,7 +74,8 @@ function count(script, server, scenario, requests) {
     `--server=${server}`,
     `--scenario=${scenario}`,
     `--count=${requests}`,
-    ...(minimal ? ["--minimal"] : []),
+    ...(minimal || pieces ? ["--minimal"] : []),
+    ...(pieces ? ["--pieces"] : []),
   ];
   const child = spawnSync("valgrind", args, { encoding: "utf8", cwd: dirname(script) });
   if (child.error) throw new Error(`valgrind: ${child.error.message} (apt-get install valgrind)`);
@@ -71,11 +96,11 @@ async function main() {
   }
   const n1 = option("n1", 10_000);
   const n2 = option("n2", 30_000);
-  const servers = list("servers")?.split(",") ?? ["tornado-ts"];
+  const servers = splitNames(list("servers")) ?? ["tornado-ts"];
   const wanted = list("scenarios")?.split(",");
   const chosen = scenarios.filter((s) => !wanted || wanted.includes(s.name));
   console.log(
-    `Instructions per request (callgrind, (I(${n2}) - I(${n1})) / ${n2 - n1}), ${tree ?? "this tree"}${minimal ? ", minimal apps" : ""}, Node ${process.version} --predictable\n`,
+    `Instructions per request (callgrind, (I(${n2}) - I(${n1})) / ${n2 - n1}), ${tree ?? "this tree"}${pieces ? ", bench/pieces.mjs variants" : minimal ? ", minimal apps" : ""}, Node ${process.version} --predictable\n`,
   );
   console.log(`| server | ${chosen.map((s) => s.name).join(" | ")} |`);
   console.log(`|---|${chosen.map(() => "---:").join("|")}|`);

@@ -4,18 +4,28 @@
 // of variants. Needs the build (npm run build).
 //
 //   node bench/pieces.mjs [--requests=N] [--rounds=N] [--variants=a,b]   (npm run bench:pieces)
+//                           (names that hold a comma: --variants="no Server, Date;tornado-ts")
+//   node bench/instructions.mjs --pieces "--servers=tornado headers made once;no Server, Date"
+//                           the same variants counted in instructions (see that file)
 //
 // Node's side, node:http with no framework, a header at a time up to Tornado's header set:
 //   node:http               writeHead with Content-Type and Content-Length (Node adds Date itself)
 //   + Server                the same plus Tornado's Server header
 //   + Server, Etag          plus an Etag that is the SHA-1 of the body, as Tornado's computeEtag
 //   tornado floor           Tornado's exact header set, as a flat array, Date kept per second
+//   tornado headers made once
+//                           the same header set with every value made once (the ETag once per
+//                           body, as tornado-ts's memo does for small repeated bodies): what is
+//                           left is Node's own work for Tornado's headers, the least any
+//                           framework on node:http that sends them can cost
 //   fastify                 the minimal Fastify 5 app, for reference
 // tornado-ts's side, the minimal app with one piece taken away at a time:
 //   tornado-ts              the minimal app behind HTTPServer, as users run it
 //   no Etag                 computeEtag() returns null: no hash, no header, no If-None-Match check
 //   no Server, Date         setDefaultHeaders() clears the Server and Date headers (the clearing
 //                           itself costs a little, so this slightly understates them)
+//   no Etag, Server, Date   both: the response carries the minimal node:http server's two headers
+//                           (less the Date Node adds there)
 //   no access log           a logFunction setting that does nothing (the default one looks at the
 //                           status and the log level, and logs nothing at the bench's level)
 //   no HTTPServer           app.createListener() on a bare node:http server: no connection
@@ -28,8 +38,8 @@ import { hash } from "node:crypto";
 import { createServer } from "node:http";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
-import { check, drive, option } from "./in-process.mjs";
-import { minimalJson, minimalText } from "./servers/common.mjs";
+import { check, drive, option, splitNames } from "./in-process.mjs";
+import { isMain, minimalJson, minimalText } from "./servers/common.mjs";
 import { createMinimalFastify } from "./servers/minimal-fastify.mjs";
 import { createMinimalNode } from "./servers/minimal-node.mjs";
 
@@ -37,10 +47,8 @@ import { createMinimalNode } from "./servers/minimal-node.mjs";
 const REQUESTS = option("requests", 40_000);
 const ROUNDS = option("rounds", 15);
 const WARMUP = 30_000;
-const onlyVariants = process.argv
-  .find((a) => a.startsWith("--variants="))
-  ?.slice(11)
-  .split(",");
+// Names are split at ";" when there is one (some names hold a comma), else at ",".
+const onlyVariants = splitNames(process.argv.find((a) => a.startsWith("--variants="))?.slice(11));
 const HTML = "text/html; charset=UTF-8";
 const JSON_TYPE = "application/json; charset=UTF-8";
 const SERVER = "tornado-ts/0.1.0";
@@ -84,6 +92,48 @@ function tornadoFloor() {
   });
 }
 
+/** Tornado's header set with every value made once: only Node's own work for it is left. */
+function tornadoHeadersMadeOnce() {
+  const made = new Map(
+    [
+      ["/", minimalText, HTML],
+      ["/json", tornadoJson, JSON_TYPE],
+    ].map(([url, body, type]) => [
+      url,
+      {
+        body,
+        type,
+        etag: `"${hash("sha1", body, "hex")}"`,
+        length: String(Buffer.byteLength(body)),
+      },
+    ]),
+  );
+  let second = 0;
+  let date = "";
+  return createServer((req, res) => {
+    const response = made.get(req.url) ?? made.get("/");
+    const now = Math.floor(Date.now() / 1000);
+    if (now !== second) {
+      second = now;
+      date = new Date(now * 1000).toUTCString();
+    }
+    res.sendDate = false;
+    res.writeHead(200, "OK", [
+      "Server",
+      SERVER,
+      "Content-Type",
+      response.type,
+      "Date",
+      date,
+      "Etag",
+      response.etag,
+      "Content-Length",
+      response.length,
+    ]);
+    res.end(response.body);
+  });
+}
+
 /** The minimal app's two handlers, built on `Base` (a RequestHandler subclass). */
 function minimalApp(Base = RequestHandler, settings = {}) {
   class TextHandler extends Base {
@@ -116,10 +166,16 @@ class NoServerDate extends RequestHandler {
     this.clearHeader("Date");
   }
 }
+class NoEtagServerDate extends NoServerDate {
+  computeEtag() {
+    return null;
+  }
+}
 
 const serverOptions = { idleConnectionTimeout: 60 };
 const behind = (app) => new HTTPServer(app, serverOptions).nodeServer;
-const variants = {
+/** The variants by name: each makes a node:http server answering the minimal apps' two URLs. */
+export const variants = {
   "node:http": () => createMinimalNode(),
   "+ Server": () =>
     nodeWith((body, json) => ({
@@ -135,10 +191,12 @@ const variants = {
       "Content-Length": Buffer.byteLength(body),
     })),
   "tornado floor": () => tornadoFloor(),
+  "tornado headers made once": () => tornadoHeadersMadeOnce(),
   fastify: async () => (await createMinimalFastify()).server,
   "tornado-ts": () => behind(minimalApp()),
   "no Etag": () => behind(minimalApp(NoEtag)),
   "no Server, Date": () => behind(minimalApp(NoServerDate)),
+  "no Etag, Server, Date": () => behind(minimalApp(NoEtagServerDate)),
   "no access log": () => behind(minimalApp(RequestHandler, { logFunction: () => {} })),
   "no HTTPServer": () => {
     const server = createServer(minimalApp().createListener({}));
@@ -234,7 +292,7 @@ async function main() {
   for (const [i, [name, byScenario]] of Object.entries(results).entries()) {
     const baseName = name.startsWith("no ")
       ? "tornado-ts"
-      : name === "fastify"
+      : name === "fastify" || name === "tornado headers made once"
         ? "node:http"
         : name === "tornado-ts" || i === 0
           ? undefined
@@ -254,4 +312,4 @@ async function main() {
   process.exit(0);
 }
 
-await main();
+if (isMain(import.meta.url)) await main();
