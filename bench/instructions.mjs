@@ -6,7 +6,9 @@
 // start-up, the warm-up and the checks fall out. Node runs with V8's --predictable (compilation and
 // garbage collection on the main thread, no timer-driven heap decisions) and fixed hash and random
 // seeds: without them the same count moved by up to 80 % from one run to the next on a loaded
-// machine; with them two runs of the same build agree within about 0.5 %. Instructions are not
+// machine; with them three runs of the full app's GET /cookie agreed within 0.2 %. Small requests
+// move more: the minimal node:http server's GET / gave 35,183, 35,259, 36,486 and 39,752 in four
+// runs (2026-12-07), so compare those over several runs, not one. Instructions are not
 // time (a cache miss costs many), so this complements `npm run bench`, it does not replace it.
 //
 //   node bench/instructions.mjs [--servers=tornado-ts,node:http] [--scenarios=GET /,GET /json]
