@@ -60,18 +60,22 @@ const TEXT = "text/plain; charset=UTF-8";
  */
 export const minimal = process.argv.includes("--minimal") || process.argv.includes("--pieces");
 
-function tornadoFloor() {
+/** Tornado's ETag of `body`, hashed as `computeEtag()` does. */
+export const sha1Etag = (body) => `"${hash("sha1", body, "hex")}"`;
+/** The Content-Length of `body`, as text. */
+export const lengthOf = (body) => String(Buffer.byteLength(body));
+
+/**
+ * node:http sending Tornado's header set (Server, Content-Type, Date kept per second, Etag,
+ * Content-Length, as a flat array) with no framework: `body(json)` and `type(json)` answer /json
+ * or any other URL, `etag(body)` and `length(body)` make (or look up) those header values.
+ */
+export function tornadoHeaderServer({ body: bodyFor, type, etag, length }) {
   let second = 0;
   let date = "";
   return createServer((req, res) => {
     const json = req.url === "/json";
-    const body = minimal
-      ? json
-        ? JSON.stringify(minimalJson).replace(/([,:])/g, "$1 ")
-        : minimalText
-      : json
-        ? JSON.stringify(jsonBody)
-        : plainText;
+    const body = bodyFor(json);
     const now = Math.floor(Date.now() / 1000);
     if (now !== second) {
       second = now;
@@ -82,15 +86,32 @@ function tornadoFloor() {
       "Server",
       "tornado-ts/0.1.0",
       "Content-Type",
-      json ? "application/json; charset=UTF-8" : minimal ? "text/html; charset=UTF-8" : TEXT,
+      type(json),
       "Date",
       date,
       "Etag",
-      `"${hash("sha1", body, "hex")}"`,
+      etag(body),
       "Content-Length",
-      String(Buffer.byteLength(body)),
+      length(body),
     ]);
     res.end(body);
+  });
+}
+
+function tornadoFloor() {
+  return tornadoHeaderServer({
+    body: (json) =>
+      minimal
+        ? json
+          ? JSON.stringify(minimalJson).replace(/([,:])/g, "$1 ")
+          : minimalText
+        : json
+          ? JSON.stringify(jsonBody)
+          : plainText,
+    type: (json) =>
+      json ? "application/json; charset=UTF-8" : minimal ? "text/html; charset=UTF-8" : TEXT,
+    etag: sha1Etag,
+    length: lengthOf,
   });
 }
 

@@ -34,11 +34,18 @@
 // and, without HTTP, the cost of making the handler object: `new Handler(application, request)`
 // in a loop, with a request captured from a real one (the constructor runs clear(), which sets
 // the default headers, and makes the handler's state).
-import { hash } from "node:crypto";
 import { createServer } from "node:http";
 import { HTTPServer } from "tornado-ts/httpserver";
 import { Application, RequestHandler } from "tornado-ts/web";
-import { check, drive, option, splitNames } from "./in-process.mjs";
+import {
+  check,
+  drive,
+  lengthOf,
+  option,
+  sha1Etag,
+  splitNames,
+  tornadoHeaderServer,
+} from "./in-process.mjs";
 import { isMain, minimalJson, minimalText } from "./servers/common.mjs";
 import { createMinimalFastify } from "./servers/minimal-fastify.mjs";
 import { createMinimalNode } from "./servers/minimal-node.mjs";
@@ -64,73 +71,28 @@ function nodeWith(headers) {
   });
 }
 
+const minimalBody = (json) => (json ? tornadoJson : minimalText);
+const minimalType = (json) => (json ? JSON_TYPE : HTML);
+
 function tornadoFloor() {
-  let second = 0;
-  let date = "";
-  return createServer((req, res) => {
-    const json = req.url === "/json";
-    const body = json ? tornadoJson : minimalText;
-    const now = Math.floor(Date.now() / 1000);
-    if (now !== second) {
-      second = now;
-      date = new Date(now * 1000).toUTCString();
-    }
-    res.sendDate = false;
-    res.writeHead(200, "OK", [
-      "Server",
-      SERVER,
-      "Content-Type",
-      json ? JSON_TYPE : HTML,
-      "Date",
-      date,
-      "Etag",
-      `"${hash("sha1", body, "hex")}"`,
-      "Content-Length",
-      String(Buffer.byteLength(body)),
-    ]);
-    res.end(body);
+  return tornadoHeaderServer({
+    body: minimalBody,
+    type: minimalType,
+    etag: sha1Etag,
+    length: lengthOf,
   });
 }
 
 /** Tornado's header set with every value made once: only Node's own work for it is left. */
 function tornadoHeadersMadeOnce() {
-  const made = new Map(
-    [
-      ["/", minimalText, HTML],
-      ["/json", tornadoJson, JSON_TYPE],
-    ].map(([url, body, type]) => [
-      url,
-      {
-        body,
-        type,
-        etag: `"${hash("sha1", body, "hex")}"`,
-        length: String(Buffer.byteLength(body)),
-      },
-    ]),
-  );
-  let second = 0;
-  let date = "";
-  return createServer((req, res) => {
-    const response = made.get(req.url) ?? made.get("/");
-    const now = Math.floor(Date.now() / 1000);
-    if (now !== second) {
-      second = now;
-      date = new Date(now * 1000).toUTCString();
-    }
-    res.sendDate = false;
-    res.writeHead(200, "OK", [
-      "Server",
-      SERVER,
-      "Content-Type",
-      response.type,
-      "Date",
-      date,
-      "Etag",
-      response.etag,
-      "Content-Length",
-      response.length,
-    ]);
-    res.end(response.body);
+  const bodies = [minimalText, tornadoJson];
+  const etags = new Map(bodies.map((body) => [body, sha1Etag(body)]));
+  const lengths = new Map(bodies.map((body) => [body, lengthOf(body)]));
+  return tornadoHeaderServer({
+    body: minimalBody,
+    type: minimalType,
+    etag: (body) => etags.get(body),
+    length: (body) => lengths.get(body),
   });
 }
 
@@ -187,7 +149,7 @@ export const variants = {
     nodeWith((body, json) => ({
       Server: SERVER,
       "Content-Type": json ? JSON_TYPE : HTML,
-      Etag: `"${hash("sha1", body, "hex")}"`,
+      Etag: sha1Etag(body),
       "Content-Length": Buffer.byteLength(body),
     })),
   "tornado floor": () => tornadoFloor(),
