@@ -14,9 +14,6 @@ export const PY_SPACE =
   "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const PY_STRIP_RE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
 
-/** A character outside ASCII (such text is sent as UTF-8 bytes where Tornado encodes it). */
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** Python's `str.strip()`. */
 export function pyStrip(text: string): string {
   // Most texts start and end with a visible ASCII character: nothing to strip, no regex run (about

@@ -3,7 +3,7 @@
  * the `addslash` / `removeslash` decorators.
  * @module
  */
-import { IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
+import { IncomingMessage, type RequestListener } from "node:http";
 import { urlEscape, urlUnescapeToBytes } from "../escape.ts";
 import { appLog } from "../log.ts";
 import { HTTPError } from "./errors.ts";
