@@ -7,8 +7,12 @@
 // garbage collection on the main thread, no timer-driven heap decisions) and fixed hash and random
 // seeds: without them the same count moved by up to 80 % from one run to the next on a loaded
 // machine; with them three runs of the full app's GET /cookie agreed within 0.2 %. Small requests
-// move more: the minimal node:http server's GET / gave 35,183, 35,259, 36,486 and 39,752 in four
-// runs (2026-12-07), so compare those over several runs, not one. Instructions are not
+// move more, as a major garbage collection or an optimising compilation (each some 100 million
+// instructions) falls in one run's window and not the other's: on 2026-12-07 the minimal node:http
+// GET / gave 35,170 to 39,752 in five runs, main's minimal GET / 48,826 to 52,410 in five and
+// 510a73e's 45,820 to 52,638 in three (leaving the collector's own functions out, or ending both
+// runs with a full collection, did not steady them). Compare small requests by the median of
+// several runs, never by one. Instructions are not
 // time (a cache miss costs many), so this complements `npm run bench`, it does not replace it.
 //
 //   node bench/instructions.mjs [--servers=tornado-ts,node:http] [--scenarios=GET /,GET /json]
