@@ -9,7 +9,7 @@
 // machine; with them three runs of the full app's GET /cookie agreed within 0.2 %. Small requests
 // move more, as a major garbage collection or an optimising compilation (each some 100 million
 // instructions) falls in one run's window and not the other's: on 2026-12-07 the minimal node:http
-// GET / gave 35,170 to 39,752 in five runs, main's minimal GET / 48,826 to 52,410 in five and
+// GET / gave 31,668 to 39,752 in six runs, main's minimal GET / 48,826 to 52,410 in five and
 // 510a73e's 45,820 to 52,638 in three (leaving the collector's own functions out, or ending both
 // runs with a full collection, did not steady them). Compare small requests by the median of
 // several runs, never by one. Instructions are not
