@@ -54,11 +54,8 @@ const SOCKETS = option("sockets", 16);
 export const WARMUP = 30_000;
 const ROUNDS = 5;
 const TEXT = "text/plain; charset=UTF-8";
-/**
- * The minimal apps instead of the full ones (see the top of this file); bench/instructions.mjs's
- * --pieces (the minimal apps' variants) implies it.
- */
-export const minimal = process.argv.includes("--minimal") || process.argv.includes("--pieces");
+/** The minimal apps instead of the full ones (see the top of this file). */
+export const minimal = process.argv.includes("--minimal");
 
 /** Tornado's ETag of `body`, hashed as `computeEtag()` does. */
 export const sha1Etag = (body) => `"${hash("sha1", body, "hex")}"`;
@@ -255,7 +252,7 @@ const fullScenarios = [
     fastify: false,
   },
 ];
-const minimalScenarios = [
+export const minimalScenarios = [
   { name: "GET /", request: () => get("/"), expect: /\r\n\r\nsunck is a good man $/ },
   {
     name: "GET /json",

@@ -38,6 +38,7 @@ import {
   drive,
   list,
   minimal,
+  minimalScenarios,
   option,
   scenarios,
   splitNames,
@@ -104,7 +105,10 @@ async function main() {
   const n2 = option("n2", 30_000);
   const servers = splitNames(list("servers")) ?? ["tornado-ts"];
   const wanted = list("scenarios")?.split(",");
-  const chosen = scenarios.filter((s) => !wanted || wanted.includes(s.name));
+  // bench/pieces.mjs's variants answer the minimal apps' scenarios (the inner runs get --minimal).
+  const chosen = (pieces ? minimalScenarios : scenarios).filter(
+    (s) => !wanted || wanted.includes(s.name),
+  );
   console.log(
     `Instructions per request (callgrind, (I(${n2}) - I(${n1})) / ${n2 - n1}), ${tree ?? "this tree"}${pieces ? ", bench/pieces.mjs variants" : minimal ? ", minimal apps" : ""}, Node ${process.version} --predictable\n`,
   );
